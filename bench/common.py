@@ -1,0 +1,40 @@
+"""Timing helpers shared by the benchmark suites."""
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+VENV_BIN = Path(sys.executable).parent
+
+
+def tool_path(name: str) -> str | None:
+    """A console script from this Python's environment first, then PATH."""
+    candidate = VENV_BIN / name
+    return str(candidate) if candidate.exists() else shutil.which(name)
+
+
+def time_command(cmd: list[str], repeat: int = 5, setup=None, cwd=None, env=None, ok=(0, 1)) -> float:
+    """Median wall time of a command over `repeat` runs; `setup()` runs untimed before each."""
+    times = []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        t = time.perf_counter()
+        p = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        times.append(time.perf_counter() - t)
+        if p.returncode not in ok:
+            raise RuntimeError(f"{cmd[0]} exited {p.returncode}: {p.stderr.decode(errors='replace')[-300:]}")
+    return statistics.median(times)
+
+
+def git_env(home: str) -> dict:
+    """An environment for git runs that ignores the machine's user config."""
+    env = dict(os.environ)
+    env.update(HOME=home, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
+               GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
+    return env

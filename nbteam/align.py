@@ -1,0 +1,170 @@
+"""Match the cells of two versions of a notebook, in order, in near-linear time.
+
+1. Cell ids, when they mean something (most cells with equal content share their id):
+   the longest increasing run of id matches becomes the anchors.
+2. Between anchors (or everywhere, when ids are missing or were regenerated): cells with
+   equal type and source, matched as a longest common subsequence (Myers' diff).
+3. Between those: cells edited in place, paired by similarity inside each small gap.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+
+from nbteam.notebook import Cell
+from nbteam.seqmatch import matched_pairs
+
+Pair = tuple[int, int]
+
+# Pairing by similarity costs len(a_gap) * len(b_gap) comparisons; larger gaps are
+# paired only cell-for-cell in place, so a notebook without ids never goes quadratic.
+MAX_GAP_GRID = 400
+MIN_SIMILARITY = 0.5
+MAX_CHAR_COMPARE = 4000  # longer sources are compared line by line
+
+
+def _key(cell: Cell) -> tuple[str, str]:
+    return cell["cell_type"], cell["source"]
+
+
+def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
+    """True if cell ids identify cells across a and b (not missing, not regenerated)."""
+    ids_a = [c.get("id") for c in a]
+    ids_b = [c.get("id") for c in b]
+    if not any(ids_a) or not any(ids_b):
+        return False
+    common = set(ids_a) & set(ids_b)
+    common.discard(None)
+    if not common:
+        return False
+    # Where a cell's content is unchanged and unique, a real id is unchanged too.
+    count_a, count_b = Counter(map(_key, a)), Counter(map(_key, b))
+    where_b = {_key(c): c.get("id") for c in b}
+    agree = disagree = 0
+    for cell in a:
+        k = _key(cell)
+        if count_a[k] == 1 and count_b.get(k) == 1:
+            if where_b[k] == cell.get("id"):
+                agree += 1
+            else:
+                disagree += 1
+    return agree >= disagree
+
+
+def _longest_increasing(pairs: list[Pair]) -> list[Pair]:
+    """The longest subsequence of pairs (sorted by first index) whose second index increases."""
+    tails: list[int] = []  # tails[k]: smallest second index ending a run of length k+1
+    tail_at: list[int] = []
+    parent: list[int] = []
+    for n, (_, j) in enumerate(pairs):
+        k = bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+            tail_at.append(n)
+        else:
+            tails[k] = j
+            tail_at[k] = n
+        parent.append(tail_at[k - 1] if k else -1)
+    out: list[Pair] = []
+    n = tail_at[-1] if tail_at else -1
+    while n >= 0:
+        out.append(pairs[n])
+        n = parent[n]
+    return out[::-1]
+
+
+def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    where_b: dict[str, int] = {}
+    dup: set[str] = set()
+    for j, c in enumerate(b):
+        cid = c.get("id")
+        if cid:
+            if cid in where_b:
+                dup.add(cid)
+            where_b[cid] = j
+    seen: set[str] = set()
+    pairs = []
+    for i, c in enumerate(a):
+        cid = c.get("id")
+        if cid and cid in where_b and cid not in dup and cid not in seen:
+            seen.add(cid)
+            pairs.append((i, where_b[cid]))
+    return _longest_increasing(pairs)
+
+
+def similarity(x: Cell, y: Cell) -> float:
+    """How alike two cells' sources are, 0..1 (different cell types count half)."""
+    from difflib import SequenceMatcher  # only needed when cells were edited
+
+    sx, sy = x["source"], y["source"]
+    if sx == sy:
+        score = 1.0
+    elif not sx.strip() or not sy.strip():
+        score = 0.0
+    else:
+        if len(sx) + len(sy) <= MAX_CHAR_COMPARE:
+            m = SequenceMatcher(None, sx, sy, autojunk=False)
+        else:
+            m = SequenceMatcher(None, sx.splitlines(), sy.splitlines(), autojunk=False)
+        score = m.quick_ratio() and m.ratio()
+    return score if x["cell_type"] == y["cell_type"] else score / 2
+
+
+def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+    """Pair edited cells of one gap by similarity, in order; indexes are offset by ia, ib."""
+    n, m = len(a), len(b)
+    if not n or not m:
+        return []
+    if n == m == 1 and a[0]["cell_type"] == b[0]["cell_type"]:
+        # One cell replaced by one cell of its type, in place: an edit, however large.
+        return [(ia, ib)]
+    if n * m > MAX_GAP_GRID:
+        # Too big to compare all pairs: pair cell-for-cell in place where alike.
+        return [(ia + k, ib + k) for k in range(min(n, m)) if similarity(a[k], b[k]) >= MIN_SIMILARITY]
+    sim = [[similarity(x, y) for y in b] for x in a]
+    # Best monotone matching: dynamic programme over the small grid.
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = sim[i][j] + best[i + 1][j + 1] if sim[i][j] >= MIN_SIMILARITY else -1.0
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        if sim[i][j] >= MIN_SIMILARITY and best[i][j] == sim[i][j] + best[i + 1][j + 1]:
+            pairs.append((ia + i, ib + j))
+            i += 1
+            j += 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> list[Pair]:
+    """Anchors plus `inner(a_gap, b_gap, ia, ib)` matches inside every gap between anchors."""
+    out: list[Pair] = []
+    pi = pj = 0
+    for i, j in anchors + [(len(a), len(b))]:
+        if i > pi and j > pj:
+            out += inner(a[pi:i], b[pj:j], pi, pj)
+        if i < len(a):
+            out.append((i, j))
+        pi, pj = i + 1, j + 1
+    return out
+
+
+def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+    exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
+    return [(i + ia, j + ib) for i, j in _fill(a, b, exact, _pair_gap)]
+
+
+def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    """Matched cell index pairs (i in a, j in b), strictly increasing in both.
+
+    Cells must be normalised (source as one string)."""
+    if ids_meaningful(a, b):
+        return _fill(a, b, _id_anchors(a, b), _content_pairs)
+    return _content_pairs(a, b, 0, 0)

@@ -1,0 +1,74 @@
+"""Command-line entry point: dispatches to one command module, imported lazily.
+
+Git starts one merge-driver process per notebook, so `nbteam merge-driver` must import
+only what the merge needs. Each command lives in its own module exposing
+`add_arguments(parser)` and `run(args) -> int`; this file imports just the one asked for.
+"""
+from __future__ import annotations
+
+import importlib
+import sys
+
+# name -> (module, one-line help). Modules are imported only when their command runs.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "merge": ("nbteam.cmd_merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
+    "merge-driver": ("nbteam.cmd_merge_driver", "git merge driver: %O %A %B %L %P"),
+    "conflicts": ("nbteam.cmd_conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
+    "diff": ("nbteam.cmd_diff", "cell-aware diff of two notebooks or git revisions"),
+    "diff-driver": ("nbteam.cmd_diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
+    "clean": ("nbteam.cmd_filter", "clean filter: strip outputs from stdin to stdout"),
+    "filter-process": ("nbteam.cmd_filter", "git long-running filter process (filter.nbteam.process)"),
+    "init": ("nbteam.cmd_init", "register nbteam's git drivers and filter in this repository"),
+    "uninstall": ("nbteam.cmd_init", "remove exactly what `nbteam init` added"),
+    "doctor": ("nbteam.cmd_doctor", "check the git configuration nbteam depends on"),
+    "demo": ("nbteam.cmd_demo", "build a demo repository from sample_repo/ and merge two branches"),
+    "scratch": ("nbteam.cmd_scratch", "create and list team scratchpads"),
+    "promote": ("nbteam.cmd_promote", "promote %%writefile cells into shared modules"),
+    "tui": ("nbteam.cmd_tui", "browse everyone's scratch cells and promote them"),
+}
+
+
+def _usage() -> str:
+    width = max(len(n) for n in COMMANDS)
+    lines = ["usage: nbteam COMMAND [ARGS...]", "", "commands:"]
+    lines += [f"  {name:<{width}}  {help_}" for name, (_, help_) in COMMANDS.items()]
+    lines += ["", "Run `nbteam COMMAND --help` for a command's options."]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one nbteam command and return its exit code."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help", "help"):
+        print(_usage())
+        return 0
+    if argv[0] in ("-V", "--version"):
+        from nbteam import __version__
+
+        print(f"nbteam {__version__}")
+        return 0
+    name = argv[0]
+    if name not in COMMANDS:
+        print(f"nbteam: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
+        return 2
+    module = importlib.import_module(COMMANDS[name][0])
+    fast = getattr(module, "fast_run", None)
+    code = fast(argv[1:]) if fast else None
+    if code is not None:  # the merge driver's common case skips argparse's import and set-up
+        return code
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"nbteam {name}", description=COMMANDS[name][1])
+    module.add_arguments(parser, name)
+    args = parser.parse_args(argv[1:])
+    args.command = name
+    try:
+        return int(module.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""Merge options from the places a user sets them: flags, environment, git config, pyproject."""
+from __future__ import annotations
+
+import os
+
+from nbteam.linemerge import STYLES
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
+def add_options(parser: argparse.ArgumentParser) -> None:
+    """Options shared by `merge` and `merge-driver`."""
+    parser.add_argument("--style", choices=STYLES, help="conflict style (default: git's merge.conflictStyle)")
+    parser.add_argument("--keep-outputs", action="store_true", default=None,
+                        help="keep outputs (from the side that changed them; cleared if both did)")
+
+
+def git_conflict_style(cwd: str | None = None) -> str:
+    """git's merge.conflictStyle for the repository at cwd ("merge" when unset or unknown)."""
+    import subprocess
+
+    try:
+        p = subprocess.run(["git", "config", "--get", "merge.conflictStyle"], cwd=cwd, capture_output=True,
+                           text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return "merge"
+    style = p.stdout.strip().lower()
+    return style if style in STYLES else "merge"
+
+
+def keep_outputs_configured(cwd: str = ".") -> bool:
+    """True if NBTEAM_KEEP_OUTPUTS or `[tool.nbteam] keep_outputs` in the repo's config asks for it."""
+    env = os.environ.get("NBTEAM_KEEP_OUTPUTS")
+    if env is not None:
+        return env.strip().lower() not in ("", "0", "false", "no")
+    for name in ("pyproject.toml", ".nbteam.toml"):
+        path = os.path.join(cwd, name)
+        try:
+            with open(path, "rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if b"keep_outputs" not in data:  # most repos: no TOML parse on the merge hot path
+            return False
+        try:
+            import tomllib
+        except ImportError:  # Python < 3.11
+            import tomli as tomllib  # type: ignore[no-redef]
+        try:
+            doc = tomllib.loads(data.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError):
+            return False
+        table = doc.get("tool", {}).get("nbteam", {}) if name == "pyproject.toml" else doc
+        return bool(table.get("keep_outputs", False))
+    return False

@@ -1,0 +1,304 @@
+"""Three-way merge of notebooks: align cells, merge the cell list, then each cell, then metadata.
+
+Pure functions on notebook dicts: no files, no git. Every conflict ends up as git-style
+markers in some cell's source, so it is visible in Jupyter and greppable.
+"""
+from __future__ import annotations
+
+import json
+
+from nbteam.align import match_cells
+from nbteam.linemerge import Markers, merge3_text
+from nbteam.normalise import normalise_notebook
+from nbteam.notebook import Cell, Notebook
+from nbteam.seqmatch import matched_pairs
+
+# Environment metadata differs by machine; on a conflict, ours wins quietly.
+ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info"})
+_MISSING: "Any" = object()
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Conflict:
+    """One conflict left in the merged notebook (cell is its index there)."""
+
+    __slots__ = ("cell", "kind", "detail")
+
+    def __init__(self, cell: int, kind: str, detail: str) -> None:
+        self.cell, self.kind, self.detail = cell, kind, detail
+
+    def __repr__(self) -> str:
+        return f"Conflict(cell={self.cell}, kind={self.kind!r}, detail={self.detail!r})"
+
+
+class MergeResult:
+    """The merged notebook and the conflicts marked in it."""
+
+    __slots__ = ("notebook", "conflicts")
+
+    def __init__(self, notebook: Notebook, conflicts: list[Conflict]) -> None:
+        self.notebook, self.conflicts = notebook, conflicts
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+# --- values and dicts ---------------------------------------------------------------
+
+
+def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tuple["Any", list[str]]:
+    """Three-way merge of JSON values (dicts key by key); ours wins conflicts, whose paths are returned."""
+    if ours == theirs or theirs == base:
+        return ours, []
+    if ours == base:
+        return theirs, []
+    if all(isinstance(v, dict) or v is _MISSING for v in (base, ours, theirs)) and not (
+        ours is _MISSING or theirs is _MISSING
+    ):
+        b = base if isinstance(base, dict) else {}
+        merged: dict[str, "Any"] = {}
+        conflicts: list[str] = []
+        for key in list(ours) + [k for k in theirs if k not in ours]:
+            value, sub = merge_values(b.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING),
+                                      f"{path}.{key}" if path else key)
+            conflicts += sub
+            if value is not _MISSING:
+                merged[key] = value
+        return merged, conflicts
+    return ours, [path]
+
+
+def _dig(value: "Any", path: str) -> "Any":
+    for key in path.split("."):
+        value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
+    return value
+
+
+def _show(value: "Any") -> str:
+    if value is _MISSING:
+        return "(absent)"
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+# --- cells ----------------------------------------------------------------------------
+
+
+def _same(x: Cell, y: Cell) -> bool:
+    """Equal apart from the cell id (ids alone never make a change)."""
+    return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
+
+
+def _conflict_block(markers: Markers, ours: str, theirs: str, base: str | None = None,
+                    ours_note: str = "", theirs_note: str = "") -> str:
+    def body(text: str) -> str:
+        return text if not text or text.endswith("\n") else text + "\n"
+
+    out = markers.open(ours_note) + body(ours)
+    if markers.style != "merge" and base is not None:
+        out += markers.middle_base() + body(base)
+    return out + markers.separator() + body(theirs) + markers.close(theirs_note)
+
+
+def _field_block(markers: Markers, label: str, paths: list[str], b: "Any", o: "Any", t: "Any") -> str:
+    """Conflict markers describing fields (metadata, type) that both sides changed."""
+    def lines(v: "Any") -> str:
+        return "".join(f"{label}{p and '.' + p}: {_show(_dig(v, p) if p else v)}\n" for p in paths)
+
+    return _conflict_block(markers, lines(o), lines(t), lines(b))
+
+
+def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, list[tuple[str, str]]]:
+    """Merge one cell that both sides kept; return it and its conflicts as (kind, detail)."""
+    if _same(ours, theirs) or _same(theirs, base):
+        return ours, []
+    if _same(ours, base):
+        return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
+    conflicts: list[tuple[str, str]] = []
+    notes: list[str] = []
+    cell_type, bad = merge_values(base["cell_type"], ours["cell_type"], theirs["cell_type"])
+    if bad:
+        conflicts.append(("cell type", f"ours made it {ours['cell_type']}, theirs {theirs['cell_type']}"))
+        notes.append(_field_block(markers, "cell_type", [""], base["cell_type"], ours["cell_type"], theirs["cell_type"]))
+    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
+    if bad:
+        conflicts.append(("metadata", "both sides changed " + ", ".join(bad)))
+        notes.append(_field_block(markers, "metadata", bad, base["metadata"], ours["metadata"], theirs["metadata"]))
+    get = (lambda c: c.get("attachments", {}))
+    attachments, bad = merge_values(get(base), get(ours), get(theirs))
+    if bad:
+        conflicts.append(("attachments", "both sides changed " + ", ".join(bad)))
+        notes.append(_conflict_block(markers, "".join(f"attachment {p}: ours\n" for p in bad),
+                                     "".join(f"attachment {p}: theirs\n" for p in bad)))
+    source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)
+    if n:
+        conflicts.append(("source", f"{n} conflicting region{'s' * (n > 1)} in the source"))
+    cell: Cell = {"cell_type": cell_type, "metadata": metadata, "source": "".join(notes) + source}
+    for side in (ours, theirs, base):
+        if "id" in side:
+            cell["id"] = side["id"]
+            break
+    if attachments and cell_type != "code":
+        cell["attachments"] = attachments
+    if cell_type == "code":
+        outputs, bad = merge_values(*(c.get("outputs", []) for c in (base, ours, theirs)))
+        # Outputs are regenerated by running the cell: when both changed them, clear them.
+        chosen = ours if outputs is ours.get("outputs") else theirs
+        cell["outputs"] = [] if bad else outputs
+        cell["execution_count"] = None if bad or not outputs else chosen.get("execution_count")
+    return cell, conflicts
+
+
+def _deleted_conflict(base: Cell, kept: Cell, ours_deleted: bool, markers: Markers) -> tuple[Cell, list[tuple[str, str]]]:
+    """One side deleted a cell the other edited: keep the edit, wrapped in markers."""
+    gone = " (deleted this cell)"
+    if ours_deleted:
+        source = _conflict_block(markers, "", kept["source"], base["source"], ours_note=gone)
+    else:
+        source = _conflict_block(markers, kept["source"], "", base["source"], theirs_note=gone)
+    who = "ours" if ours_deleted else "theirs"
+    return {**kept, "source": source}, [("delete/modify", f"{who} deleted a cell the other side edited")]
+
+
+def _merge_inserts(ours: list[Cell], theirs: list[Cell]) -> list[Cell]:
+    """Cells both sides inserted at one place: shared ones once, the rest ours first."""
+    if not theirs:
+        return ours
+    if not ours:
+        return theirs
+    key = (lambda c: (c["cell_type"], c["source"], json.dumps(c["metadata"], sort_keys=True)))
+    out: list[Cell] = []
+    pi = pj = 0
+    for i, j in matched_pairs([key(c) for c in ours], [key(c) for c in theirs]) + [(len(ours), len(theirs))]:
+        out += ours[pi:i] + theirs[pj:j]
+        if i < len(ours):
+            out.append(ours[i])
+        pi, pj = i + 1, j + 1
+    return out
+
+
+Entry = tuple[Cell, list[tuple[str, str]]]
+
+
+def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs: list[tuple[int | None, Cell]],
+                  b0: int, markers: Markers) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted by at least one side."""
+    def unchanged(side: list[tuple[int | None, Cell]]) -> bool:
+        return len(side) == len(base) and all(x is not None and _same(c, base[x - b0]) for x, c in side)
+
+    if unchanged(ours):
+        return [(c, []) for _, c in theirs]
+    if unchanged(theirs) or (len(ours) == len(theirs) and all(_same(a, b) for (_, a), (_, b) in zip(ours, theirs))):
+        return [(c, []) for _, c in ours]
+
+    def slots(side: list[tuple[int | None, Cell]]) -> tuple[dict[int, list[Cell]], dict[int, Cell]]:
+        inserts: dict[int, list[Cell]] = {}
+        kept: dict[int, Cell] = {}
+        pending: list[Cell] = []
+        for x, c in side:
+            if x is None:
+                pending.append(c)
+            else:
+                inserts[x], kept[x], pending = pending, c, []
+        inserts[b0 + len(base)] = pending
+        return inserts, kept
+
+    ins_o, kept_o = slots(ours)
+    ins_t, kept_t = slots(theirs)
+    out: list[Entry] = []
+    for x in range(b0, b0 + len(base) + 1):
+        out += [(c, []) for c in _merge_inserts(ins_o.get(x, []), ins_t.get(x, []))]
+        if x == b0 + len(base):
+            break
+        kept = kept_o.get(x) or kept_t.get(x)
+        if kept is not None and not _same(kept, base[x - b0]):
+            out.append(_deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
+    return out
+
+
+def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+    """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+    to_ours = dict(match_cells(base, ours))
+    to_theirs = dict(match_cells(base, theirs))
+    from_ours = {j: i for i, j in to_ours.items()}
+    from_theirs = {j: i for i, j in to_theirs.items()}
+    anchors = [i for i in range(len(base)) if i in to_ours and i in to_theirs]
+    out: list[Entry] = []
+    pb = po = pt = 0
+    for i in anchors + [len(base)]:
+        jo = to_ours.get(i, len(ours))
+        jt = to_theirs.get(i, len(theirs))
+        if i > pb or jo > po or jt > pt:
+            out += _merge_region(base[pb:i], [(from_ours.get(j), ours[j]) for j in range(po, jo)],
+                                 [(from_theirs.get(j), theirs[j]) for j in range(pt, jt)], pb, markers)
+        if i < len(base):
+            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
+        pb, po, pt = i + 1, jo + 1, jt + 1
+    return out
+
+
+# --- notebook -------------------------------------------------------------------------
+
+
+def _valid_id(cid: "Any") -> bool:
+    return isinstance(cid, str) and 0 < len(cid) <= 64 and _ID_CHARS.issuperset(cid)
+
+
+def _fresh_id(cell: Cell, n: int, taken: set[str]) -> str:
+    import hashlib
+
+    seed = hashlib.sha1(f"{n}\0{cell['cell_type']}\0{cell['source']}".encode()).hexdigest()
+    k = 8
+    while seed[:k] in taken and k < 40:
+        k += 1
+    return seed[:k] if seed[:k] not in taken else f"{seed[:8]}-{n}"
+
+
+def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
+    """Cells in schema shape for their type; ids unique and present for v4.5+, absent before."""
+    out: list[Cell] = []
+    taken: set[str] = set()
+    for n, cell in enumerate(cells):
+        shaped: Cell = {"cell_type": cell["cell_type"], "metadata": cell["metadata"], "source": cell["source"]}
+        if cell["cell_type"] == "code":
+            shaped["outputs"] = cell.get("outputs", [])
+            shaped["execution_count"] = cell.get("execution_count")
+        elif cell.get("attachments"):
+            shaped["attachments"] = cell["attachments"]
+        if minor >= 5:
+            cid = cell.get("id")
+            if not _valid_id(cid) or cid in taken:
+                cid = _fresh_id(cell, n, taken)
+            taken.add(cid)
+            shaped["id"] = cid
+        out.append(shaped)
+    return out
+
+
+def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: Markers = Markers(),
+                    keep_outputs: bool = False) -> MergeResult:
+    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs."""
+    b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
+
+    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
+    shown = [p for p in bad if p.split(".")[0] not in ENVIRONMENT_METADATA]
+    if shown:
+        block = _field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
+        note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
+                "Edit the notebook metadata if theirs is right, then delete this cell.\n")
+        cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
+        entries.insert(0, (cell, [("notebook metadata", "both sides changed " + ", ".join(shown))]))
+
+    minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
+    if bad:
+        minor = max(o["nbformat_minor"], t["nbformat_minor"])
+    cells = _finish_cells([c for c, _ in entries], minor)
+    conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
+    nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
+    return MergeResult(nb, conflicts)
