@@ -21,7 +21,7 @@ Pair = tuple[int, int]
 # paired only cell-for-cell in place, so a notebook without ids never goes quadratic.
 MAX_GAP_GRID = 400
 MIN_SIMILARITY = 0.5
-MAX_CHAR_COMPARE = 4000  # longer sources are compared line by line
+MAX_CHAR_COMPARE = 600  # longer sources are compared word by word
 
 
 def _key(cell: Cell) -> tuple[str, str]:
@@ -93,21 +93,26 @@ def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     return _longest_increasing(pairs)
 
 
-def similarity(x: Cell, y: Cell) -> float:
-    """How alike two cells' sources are, 0..1 (different cell types count half)."""
-    from difflib import SequenceMatcher  # only needed when cells were edited
+def _dice(x: Counter[str], y: Counter[str]) -> float:
+    total = sum(x.values()) + sum(y.values())
+    return 2 * sum((x & y).values()) / total if total else 0.0
 
+
+def similarity(x: Cell, y: Cell) -> float:
+    """How alike two cells' sources are, 0..1 (different cell types count half).
+
+    Linear-time Dice coefficients: of character pairs for short sources, of words for long ones.
+    """
     sx, sy = x["source"], y["source"]
     if sx == sy:
         score = 1.0
     elif not sx.strip() or not sy.strip():
         score = 0.0
+    elif len(sx) + len(sy) <= MAX_CHAR_COMPARE:
+        score = _dice(Counter(sx[k : k + 2] for k in range(len(sx) - 1)),
+                      Counter(sy[k : k + 2] for k in range(len(sy) - 1)))
     else:
-        if len(sx) + len(sy) <= MAX_CHAR_COMPARE:
-            m = SequenceMatcher(None, sx, sy, autojunk=False)
-        else:
-            m = SequenceMatcher(None, sx.splitlines(), sy.splitlines(), autojunk=False)
-        score = m.quick_ratio() and m.ratio()
+        score = _dice(Counter(sx.split()), Counter(sy.split()))
     return score if x["cell_type"] == y["cell_type"] else score / 2
 
 

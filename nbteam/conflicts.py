@@ -24,7 +24,7 @@ class FoundConflict:
 def _kind(opener: str, lines: list[str]) -> str:
     if "(deleted this cell)" in opener or any("(deleted this cell)" in l for l in lines if _CLOSE.match(l)):
         return "delete/modify"
-    body = [l for l in lines if l.strip() and not _SEP.match(l) and not l.startswith("|||||||")]
+    body = [l for l in lines if l.strip() and not _SEP.match(l) and not _CLOSE.match(l) and not l.startswith("|||||||")]
     if body and all(l.startswith(("metadata.", "metadata:", "cell_type:", "attachment ")) for l in body):
         return "metadata" if body[0].startswith("metadata") else body[0].split(":")[0].split(" ")[0].replace("_", " ")
     return "source"

@@ -87,8 +87,20 @@ def _fallback(base: str, ours: str, theirs: str, out: str, name: str, markers: M
         n = text_merge(base, ours, theirs, out, markers)
     except Exception as e:  # even the text merge failed: ours is untouched and git reports a conflict
         return Outcome(2, f"{name}: not merged ({reason}); text merge failed too ({e}); left ours as it was")
-    what = f"{n} conflict{'s' * (n != 1)} marked" if n else "no text conflicts, but check the result"
+    if not n:
+        # A clean text merge of a file nbteam could not read still needs a person: make that visible.
+        _prepend(out, markers.open() + f"nbteam could not merge this file as a notebook: {reason}.\n"
+                 "Below is a plain line merge with no text conflicts; check it, then delete these lines.\n"
+                 + markers.separator() + markers.close())
+    what = f"{n} conflict{'s' * (n != 1)} marked" if n else "no text conflicts; a marker at the top asks for a check"
     return Outcome(1, f"{name}: not merged as a notebook: {reason}; plain text merge used ({what})")
+
+
+def _prepend(path: str, text: str) -> None:
+    with open(path, "rb") as f:
+        data = f.read()
+    with open(path, "wb") as f:
+        f.write(text.encode("utf-8") + data)
 
 
 def report(outcome: Outcome) -> None:

@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Write the golden merge cases' inputs (base/ours/theirs.ipynb + case.json) under tests/golden/merge/.
+
+Run once when adding a case; then `python tests/golden/make_merge_cases.py --expected` writes
+expected.ipynb from the current merge, which a reviewer reads before committing it.
+"""
+from __future__ import annotations
+
+import copy
+import json
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent / "merge"
+
+
+def code(src, cid=None, outputs=None, count=None, **meta):
+    c = {"cell_type": "code", "execution_count": count, "metadata": meta, "outputs": outputs or [], "source": src}
+    if cid:
+        c["id"] = cid
+    return c
+
+
+def md(src, cid=None, **meta):
+    c = {"cell_type": "markdown", "metadata": meta, "source": src}
+    if cid:
+        c["id"] = cid
+    return c
+
+
+def nb(*cells, minor=5, **meta):
+    meta.setdefault("kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"})
+    return {"cells": list(cells), "metadata": meta, "nbformat": 4, "nbformat_minor": minor}
+
+
+OUT = [{"name": "stdout", "output_type": "stream", "text": ["42\n"]}]
+LOAD = "import pandas as pd\ndf = pd.read_csv('sales.csv')\n"
+CLEAN = "df = df.dropna()\ndf['total'] = df.price * df.qty\n"
+PLOT = "ax = df.plot.bar(x='region', y='total')\nax.set_title('Sales')\n"
+BASE = nb(md("# Sales report", "t"), code(LOAD, "load"), code(CLEAN, "clean"), code(PLOT, "plot"))
+
+
+def edit(base, i, src=None, **changes):
+    out = copy.deepcopy(base)
+    if src is not None:
+        out["cells"][i]["source"] = src
+    out["cells"][i].update(changes)
+    return out
+
+
+def cases():
+    b = BASE
+    yield "one-side-edit", "only ours edits a cell", b, edit(b, 2, CLEAN.replace("dropna()", "dropna(how='all')")), b, 0
+    yield ("both-edit-different-cells", "ours edits the load cell, theirs the plot cell", b,
+           edit(b, 1, LOAD + "df.head()\n"), edit(b, 3, PLOT.replace("bar", "barh")), 0)
+    same = edit(b, 2, CLEAN + "df = df[df.total > 0]\n")
+    yield "same-change-both-sides", "both sides make the same edit: taken once", b, same, copy.deepcopy(same), 0
+    ours = copy.deepcopy(b)
+    ours["cells"].insert(3, code("df.describe()\n", "o1"))
+    theirs = copy.deepcopy(b)
+    theirs["cells"].insert(3, code("df.info()\n", "t1"))
+    yield "both-insert-same-place", "different cells inserted at one place: both kept, ours first", b, ours, theirs, 0
+    theirs = copy.deepcopy(b)
+    del theirs["cells"][2]
+    yield ("delete-vs-edit", "theirs deletes the cell ours edits: a conflict in that cell", b,
+           edit(b, 2, CLEAN + "df = df.reset_index()\n"), theirs, 1)
+    o = edit(b, 3, PLOT.replace("'Sales'", "'Sales by region'"))
+    t = edit(b, 3, PLOT.replace("'Sales'", "'Revenue'"))
+    yield "same-lines-conflict", "both sides change the same line: markers in the cell", b, o, t, 1
+    yield "same-lines-conflict-diff3", "as above, with merge.conflictStyle=diff3", b, o, t, 1
+    regen = copy.deepcopy(b)
+    for n, c in enumerate(regen["cells"]):
+        c["id"] = f"fresh{n}"
+    regen["cells"][3]["source"] = PLOT.replace("bar", "line")
+    yield ("ids-regenerated", "theirs regenerated every cell id and edited the plot; ours edited load", b,
+           edit(b, 1, LOAD + "df.head()\n"), regen, 0)
+    o = copy.deepcopy(b)
+    o["metadata"]["kernelspec"] = {"display_name": "Python (sales)", "language": "python", "name": "sales"}
+    t = copy.deepcopy(b)
+    t["metadata"]["kernelspec"] = {"display_name": "Python 3.12", "language": "python", "name": "py312"}
+    yield "kernelspec-conflict", "environment metadata conflict resolves to ours, silently", b, o, t, 0
+    yield ("tags-conflict", "both sides tag a cell differently: a visible conflict", b,
+           edit(b, 2, metadata={"tags": ["slow"]}), edit(b, 2, metadata={"tags": ["skip"]}), 1)
+    o = copy.deepcopy(b)
+    o["metadata"]["title"] = "Q3 sales"
+    t = copy.deepcopy(b)
+    t["metadata"]["title"] = "Sales, third quarter"
+    yield "notebook-metadata-conflict", "a notebook-level metadata conflict shows in a raw cell on top", b, o, t, 1
+    o = edit(b, 1, outputs=OUT, execution_count=3)
+    t = edit(b, 1, outputs=[{"name": "stdout", "output_type": "stream", "text": ["41\n"]}], execution_count=7)
+    yield "outputs-only", "only outputs and execution counts differ: clean, outputs stripped", b, o, t, 0
+    noids = nb(md("# Sales report"), code(LOAD), code(CLEAN), code(PLOT), minor=5)
+    yield ("v45-without-ids", "declared 4.5 but no ids: merged cleanly, deterministic ids added", noids,
+           edit(noids, 1, LOAD + "df.head()\n"), edit(noids, 3, PLOT.replace("bar", "line")), 0)
+    moved = copy.deepcopy(b)
+    moved["cells"].insert(1, moved["cells"].pop(3))
+    yield "move-and-edit-other", "ours moves the plot cell up, theirs edits the clean cell", b, moved, \
+        edit(b, 2, CLEAN + "df = df.sort_values('total')\n"), 0
+
+
+def v3_case():
+    """nbformat 3 base and ours, theirs upgraded to v4 by Jupyter: merged by upgrading, not refused."""
+    def v3(*sources):
+        cells = [{"cell_type": "heading", "level": 1, "metadata": {}, "source": "Sales report"}]
+        cells += [{"cell_type": "code", "collapsed": False, "input": s, "language": "python", "metadata": {},
+                   "outputs": [], "prompt_number": None} for s in sources]
+        return {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0,
+                "worksheets": [{"cells": cells, "metadata": {}}]}
+    base = v3(LOAD, CLEAN, PLOT)
+    ours = v3(LOAD + "df.head()\n", CLEAN, PLOT)
+    theirs = nb(md("# Sales report"), code(LOAD), code(CLEAN), code(PLOT.replace("bar", "line")), minor=4)
+    return base, ours, theirs
+
+
+def main() -> None:
+    sys.path.insert(0, str(HERE.parent.parent.parent))
+    if "--expected" in sys.argv:
+        from nbteam.linemerge import Markers
+        from nbteam.mergefile import merge_files
+
+        for d in sorted(p for p in HERE.iterdir() if p.is_dir()):
+            meta = json.loads((d / "case.json").read_text())
+            out = merge_files(*(str(d / f"{r}.ipynb") for r in ("base", "ours", "theirs")), str(d / "expected.ipynb"),
+                              d.name, Markers(style=meta.get("style", "merge")))
+            print(d.name, out.code, out.message)
+        return
+    all_cases = list(cases()) + [("nbformat3-and-4", "v3 base and ours, v4 theirs: upgraded and merged",
+                                  *v3_case(), 0)]
+    for name, note, base, ours, theirs, code_ in all_cases:
+        d = HERE / name
+        d.mkdir(parents=True, exist_ok=True)
+        for role, data in (("base", base), ("ours", ours), ("theirs", theirs)):
+            (d / f"{role}.ipynb").write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        meta = {"note": note, "exit": code_}
+        if name.endswith("diff3"):
+            meta["style"] = "diff3"
+        (d / "case.json").write_text(json.dumps(meta, indent=1) + "\n")
+    crlf = HERE / "crlf-ours"
+    crlf.mkdir(exist_ok=True)
+    for role, data in (("base", BASE), ("ours", edit(BASE, 1, LOAD + "df.head()\n")),
+                       ("theirs", edit(BASE, 3, PLOT.replace("bar", "line")))):
+        text = json.dumps(data, indent=1, sort_keys=True) + "\n"
+        (crlf / f"{role}.ipynb").write_bytes((text.replace("\n", "\r\n") if role == "ours" else text).encode())
+    (crlf / "case.json").write_text(json.dumps({"note": "ours was checked out with CRLF line endings: "
+                                                "merged, and written back with CRLF", "exit": 0}, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()

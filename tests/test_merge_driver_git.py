@@ -1,0 +1,120 @@
+"""The merge driver under real `git merge`, registered by hand (independent of `nbteam init`)."""
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+
+import pytest
+
+from conftest import git, make_nb, write_nb
+from nbteam.conflicts import find_conflicts
+from nbteam.notebook import join_source, read_notebook
+
+
+def register(repo, *extra: str) -> None:
+    cmd = f"{shlex.quote(sys.executable)} -m nbteam merge-driver %O %A %B %L %P"
+    git(repo, "config", "merge.nbteam.name", "nbteam notebook merge")
+    git(repo, "config", "merge.nbteam.driver", cmd)
+    (repo / ".gitattributes").write_text("*.ipynb merge=nbteam\n" + "".join(extra))
+
+
+def branches(repo, base, ours, theirs, name="nb.ipynb"):
+    """Commit base on main, theirs on branch 'other', ours on main; return to main."""
+    register(repo)
+    write_nb(repo / name, base)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    write_nb(repo / name, theirs)
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    write_nb(repo / name, ours)
+    git(repo, "commit", "-qam", "ours")
+
+
+def sources(path):
+    return [join_source(c["source"]) for c in read_notebook(path)["cells"]]
+
+
+def test_clean_merge_of_edits_in_different_cells(repo):
+    base = make_nb("a = 1\n", "b = 2\n", "c = 3\n")
+    branches(repo, base, make_nb("a = 10\n", "b = 2\n", "c = 3\n"), make_nb("a = 1\n", "b = 2\n", "c = 30\n"))
+    p = git(repo, "merge", "-q", "--no-edit", "other", check=False)
+    assert p.returncode == 0, p.stderr
+    assert "nbteam: nb.ipynb: merged cleanly" in p.stderr
+    assert sources(repo / "nb.ipynb") == ["a = 10\n", "b = 2\n", "c = 30\n"]
+    assert git(repo, "status", "--porcelain").stdout == ""
+
+
+def test_conflict_is_reported_and_visible(repo):
+    base = make_nb("a = 1\n", "b = 2\n")
+    branches(repo, base, make_nb("a = 1\n", "b = 20\n"), make_nb("a = 1\n", "b = 200\n"))
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode == 1
+    assert "nbteam: nb.ipynb: merged, 1 conflict in cell 2" in p.stderr
+    assert "CONFLICT (content)" in p.stdout
+    assert git(repo, "status", "--porcelain").stdout.startswith("UU nb.ipynb")
+    nb = read_notebook(repo / "nb.ipynb")
+    assert join_source(nb["cells"][1]["source"]) == "<<<<<<< ours\nb = 20\n=======\nb = 200\n>>>>>>> theirs\n"
+    assert [c.cell for c in find_conflicts(nb)] == [2]
+
+
+def test_conflict_style_and_marker_size_come_from_git(repo):
+    base = make_nb("b = 2\n")
+    branches(repo, base, make_nb("b = 20\n"), make_nb("b = 200\n"))
+    git(repo, "config", "merge.conflictStyle", "diff3")
+    with open(repo / ".gitattributes", "a") as f:
+        f.write("*.ipynb conflict-marker-size=9\n")
+    git(repo, "merge", "--no-edit", "other", check=False)
+    src = join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"])
+    assert src == "<<<<<<<<< ours\nb = 20\n||||||||| base\nb = 2\n=========\nb = 200\n>>>>>>>>> theirs\n"
+
+
+def test_unreadable_side_falls_back_to_text_merge(repo):
+    base = make_nb("a = 1\n", "b = 2\n")
+    register(repo)
+    write_nb(repo / "nb.ipynb", base)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    text = (repo / "nb.ipynb").read_text()
+    (repo / "nb.ipynb").write_text(text.replace('"b = 2\\n"', '"b = 3\\n",'))  # broken JSON: trailing comma
+    git(repo, "commit", "-qam", "theirs breaks the file")
+    git(repo, "checkout", "-q", "main")
+    write_nb(repo / "nb.ipynb", make_nb("a = 10\n", "b = 2\n"))
+    git(repo, "commit", "-qam", "ours")
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode == 1, "a fallback never passes for a clean merge"
+    line = [l for l in p.stderr.splitlines() if l.startswith("nbteam:")]
+    assert len(line) == 1 and "theirs is not valid JSON" in line[0] and "plain text merge" in line[0]
+    assert "Traceback" not in p.stderr
+    assert "<<<<<<< ours" in (repo / "nb.ipynb").read_text()
+
+
+def test_disable_env_gives_plain_text_merge(repo, monkeypatch):
+    base = make_nb("a = 1\n", "b = 2\n", "c = 3\n")
+    branches(repo, base, make_nb("a = 10\n", "b = 2\n", "c = 3\n"), make_nb("a = 1\n", "b = 2\n", "c = 30\n"))
+    monkeypatch.setenv("NBTEAM_DISABLE", "1")
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert "NBTEAM_DISABLE is set: plain text merge" in p.stderr
+    assert p.returncode == 0
+    assert sources(repo / "nb.ipynb") == ["a = 10\n", "b = 2\n", "c = 30\n"]
+
+
+@pytest.mark.parametrize("theirs_v3", [True, False])
+def test_nbformat3_side_is_upgraded_not_refused(repo, theirs_v3):
+    v3 = {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"cells": [
+        {"cell_type": "code", "input": "a = 1\n", "language": "python", "metadata": {}, "outputs": []},
+        {"cell_type": "code", "input": "b = 2\n", "language": "python", "metadata": {}, "outputs": []}],
+        "metadata": {}}]}
+    v3_edit = json.loads(json.dumps(v3))
+    v3_edit["worksheets"][0]["cells"][1]["input"] = "b = 20\n"
+    v4_edit = make_nb("a = 10\n", "b = 2\n", ids=False)
+    ours, theirs = (v4_edit, v3_edit) if theirs_v3 else (v3_edit, v4_edit)
+    branches(repo, v3, ours, theirs)
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode == 0, p.stderr
+    nb = read_notebook(repo / "nb.ipynb")
+    assert nb["nbformat"] == 4
+    assert sources(repo / "nb.ipynb") == ["a = 10\n", "b = 20\n"]

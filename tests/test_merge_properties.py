@@ -1,0 +1,106 @@
+"""Properties of the notebook merge, on generated notebooks (hypothesis)."""
+from __future__ import annotations
+
+import json
+
+import nbformat
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from nbteam.conflicts import find_conflicts
+from nbteam.nbmerge import merge_notebooks
+from nbteam.normalise import normalise_notebook
+from nbteam.notebook import dumps_notebook, parse_notebook
+
+LINES = ["import numpy as np", "x = 1", "x = 2", "print(x)", "", "# title", "y = f(x)", "plot(y)", "return z"]
+source = st.lists(st.sampled_from(LINES), max_size=5).map("\n".join)
+cell = st.fixed_dictionaries({
+    "cell_type": st.sampled_from(["code", "markdown"]),
+    "source": source,
+    "metadata": st.sampled_from([{}, {"tags": ["a"]}, {"tags": ["b"]}]),
+})
+
+
+@st.composite
+def notebooks(draw, base=None):
+    """A notebook: fresh, or an edit of `base` (cells kept, edited, deleted, inserted, ids kept)."""
+    if base is None:
+        cells = draw(st.lists(cell, max_size=8))
+        with_ids = draw(st.booleans())
+        out = []
+        for n, c in enumerate(cells):
+            c = dict(c)
+            if c["cell_type"] == "code":
+                c.update(outputs=[], execution_count=None)
+            if with_ids:
+                c["id"] = f"id{n}"
+            out.append(c)
+        return {"cells": out, "metadata": {}, "nbformat": 4, "nbformat_minor": 5 if with_ids else 4}
+    out = []
+    for c in base["cells"]:
+        action = draw(st.sampled_from(["keep", "keep", "edit", "delete", "insert"]))
+        if action == "delete":
+            continue
+        if action == "insert":
+            new = dict(draw(cell))
+            if new["cell_type"] == "code":
+                new.update(outputs=[], execution_count=None)
+            if "id" in c:
+                new["id"] = "n" + str(draw(st.integers(0, 10**6)))
+            out.append(new)
+        out.append({**c, "source": draw(source)} if action == "edit" else dict(c))
+    return {**base, "cells": out}
+
+
+def _dedupe_ids(nb):
+    seen = set()
+    for c in nb["cells"]:
+        if "id" in c and c["id"] in seen:
+            c["id"] = c["id"] + "x" + str(len(seen))
+        seen.add(c.get("id"))
+    return nb
+
+
+@st.composite
+def triples(draw):
+    base = draw(notebooks())
+    return base, _dedupe_ids(draw(notebooks(base))), _dedupe_ids(draw(notebooks(base)))
+
+
+def content(nb):
+    """What a merge must preserve: each cell's type, source and metadata, in order."""
+    return [(c["cell_type"], c["source"], c["metadata"]) for c in normalise_notebook(nb)["cells"]]
+
+
+SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+@SETTINGS
+@given(triples())
+def test_one_sided_changes_are_taken(t):
+    base, x, y = t
+    assert content(merge_notebooks(base, x, base).notebook) == content(x)
+    assert content(merge_notebooks(base, base, y).notebook) == content(y)
+    assert merge_notebooks(base, x, base).clean and merge_notebooks(base, base, y).clean
+
+
+@SETTINGS
+@given(triples())
+def test_same_change_on_both_sides_is_taken_once(t):
+    base, x, _ = t
+    result = merge_notebooks(base, x, x)
+    assert result.clean
+    assert content(result.notebook) == content(x)
+
+
+@SETTINGS
+@given(triples())
+def test_result_is_valid_and_conflicts_are_visible(t):
+    base, x, y = t
+    result = merge_notebooks(base, x, y)
+    text = dumps_notebook(result.notebook)
+    node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
+    nbformat.validate(node)
+    found = find_conflicts(parse_notebook(text.encode()))
+    assert {c.cell for c in result.conflicts} == {f.cell - 1 for f in found}
+    assert json.loads(text) == json.loads(dumps_notebook(parse_notebook(text.encode())))
