@@ -8,10 +8,10 @@
 """
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
+from nbteam.lis import longest_increasing
 from nbteam.notebook import Cell
 from nbteam.seqmatch import matched_pairs
 
@@ -52,28 +52,6 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     return agree >= disagree
 
 
-def _longest_increasing(pairs: list[Pair]) -> list[Pair]:
-    """The longest subsequence of pairs (sorted by first index) whose second index increases."""
-    tails: list[int] = []  # tails[k]: smallest second index ending a run of length k+1
-    tail_at: list[int] = []
-    parent: list[int] = []
-    for n, (_, j) in enumerate(pairs):
-        k = bisect_left(tails, j)
-        if k == len(tails):
-            tails.append(j)
-            tail_at.append(n)
-        else:
-            tails[k] = j
-            tail_at[k] = n
-        parent.append(tail_at[k - 1] if k else -1)
-    out: list[Pair] = []
-    n = tail_at[-1] if tail_at else -1
-    while n >= 0:
-        out.append(pairs[n])
-        n = parent[n]
-    return out[::-1]
-
-
 def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     where_b: dict[str, int] = {}
     dup: set[str] = set()
@@ -90,7 +68,7 @@ def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
         if cid and cid in where_b and cid not in dup and cid not in seen:
             seen.add(cid)
             pairs.append((i, where_b[cid]))
-    return _longest_increasing(pairs)
+    return longest_increasing(pairs)
 
 
 def _dice(x: Counter[str], y: Counter[str]) -> float:
