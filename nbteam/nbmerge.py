@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from nbteam.align import match_cells
+from nbteam.align import ids_meaningful, match_cells
 from nbteam.linemerge import Markers, merge3_text
 from nbteam.normalise import normalise_notebook
 from nbteam.notebook import Cell, Notebook
@@ -186,8 +186,8 @@ Entry = tuple[Cell, list[tuple[str, str]]]
 
 
 def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs: list[tuple[int | None, Cell]],
-                  b0: int, markers: Markers) -> list[Entry]:
-    """Merge a region between anchors: every base cell here was deleted by at least one side."""
+                  b0: int, moved: set[int], markers: Markers) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
     def unchanged(side: list[tuple[int | None, Cell]]) -> bool:
         return len(side) == len(base) and all(x is not None and _same(c, base[x - b0]) for x, c in side)
 
@@ -216,15 +216,75 @@ def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs:
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
-        if kept is not None and not _same(kept, base[x - b0]):
+        if kept is not None and x not in moved and not _same(kept, base[x - b0]):
             out.append(_deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
     return out
+
+
+def find_moves(base: list[Cell], side: list[Cell], matched: dict[int, int]) -> dict[int, int]:
+    """Cells a side moved (side index -> base index): left out of the in-order matching, but
+    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
+    taken = set(matched.values())
+    free = [x for x in range(len(base)) if x not in matched]
+    by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
+    by_key: dict[tuple[str, str], int] = {}
+    repeated: set[tuple[str, str]] = set()
+    for x in free:
+        key = (base[x]["cell_type"], base[x]["source"])
+        if key in by_key:
+            repeated.add(key)
+        by_key[key] = x
+    moves: dict[int, int] = {}
+    for j, cell in enumerate(side):
+        if j in taken:
+            continue
+        x = by_id.get(cell.get("id"))
+        key = (cell["cell_type"], cell["source"])
+        if x is None and cell["source"].strip() and key not in repeated:
+            x = by_key.get(key)
+        if x is not None and x not in moves.values():
+            moves[j] = x
+    return moves
+
+
+def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
+    """A cell one side moved: merged with the other side's version, at its new place."""
+    if other is None:  # the other side deleted it: a pure move yields to the delete
+        return None if _same(mover, base) else _deleted_conflict(base, mover, not ours_moved, markers)
+    return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts."""
     to_ours = dict(match_cells(base, ours))
     to_theirs = dict(match_cells(base, theirs))
+    moved_o = find_moves(base, ours, to_ours)
+    moved_t = find_moves(base, theirs, to_theirs)
+    theirs_move = {x: k for k, x in moved_t.items()}
+    # A moved cell is emitted once, at its new place (ours' place if both moved it), merged.
+    placed: dict[tuple[str, int], Entry | None] = {}
+    for j, x in moved_o.items():
+        other = theirs[to_theirs[x]] if x in to_theirs else theirs[theirs_move[x]] if x in theirs_move else None
+        placed["o", j] = _merge_moved(base[x], ours[j], other, True, markers)
+        if x in theirs_move:
+            placed["t", theirs_move[x]] = None
+    for k, x in moved_t.items():
+        if ("t", k) not in placed:
+            placed["t", k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
+    moved = set(moved_o.values()) | set(moved_t.values())
+    found = {id(e[0]): e[1] for e in placed.values() if e is not None}
+
+    def items(side: str, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[tuple[int | None, Cell]]:
+        out = []
+        for j in range(lo, hi):
+            if (side, j) in placed:
+                entry = placed[side, j]
+                if entry is not None:
+                    out.append((None, entry[0]))
+            else:
+                out.append((back.get(j), cells[j]))
+        return out
+
     from_ours = {j: i for i, j in to_ours.items()}
     from_theirs = {j: i for i, j in to_theirs.items()}
     anchors = [i for i in range(len(base)) if i in to_ours and i in to_theirs]
@@ -234,8 +294,9 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
         jo = to_ours.get(i, len(ours))
         jt = to_theirs.get(i, len(theirs))
         if i > pb or jo > po or jt > pt:
-            out += _merge_region(base[pb:i], [(from_ours.get(j), ours[j]) for j in range(po, jo)],
-                                 [(from_theirs.get(j), theirs[j]) for j in range(pt, jt)], pb, markers)
+            region = _merge_region(base[pb:i], items("o", ours, from_ours, po, jo),
+                                   items("t", theirs, from_theirs, pt, jt), pb, moved, markers)
+            out += [(c, found.get(id(c), f)) for c, f in region]
         if i < len(base):
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
         pb, po, pt = i + 1, jo + 1, jt + 1

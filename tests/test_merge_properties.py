@@ -49,6 +49,9 @@ def notebooks(draw, base=None):
                 new["id"] = "n" + str(draw(st.integers(0, 10**6)))
             out.append(new)
         out.append({**c, "source": draw(source)} if action == "edit" else dict(c))
+    if out and draw(st.booleans()):  # move one cell somewhere else
+        moving = out.pop(draw(st.integers(0, len(out) - 1)))
+        out.insert(draw(st.integers(0, len(out))), moving)
     return {**base, "cells": out}
 
 

@@ -50,6 +50,7 @@ def edit(base, i, src=None, **changes):
 
 def cases():
     b = BASE
+    noids = nb(md("# Sales report"), code(LOAD), code(CLEAN), code(PLOT), minor=5)
     yield "one-side-edit", "only ours edits a cell", b, edit(b, 2, CLEAN.replace("dropna()", "dropna(how='all')")), b, 0
     yield ("both-edit-different-cells", "ours edits the load cell, theirs the plot cell", b,
            edit(b, 1, LOAD + "df.head()\n"), edit(b, 3, PLOT.replace("bar", "barh")), 0)
@@ -89,13 +90,26 @@ def cases():
     o = edit(b, 1, outputs=OUT, execution_count=3)
     t = edit(b, 1, outputs=[{"name": "stdout", "output_type": "stream", "text": ["41\n"]}], execution_count=7)
     yield "outputs-only", "only outputs and execution counts differ: clean, outputs stripped", b, o, t, 0
-    noids = nb(md("# Sales report"), code(LOAD), code(CLEAN), code(PLOT), minor=5)
     yield ("v45-without-ids", "declared 4.5 but no ids: merged cleanly, deterministic ids added", noids,
            edit(noids, 1, LOAD + "df.head()\n"), edit(noids, 3, PLOT.replace("bar", "line")), 0)
     moved = copy.deepcopy(b)
     moved["cells"].insert(1, moved["cells"].pop(3))
     yield "move-and-edit-other", "ours moves the plot cell up, theirs edits the clean cell", b, moved, \
         edit(b, 2, CLEAN + "df = df.sort_values('total')\n"), 0
+    yield ("move-vs-edit-same-cell", "ours moves the plot cell up, theirs edits it: the edit follows the move",
+           b, moved, edit(b, 3, PLOT.replace("'Sales'", "'Revenue'")), 0)
+    moved_noids = copy.deepcopy(noids)
+    moved_noids["cells"].insert(1, moved_noids["cells"].pop(3))
+    yield ("move-vs-edit-without-ids", "without ids: ours edits the plot cell, theirs moves it up unchanged; "
+           "the move is recognised by content and the edit follows it",
+           noids, edit(noids, 3, PLOT.replace("'Sales'", "'Revenue'")), moved_noids, 0)
+    gone = copy.deepcopy(b)
+    del gone["cells"][3]
+    yield "move-vs-delete", "ours moves the plot cell, theirs deletes it: deleted", b, moved, gone, 0
+    moved_edited = copy.deepcopy(moved)
+    moved_edited["cells"][1]["source"] = PLOT.replace("bar", "barh")
+    yield ("move-and-edit-vs-delete", "ours moves and edits the plot cell, theirs deletes it: a conflict",
+           b, moved_edited, gone, 1)
 
 
 def v3_case():
