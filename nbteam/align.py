@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
@@ -21,6 +22,8 @@ Pair = tuple[int, int]
 # paired only cell-for-cell in place, so a notebook without ids never goes quadratic.
 MAX_GAP_GRID = 400
 MIN_SIMILARITY = 0.5
+LOST_SIMILARITY = 0.25  # for a cell both sides lost: two rewrites of one cell should meet
+MAX_LOST_GAP = 50
 MAX_CHAR_COMPARE = 600  # longer sources are compared word by word
 
 
@@ -151,3 +154,32 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     if ids_meaningful(a, b):
         return _fill(a, b, _id_anchors(a, b), _content_pairs)
     return _content_pairs(a, b, 0, 0)
+
+
+def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], lost: Sequence[int],
+                    threshold: float = LOST_SIMILARITY) -> dict[int, int]:
+    """Extra pairs (i in a -> j in b) for cells of `a` listed in `lost`: each to its most similar
+    unmatched cell of b in the same (small) gap, if at least `threshold` alike, keeping order."""
+    matched = dict(pairs)
+    keys = sorted(matched)
+    used = set(matched.values())
+    added: dict[int, int] = {}
+    last_added = -1
+    for i in sorted(lost):
+        if i in matched:
+            continue
+        k = bisect_left(keys, i)
+        lo = max(matched[keys[k - 1]] if k else -1, last_added) + 1
+        hi = matched[keys[k]] if k < len(keys) else len(b)
+        if hi - lo > MAX_LOST_GAP:
+            continue
+        best, best_j = threshold, None
+        for j in range(lo, hi):
+            if j not in used:
+                score = similarity(a[i], b[j])
+                if score >= best:
+                    best, best_j = score, j
+        if best_j is not None:
+            added[i] = last_added = best_j
+            used.add(best_j)
+    return added

@@ -9,7 +9,6 @@ import os
 import sys
 
 from nbteam.linemerge import Markers, merge3_text
-from nbteam.nbmerge import merge_notebooks
 from nbteam.notebook import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
@@ -64,6 +63,9 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         return Outcome(1 if n else 0, f"{name}: NBTEAM_DISABLE is set: plain text merge, "
                                       + (f"{n} conflicts" if n else "clean"))
     try:
+        # Imported here so that even a broken engine module falls back instead of crashing.
+        from nbteam.nbmerge import merge_notebooks
+
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         nbs = {role: parse_notebook(data, role) for role, data in raw.items()}
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from nbteam.align import ids_meaningful, match_cells
+from nbteam.align import ids_meaningful, match_cells, pair_lost_cells
 from nbteam.linemerge import Markers, merge3_text
 from nbteam.normalise import normalise_notebook
 from nbteam.notebook import Cell, Notebook
@@ -256,8 +256,14 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts."""
-    to_ours = dict(match_cells(base, ours))
-    to_theirs = dict(match_cells(base, theirs))
+    pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
+    # A base cell neither side kept may have been rewritten by both: pair it more readily, so
+    # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
+    lost = sorted(set(range(len(base))) - {i for i, _ in pairs_o} - {i for i, _ in pairs_t})
+    extra_o, extra_t = pair_lost_cells(base, ours, pairs_o, lost), pair_lost_cells(base, theirs, pairs_t, lost)
+    both = extra_o.keys() & extra_t.keys()
+    to_ours = dict(pairs_o) | {i: j for i, j in extra_o.items() if i in both}
+    to_theirs = dict(pairs_t) | {i: j for i, j in extra_t.items() if i in both}
     moved_o = find_moves(base, ours, to_ours)
     moved_t = find_moves(base, theirs, to_theirs)
     theirs_move = {x: k for k, x in moved_t.items()}

@@ -118,3 +118,20 @@ def test_nbformat3_side_is_upgraded_not_refused(repo, theirs_v3):
     nb = read_notebook(repo / "nb.ipynb")
     assert nb["nbformat"] == 4
     assert sources(repo / "nb.ipynb") == ["a = 10\n", "b = 20\n"]
+
+
+def test_internal_error_falls_back_instead_of_crashing(tmp_path, monkeypatch):
+    """A bug inside the engine (here: the merge raises) must give a marked text merge and exit 1."""
+    from nbteam import mergefile, nbmerge
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("simulated engine bug")
+
+    monkeypatch.setattr(nbmerge, "merge_notebooks", broken)
+    paths = [write_nb(tmp_path / f"{k}.ipynb", make_nb(src)) for k, src in
+             (("base", "a = 1\n"), ("ours", "a = 2\n"), ("theirs", "a = 3\n"))]
+    outcome = mergefile.merge_files(*map(str, paths), str(paths[1]), "nb.ipynb")
+    assert outcome.code == 1
+    assert "internal error RuntimeError: simulated engine bug" in outcome.message
+    text = paths[1].read_text()
+    assert "<<<<<<< ours" in text and '"a = 3\\n"' in text

@@ -106,6 +106,14 @@ def cases():
     gone = copy.deepcopy(b)
     del gone["cells"][3]
     yield "move-vs-delete", "ours moves the plot cell, theirs deletes it: deleted", b, moved, gone, 0
+    ours = copy.deepcopy(b)
+    ours["cells"][2].update(id="o3", source="df = df.fillna(0)\ndf['total'] = df.price * df.qty * 1.2\n")
+    ours["cells"].insert(2, code("print(len(df))\n", "o2"))
+    theirs = copy.deepcopy(b)
+    theirs["cells"][2].update(id="t3", source="df = df[df.qty > 0]\ndf['total'] = (df.price - df.discount) * df.qty\n")
+    theirs["cells"].insert(3, md("Totals are net of discounts.\n", "t2"))
+    yield ("both-rewrite-same-cell", "both sides rewrite the clean cell as a new cell (new id, little "
+           "text in common) and add a cell next to it: the rewrites meet in one conflicted cell, not two silent copies", b, ours, theirs, 1)
     moved_edited = copy.deepcopy(moved)
     moved_edited["cells"][1]["source"] = PLOT.replace("bar", "barh")
     yield ("move-and-edit-vs-delete", "ours moves and edits the plot cell, theirs deletes it: a conflict",
