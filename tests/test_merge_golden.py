@@ -36,3 +36,11 @@ def test_every_case_is_complete():
     for case in CASES:
         assert {p.name for p in (GOLDEN / case).iterdir()} >= {"base.ipynb", "ours.ipynb", "theirs.ipynb",
                                                                "expected.ipynb", "case.json"}, case
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_saving_in_jupyter_changes_nothing(case):
+    """nbformat.write (what Jupyter saves with) reproduces the merged file byte for byte."""
+    raw = (GOLDEN / case / "expected.ipynb").read_bytes().decode("utf-8").replace("\r\n", "\n")
+    node = nbformat.reads(raw, as_version=nbformat.NO_CONVERT)
+    assert nbformat.writes(node) + "\n" == raw
