@@ -52,6 +52,8 @@ def keep_outputs_configured(cwd: str = ".") -> bool:
             doc = tomllib.loads(data.decode("utf-8"))
         except (ValueError, UnicodeDecodeError):
             return False
-        table = doc.get("tool", {}).get("nbteam", {}) if name == "pyproject.toml" else doc
-        return bool(table.get("keep_outputs", False))
+        tool = doc.get("tool", {}).get("nbteam") if isinstance(doc.get("tool"), dict) else None
+        # pyproject: [tool.nbteam]; .nbteam.toml: top-level keys, or a [tool.nbteam] table (as nbteam.config reads it)
+        table = tool if isinstance(tool, dict) or name == "pyproject.toml" else doc
+        return isinstance(table, dict) and table.get("keep_outputs") is True
     return False

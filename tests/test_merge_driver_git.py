@@ -135,3 +135,18 @@ def test_internal_error_falls_back_instead_of_crashing(tmp_path, monkeypatch):
     assert "internal error RuntimeError: simulated engine bug" in outcome.message
     text = paths[1].read_text()
     assert "<<<<<<< ours" in text and '"a = 3\\n"' in text
+
+
+@pytest.mark.parametrize("name, text", [
+    ("pyproject.toml", "[project]\nname = 'x'\n\n[tool.nbteam]\nkeep_outputs = true\n"),
+    (".nbteam.toml", "keep_outputs = true\n"),
+    (".nbteam.toml", "[tool.nbteam]\nkeep_outputs = true\n"),
+])
+def test_keep_outputs_from_repository_config(repo, name, text):
+    (repo / name).write_text(text)
+    base = make_nb("a = 1\n", "b = 2\n")
+    ours = make_nb("a = 1\n", "b = 2\n")
+    ours["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+    branches(repo, base, ours, make_nb("a = 1\n", "b = 20\n"))
+    assert git(repo, "merge", "--no-edit", "other", check=False).returncode == 0
+    assert read_notebook(repo / "nb.ipynb")["cells"][0]["outputs"] == ours["cells"][0]["outputs"]

@@ -1,0 +1,232 @@
+"""Team settings: `[tool.nbteam]` in pyproject.toml (or `.nbteam.toml`), the repo root, the user slug.
+
+Missing config means defaults, never an error: a repository works with nbteam before anyone
+has written a line of configuration. Values of the wrong type are an error with one clear line.
+"""
+from __future__ import annotations
+
+import os
+import posixpath
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised only on 3.10
+    import tomli as tomllib
+
+PYPROJECT = "pyproject.toml"
+NBTEAM_TOML = ".nbteam.toml"
+
+# Each key: (default, type). The order is the order `write_default_config` writes them in.
+DEFAULTS: dict[str, tuple[Any, type]] = {
+    "scratch_dir": ("scratch", str),
+    "manifest": (".nbteam/promotions.jsonl", str),
+    "keep_outputs": (False, bool),
+}
+
+
+class ConfigError(ValueError):
+    """The team's nbteam settings are unusable; the message says which key and why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    """nbteam's settings for one repository (defaults where the config says nothing)."""
+
+    scratch_dir: str = DEFAULTS["scratch_dir"][0]
+    manifest: str = DEFAULTS["manifest"][0]
+    keep_outputs: bool = DEFAULTS["keep_outputs"][0]
+    source: str | None = None  # the file the settings came from, None for pure defaults
+    unknown_keys: tuple[str, ...] = field(default=())
+    warning: str | None = None  # a settings file nbteam ignores, and why
+
+
+def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
+    """The top of the git work tree containing start (a `.git` dir or worktree file), or None."""
+    path = Path(start).resolve()
+    for candidate in (path, *path.parents):
+        if (candidate / ".git").exists():
+            return candidate
+    return None
+
+
+def _inside_repo_path(key: str, value: str, source: str) -> str:
+    """A repo-relative POSIX path from a config value; refuse absolute paths and `..` escapes."""
+    norm = posixpath.normpath(value.replace("\\", "/"))
+    if not value.strip() or posixpath.isabs(norm) or re.match(r"^[A-Za-z]:", norm) or norm.split("/")[0] == "..":
+        raise ConfigError(f"{source}: {key} = {value!r} must be a path inside the repository")
+    return norm
+
+
+def config_from_table(table: dict[str, Any], source: str) -> Config:
+    """Validate one `[tool.nbteam]` table into a Config; raise ConfigError on a bad value."""
+    values: dict[str, Any] = {}
+    for key, (default, kind) in DEFAULTS.items():
+        value = table.get(key, default)
+        # bool is a subclass of int, so check the exact type to reject `scratch_dir = true`.
+        if type(value) is not kind:
+            raise ConfigError(f"{source}: {key} must be a {kind.__name__}, not {type(value).__name__} ({value!r})")
+        values[key] = value
+    values["scratch_dir"] = _inside_repo_path("scratch_dir", values["scratch_dir"], source)
+    values["manifest"] = _inside_repo_path("manifest", values["manifest"], source)
+    unknown = tuple(sorted(k for k in table if k not in DEFAULTS))
+    return Config(**values, source=source, unknown_keys=unknown)
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with open(path, "rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path.name} is not valid TOML ({e})") from None
+
+
+def _nbteam_table(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
+    tool = doc.get("tool")
+    table = tool.get("nbteam") if isinstance(tool, dict) else None
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError(f"{name}: tool.nbteam must be a table")
+    return table
+
+
+def load_config(repo_root: str | os.PathLike[str]) -> Config:
+    """The repo's settings: pyproject `[tool.nbteam]`, or `.nbteam.toml` when there is no pyproject.
+
+    The merge driver reads `keep_outputs` by the same rule (nbteam.mergeopts), so both agree.
+    """
+    root = Path(repo_root)
+    pyproject = root / PYPROJECT
+    dotfile = root / NBTEAM_TOML
+    if pyproject.is_file():
+        table = _nbteam_table(_read_toml(pyproject), PYPROJECT)
+        config = config_from_table(table, PYPROJECT) if table is not None else Config()
+        if dotfile.is_file():
+            config = replace(config, warning=f"{NBTEAM_TOML} is ignored because the repository has a {PYPROJECT};"
+                                             f" move its settings to [tool.nbteam] there")
+        return config
+    if dotfile.is_file():
+        doc = _read_toml(dotfile)
+        # `.nbteam.toml` holds the keys at top level; a `[tool.nbteam]` table there works too.
+        table = _nbteam_table(doc, NBTEAM_TOML)
+        if table is None:
+            table = {k: v for k, v in doc.items() if k != "tool"}
+        return config_from_table(table, NBTEAM_TOML)
+    return Config()
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _default_lines(missing: list[str]) -> list[str]:
+    return [f"{key} = {_toml_value(DEFAULTS[key][0])}\n" for key in missing]
+
+
+def write_default_config(repo_root: str | os.PathLike[str]) -> str | None:
+    """Write the default settings nbteam uses into pyproject.toml or .nbteam.toml.
+
+    Adds only keys that are missing and never changes a value already there, so running it
+    twice changes nothing. Returns a one-line description of the change, or None if none.
+    """
+    root = Path(repo_root)
+    pyproject = root / PYPROJECT
+    if pyproject.is_file():
+        path, text = pyproject, pyproject.read_text(encoding="utf-8")
+        doc = tomllib.loads(text)
+        table = _nbteam_table(doc, PYPROJECT)
+        if table is None:
+            sep = "" if not text or text.endswith("\n\n") else ("\n" if text.endswith("\n") else "\n\n")
+            new = text + sep + "[tool.nbteam]\n" + "".join(_default_lines(list(DEFAULTS)))
+            what = f"added [tool.nbteam] with nbteam's defaults to {PYPROJECT}"
+        else:
+            missing = [k for k in DEFAULTS if k not in table]
+            if not missing:
+                return None
+            # Keys go right under the header line, where they surely belong to that table.
+            header = re.search(r"(?m)^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*nbteam[ \t]*\][^\n]*\n", text)
+            if header is None:  # the table is written with dotted keys or inline: leave it alone
+                return None
+            new = text[: header.end()] + "".join(_default_lines(missing)) + text[header.end():]
+            what = f"added {', '.join(missing)} to [tool.nbteam] in {PYPROJECT}"
+    else:
+        path = root / NBTEAM_TOML
+        text = path.read_text(encoding="utf-8") if path.is_file() else ""
+        doc = tomllib.loads(text)
+        table = _nbteam_table(doc, NBTEAM_TOML)
+        present = table if table is not None else doc
+        missing = [k for k in DEFAULTS if k not in present]
+        if not missing:
+            return None
+        if table is not None:
+            header = re.search(r"(?m)^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*nbteam[ \t]*\][^\n]*\n", text)
+            if header is None:
+                return None
+            new = text[: header.end()] + "".join(_default_lines(missing)) + text[header.end():]
+        else:
+            # Top-level keys must come before the first table header, so they go first.
+            intro = "" if text else "# nbteam settings; these are the defaults (see docs/scratchpads.md).\n"
+            new = intro + "".join(_default_lines(missing)) + text
+        what = f"{'created' if not text else 'added ' + ', '.join(missing) + ' to'} {NBTEAM_TOML}"
+    # Never write something that would read back differently from what was there.
+    reread = tomllib.loads(new)
+    before = tomllib.loads(text) if text else {}
+    if _strip_nbteam(reread) != _strip_nbteam(before):
+        return None
+    from nbteam.notebook import write_atomic
+
+    write_atomic(path, new)
+    return what
+
+
+def _strip_nbteam(doc: dict[str, Any]) -> dict[str, Any]:
+    """The TOML document without the keys nbteam may add, to check nothing else changed."""
+    out = {k: v for k, v in doc.items() if k not in DEFAULTS}
+    tool = out.get("tool")
+    if isinstance(tool, dict) and isinstance(tool.get("nbteam"), dict):
+        out["tool"] = {**tool, "nbteam": {k: v for k, v in tool["nbteam"].items() if k not in DEFAULTS}}
+        if not out["tool"]["nbteam"]:
+            del out["tool"]["nbteam"]
+        if not out["tool"]:
+            del out["tool"]
+    return out
+
+
+def slugify(name: str) -> str:
+    """A path-safe lowercase slug: 'Ada Lovelace' -> 'ada-lovelace', 'Grace Hopper' -> 'grace-hopper'."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+
+
+def git_user_name(repo_root: str | os.PathLike[str]) -> str | None:
+    """`git config user.name` as git itself resolves it for this repository, or None."""
+    import subprocess
+
+    try:
+        p = subprocess.run(["git", "config", "user.name"], cwd=repo_root, capture_output=True, text=True)
+    except OSError:
+        return None
+    if p.returncode != 0:
+        return None
+    return p.stdout.strip() or None
+
+
+def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None) -> str:
+    """The scratchpad owner's slug: --user, else $NBTEAM_USER, else git's user.name; ConfigError if none."""
+    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER")):
+        if raw:
+            slug = slugify(raw)
+            if not slug:
+                raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
+            return slug
+    name = git_user_name(repo_root)
+    slug = slugify(name) if name else ""
+    if not slug:
+        raise ConfigError("no user: set `git config user.name` or pass --user NAME")
+    return slug

@@ -1,0 +1,148 @@
+"""Config: [tool.nbteam] in pyproject.toml or .nbteam.toml, defaults, user slugs, writing defaults."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from conftest import git
+from nbteam.config import (
+    Config,
+    ConfigError,
+    find_repo_root,
+    load_config,
+    resolve_user,
+    slugify,
+    write_default_config,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli as tomllib
+
+
+def test_missing_config_means_defaults(tmp_path):
+    config = load_config(tmp_path)
+    assert config == Config()
+    assert (config.scratch_dir, config.manifest, config.keep_outputs) == ("scratch", ".nbteam/promotions.jsonl", False)
+    assert config.source is None
+
+
+def test_pyproject_without_nbteam_table_means_defaults(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert load_config(tmp_path) == Config()
+
+
+def test_pyproject_table_is_read(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.nbteam]\nscratch_dir = "play/ground"\nkeep_outputs = true\nfuture_key = 1\n'
+    )
+    config = load_config(tmp_path)
+    assert config.scratch_dir == "play/ground"
+    assert config.keep_outputs is True
+    assert config.manifest == ".nbteam/promotions.jsonl"
+    assert config.source == "pyproject.toml"
+    assert config.unknown_keys == ("future_key",)
+
+
+def test_dotfile_used_only_without_pyproject(tmp_path):
+    (tmp_path / ".nbteam.toml").write_text('scratch_dir = "sandbox"\n')
+    config = load_config(tmp_path)
+    assert (config.scratch_dir, config.source, config.warning) == ("sandbox", ".nbteam.toml", None)
+    # Same rule as the merge driver's keep_outputs: a pyproject.toml makes .nbteam.toml ignored, visibly.
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    config = load_config(tmp_path)
+    assert config.scratch_dir == "scratch"
+    assert ".nbteam.toml is ignored" in config.warning
+    (tmp_path / "pyproject.toml").write_text('[tool.nbteam]\nscratch_dir = "from-pyproject"\n')
+    assert load_config(tmp_path).scratch_dir == "from-pyproject"
+
+
+@pytest.mark.parametrize("line, words", [
+    ("scratch_dir = 3", "scratch_dir must be a str"),
+    ("keep_outputs = 1", "keep_outputs must be a bool"),
+    ('scratch_dir = "../outside"', "inside the repository"),
+    ('manifest = "/etc/promotions.jsonl"', "inside the repository"),
+])
+def test_bad_values_are_clear_errors(tmp_path, line, words):
+    (tmp_path / "pyproject.toml").write_text(f"[tool.nbteam]\n{line}\n")
+    with pytest.raises(ConfigError, match=words):
+        load_config(tmp_path)
+
+
+def test_invalid_toml_is_a_config_error(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.nbteam\n")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(tmp_path)
+
+
+def test_write_defaults_appends_table_to_pyproject_and_is_idempotent(tmp_path):
+    original = '[project]\nname = "x"\n\n[tool.black]\nline-length = 100\n'
+    (tmp_path / "pyproject.toml").write_text(original)
+    what = write_default_config(tmp_path)
+    assert what and "pyproject.toml" in what
+    text = (tmp_path / "pyproject.toml").read_text()
+    assert text.startswith(original)
+    doc = tomllib.loads(text)
+    assert doc["tool"]["nbteam"] == {"scratch_dir": "scratch", "manifest": ".nbteam/promotions.jsonl", "keep_outputs": False}
+    assert doc["tool"]["black"] == {"line-length": 100}
+    assert write_default_config(tmp_path) is None
+    assert (tmp_path / "pyproject.toml").read_text() == text
+
+
+def test_write_defaults_keeps_existing_values_and_adds_missing(tmp_path):
+    (tmp_path / "pyproject.toml").write_text('[tool.nbteam]\nscratch_dir = "mine"\n\n[tool.other]\nx = 1\n')
+    what = write_default_config(tmp_path)
+    assert what == "added manifest, keep_outputs to [tool.nbteam] in pyproject.toml"
+    doc = tomllib.loads((tmp_path / "pyproject.toml").read_text())
+    assert doc["tool"]["nbteam"] == {"scratch_dir": "mine", "manifest": ".nbteam/promotions.jsonl", "keep_outputs": False}
+    assert doc["tool"]["other"] == {"x": 1}
+    assert load_config(tmp_path).scratch_dir == "mine"
+
+
+def test_write_defaults_leaves_dotted_key_tables_alone(tmp_path):
+    text = '[tool]\nnbteam.scratch_dir = "mine"\n'
+    (tmp_path / "pyproject.toml").write_text(text)
+    assert write_default_config(tmp_path) is None
+    assert (tmp_path / "pyproject.toml").read_text() == text
+
+
+def test_write_defaults_creates_dotfile_without_pyproject(tmp_path):
+    assert write_default_config(tmp_path) == "created .nbteam.toml"
+    assert tomllib.loads((tmp_path / ".nbteam.toml").read_text()) == {
+        "scratch_dir": "scratch", "manifest": ".nbteam/promotions.jsonl", "keep_outputs": False}
+    assert write_default_config(tmp_path) is None
+    (tmp_path / ".nbteam.toml").write_text('keep_outputs = true\n')
+    assert write_default_config(tmp_path) == "added scratch_dir, manifest to .nbteam.toml"
+    assert load_config(tmp_path).keep_outputs is True
+
+
+@pytest.mark.parametrize("name, slug", [
+    ("Ada Lovelace", "ada-lovelace"),
+    ("  Grace  B. Hopper ", "grace-b-hopper"),
+    ("Zoë Ångström", "zoe-angstrom"),
+    ("kurt_gödel42", "kurt-godel42"),
+    ("!!!", ""),
+])
+def test_slugify(name, slug):
+    assert slugify(name) == slug
+
+
+def test_user_comes_from_git_then_flag(repo, monkeypatch):
+    monkeypatch.delenv("NBTEAM_USER", raising=False)
+    assert resolve_user(repo) == "ada-lovelace"
+    assert resolve_user(repo, "Grace Hopper") == "grace-hopper"
+    monkeypatch.setenv("NBTEAM_USER", "linus")
+    assert resolve_user(repo) == "linus"
+    monkeypatch.delenv("NBTEAM_USER")
+    git(repo, "config", "user.name", "???")
+    with pytest.raises(ConfigError, match="user.name"):
+        resolve_user(repo)
+
+
+def test_find_repo_root_from_subdirectory(repo):
+    sub = repo / "a" / "b"
+    sub.mkdir(parents=True)
+    assert find_repo_root(sub) == repo.resolve()
+    assert find_repo_root(repo.parent) is None

@@ -1,0 +1,309 @@
+"""`nbteam tui` driven by Textual's pilot at 80x24 on real repositories."""
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("textual")
+
+from rich.syntax import Syntax  # noqa: E402
+from textual.widgets import Tree  # noqa: E402
+
+from conftest import git, make_nb, nbteam, write_nb  # noqa: E402
+from nbteam.config import Config  # noqa: E402
+from nbteam.manifest import read_manifest  # noqa: E402
+from nbteam.tui_app import ConfirmPromote, HelpScreen, ScratchApp  # noqa: E402
+
+ADA = "scratch/ada/explore.ipynb"
+GRACE = "scratch/grace/cleaning.ipynb"
+
+
+def text_of(app: ScratchApp, selector: str) -> str:
+    """The plain text a Static currently shows."""
+    content = app.query_one(selector).content
+    if isinstance(content, Syntax):
+        return content.code
+    return getattr(content, "plain", str(content))
+
+
+def visible_labels(app: ScratchApp) -> list[str]:
+    """Tree lines a user can see now (children of collapsed nodes excluded)."""
+    out = []
+
+    def walk(node, depth):
+        for child in node.children:
+            out.append("  " * depth + child.label.plain)
+            if child.is_expanded:
+                walk(child, depth + 1)
+
+    walk(app.query_one("#tree", Tree).root, 0)
+    return out
+
+
+def cursor(app: ScratchApp):
+    return app.query_one("#tree", Tree).cursor_node.data
+
+
+def run(coro):
+    return asyncio.run(coro)
+
+
+@pytest.fixture
+def team(repo: Path) -> Path:
+    """Ada's scratchpad with a plain cell, a new write cell and a new append cell; Grace's with one cell."""
+    write_nb(repo / ADA, make_nb(
+        "import pandas as pd",
+        "%%writefile ../../teamlib/features.py\ndef add_one(x):\n    return x + 1\n",
+        "%%writefile -a ../../teamlib/features.py\ndef double(x):\n    return 2 * x\n",
+    ))
+    write_nb(repo / GRACE, make_nb("%%writefile ../../teamlib/cleaning.py\ndef tidy(df):\n    return df\n", "df = tidy(df)"))
+    return repo
+
+
+def app_for(repo: Path, **kw) -> ScratchApp:
+    return ScratchApp(repo, Config(), user=kw.pop("user", "ada"), **kw)
+
+
+def test_empty_repository_says_how_to_create_a_scratchpad(repo):
+    async def go():
+        app = app_for(repo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.query_one("#empty").display and not app.query_one("#tree").display
+            message = text_of(app, "#empty")
+            assert "No scratchpads yet" in message and "nbteam scratch new NAME" in message
+            # Creating one and refreshing shows it, without restarting.
+            assert nbteam("scratch", "new", "first", "--user", "ada", cwd=repo).returncode == 0
+            await pilot.press("r")
+            await pilot.pause()
+            assert not app.query_one("#empty").display
+            assert any("first.ipynb" in l for l in visible_labels(app))
+    run(go())
+
+
+def test_tree_lists_users_notebooks_and_promotable_cells_with_marks(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert app.loaded
+            labels = visible_labels(app)
+            assert labels[0].startswith("ada  (you)")
+            assert labels[1:4] == ["  explore.ipynb +2", "    +  2 → features.py", "    +  3 -a features.py"]
+            assert labels[4].startswith("grace") and labels[6] == "    +  1 → cleaning.py"
+            assert not any("import pandas" in l for l in labels)  # only %%writefile cells by default
+            svg = app.export_screenshot()
+            for word in ("Promote", "Filter", "Refresh", "Help", "Quit"):
+                assert word in svg  # the footer fits in 80 columns
+    run(go())
+
+
+def test_navigate_shows_source_and_diff(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            ref = cursor(app)
+            assert (ref.kind, ref.cell.key) == ("cell", "c1")  # the first promotable cell is selected
+            assert text_of(app, "#source").startswith("%%writefile ../../teamlib/features.py\ndef add_one")
+            assert "+def add_one(x):" in text_of(app, "#diff")
+            assert "new: never promoted" in text_of(app, "#info")
+            await pilot.press("down")
+            await pilot.pause()
+            assert cursor(app).cell.key == "c2"
+            assert text_of(app, "#source").startswith("%%writefile -a")
+            assert "+def double(x):" in text_of(app, "#diff")
+            assert app.query_one("#diff-pane").border_title == "diff: teamlib/features.py"
+    run(go())
+
+
+def test_promote_after_confirming_the_diff(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("p")
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, ConfirmPromote)
+            assert screen.plan.target == "teamlib/features.py"
+            assert "+def add_one(x):" in screen.plan.diff()
+            assert not (team / "teamlib/features.py").exists()  # nothing written before confirming
+            await pilot.press("y")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmPromote)
+            assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1\n"
+            [entry] = read_manifest(team, ".nbteam/promotions.jsonl").values()
+            assert (entry.notebook, entry.cell, entry.user) == (ADA, "c1", "ada")
+            assert "promoted" in app.status_message
+            # The tree now marks it in sync, and the cursor stayed on it.
+            assert cursor(app).cell.key == "c1" and cursor(app).cell.state == "in sync"
+            assert "    ✓  2 → features.py" in visible_labels(app)
+            await pilot.press("p")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmPromote)
+            assert "in sync" in app.status_message
+    run(go())
+
+
+def test_cancel_writes_nothing(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("down", "p")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmPromote)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmPromote)
+            assert app.status_message == "promotion cancelled"
+            assert not (team / "teamlib").exists() and not (team / ".nbteam").exists()
+    run(go())
+
+
+def test_refused_promotion_needs_force(team):
+    assert nbteam("promote", ADA, "--cell", "2", "--user", "ada", cwd=team).returncode == 0
+    (team / "teamlib/features.py").write_text("def add_one(x):\n    return x + 1  # hand edit\n")
+    nb = json.loads((team / ADA).read_text())
+    nb["cells"][1]["source"] = "%%writefile ../../teamlib/features.py\ndef add_one(x):\n    return x + 2\n"
+    (team / ADA).write_text(json.dumps(nb))
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert cursor(app).cell.state == "module changed"
+            assert "    !  2 → features.py" in visible_labels(app)
+            await pilot.press("p")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmPromote)
+            assert "changed outside nbteam" in app.screen.plan.refusal
+            assert app.screen.query_one("#refusal")
+            await pilot.press("y")  # plain yes cannot override a refusal
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmPromote)
+            assert "hand edit" in (team / "teamlib/features.py").read_text()
+            await pilot.press("f")
+            await pilot.pause()
+            assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 2\n"
+            assert cursor(app).cell.state == "in sync"
+    run(go())
+
+
+def test_toggle_all_cells_and_filter(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("a")
+            await pilot.pause()
+            assert "    ·  1 import pandas as pd" in visible_labels(app)
+            await pilot.press("a")
+            await pilot.pause()
+            assert not any("import pandas" in l for l in visible_labels(app))
+            await pilot.press("slash")
+            await pilot.pause()
+            assert app.focused.id == "filter"
+            await pilot.press(*"tidy")
+            await pilot.pause()
+            labels = visible_labels(app)
+            assert labels[0].startswith("grace") and not any(l.startswith("ada") for l in labels)
+            await pilot.press("q")  # typed into the filter, not a quit
+            await pilot.pause()
+            assert app.is_running and app.filter_text == "tidyq"
+            assert visible_labels(app) == ["no match for 'tidyq' (Esc clears)"]
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.filter_text == "" and app.focused.id == "tree"
+            assert any(l.startswith("ada") for l in visible_labels(app))
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, HelpScreen)
+            await pilot.press("q")
+            await pilot.pause()
+        assert not app.is_running
+    run(go())
+
+
+def test_branches_are_listed_read_only(team):
+    git(team, "add", ".")
+    git(team, "commit", "-qm", "scratchpads")
+    git(team, "checkout", "-qb", "grace-work")
+    write_nb(team / "scratch/grace/idea.ipynb", make_nb("%%writefile ../../teamlib/idea.py\nIDEA = 1\n"))
+    git(team, "add", ".")
+    git(team, "commit", "-qm", "grace's idea")
+    git(team, "checkout", "-q", "main")
+    assert not (team / "scratch/grace/idea.ipynb").exists()
+
+    async def go():
+        app = app_for(team, branches=True)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            labels = visible_labels(app)
+            assert "⎇ grace-work  read-only" in labels
+            tree = app.query_one("#tree", Tree)
+            node = next(n for n in _all_nodes(tree.root) if n.data and n.data.cell and n.data.notebook.path.endswith("idea.ipynb"))
+            tree.move_cursor(node)
+            await pilot.pause()
+            assert "branch grace-work" in text_of(app, "#info")
+            assert "+IDEA = 1" in text_of(app, "#diff")
+            await pilot.press("p")
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmPromote)
+            assert "read-only" in app.status_message
+            assert not (team / "teamlib/idea.py").exists()
+    run(go())
+
+
+def _all_nodes(node):
+    for child in node.children:
+        yield child
+        yield from _all_nodes(child)
+
+
+def test_promote_sees_edits_made_after_the_tui_opened(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            nb = json.loads((team / ADA).read_text())
+            nb["cells"][1]["source"] = "%%writefile ../../teamlib/features.py\nEDITED = True\n"
+            (team / ADA).write_text(json.dumps(nb))
+            await pilot.press("p")
+            await pilot.pause()
+            assert "+EDITED = True" in app.screen.plan.diff()
+            await pilot.press("y")
+            await pilot.pause()
+            assert (team / "teamlib/features.py").read_text() == "EDITED = True\n"
+    run(go())
+
+
+def test_large_repository_opens_only_your_scratchpads(repo):
+    many = [f"%%writefile ../../teamlib/m{i}.py\nX = {i}\n" for i in range(50)]
+    write_nb(repo / "scratch/ada/big.ipynb", make_nb(*many))
+    write_nb(repo / "scratch/zed/big.ipynb", make_nb(*many))
+
+    async def go():
+        app = app_for(repo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            tree = app.query_one("#tree", Tree)
+            ada, zed = tree.root.children
+            assert ada.is_expanded and len(ada.children[0].children) == 50
+            assert not zed.is_expanded and not zed.children  # filled in only when opened
+            tree.move_cursor(zed)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert zed.is_expanded and [n.label.plain for n in zed.children] == ["big.ipynb +50"]
+            tree.move_cursor(zed.children[0])
+            await pilot.press("enter")
+            await pilot.pause()
+            assert len(zed.children[0].children) == 50
+    run(go())
