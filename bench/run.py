@@ -36,7 +36,9 @@ def print_table(name: str, description: str, rows: list[dict]) -> None:
         for r in items:
             s = r["seconds"]
             secs = f"{s:10.4f}" if s is not None else f"{'n/a':>10}"
-            ratio = f"{s / ref:9.2f}x" if s < ref else f"{s / ref:9.1f}x" if s and ref and r["tool"] != "nbteam" else f"{'':>10}"
+            ratio = f"{'':>10}"
+            if s and ref and r["tool"] != "nbteam":
+                ratio = f"{s / ref:9.2f}x" if s < ref else f"{s / ref:9.1f}x"
             print(f"{case:<44} {r['tool']:<22} {secs} {ratio}  {r.get('note', '')}")
 
 

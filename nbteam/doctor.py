@@ -1,0 +1,187 @@
+"""Health checks of the git setup nbteam depends on, asked of git itself (what git will actually use).
+
+Each check is a Check: ok True (✓), False (✗, with the command that fixes it) or None (a note).
+"""
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass
+
+MIN_GIT = (2, 11)  # long-running filter processes
+
+
+@dataclass(frozen=True)
+class Check:
+    """One line of the report."""
+
+    ok: bool | None
+    text: str
+    fix: str = ""
+
+
+def _git(*args: str, cwd: str | None = None, input: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+
+
+def check_git() -> Check:
+    """git is installed and new enough."""
+    try:
+        p = _git("--version")
+    except OSError:
+        return Check(False, "git is not installed or not on PATH", "install git 2.11 or newer")
+    m = re.search(r"(\d+)\.(\d+)", p.stdout)
+    version = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+    text = p.stdout.strip().replace("git version ", "git ")
+    if version < MIN_GIT:
+        return Check(False, f"{text}: too old for the filter process (needs 2.11)", "upgrade git")
+    return Check(True, text)
+
+
+def check_disabled(env: dict[str, str] | None = None) -> Check | None:
+    """NBTEAM_DISABLE in this environment turns nbteam off."""
+    value = (os.environ if env is None else env).get("NBTEAM_DISABLE", "").strip()
+    if value not in ("", "0"):
+        return Check(False, f"NBTEAM_DISABLE={value} is set: merges are plain text merges, the filter keeps outputs",
+                     "unset NBTEAM_DISABLE")
+    return None
+
+
+def config_entries(key: str, cwd: str | None) -> list[tuple[str, str]]:
+    """(scope, value) of every setting of key, lowest precedence first (the last one wins)."""
+    p = _git("config", "--show-scope", "--get-all", key, cwd=cwd)
+    out = []
+    for line in p.stdout.splitlines():
+        scope, _, value = line.partition("\t")
+        out.append((scope, value))
+    return out
+
+
+def interpreter_of(command: str) -> str | None:
+    """The Python a `"<python>" -m nbteam ...` command runs, or None if it is not that form."""
+    try:
+        words = shlex.split(command)
+    except ValueError:
+        return None
+    if len(words) >= 3 and words[1:3] == ["-m", "nbteam"]:
+        return words[0]
+    return None
+
+
+_probe_cache: dict[str, tuple[bool, str]] = {}
+
+
+def probe_interpreter(python: str) -> tuple[bool, str]:
+    """(works, detail): the interpreter exists and imports nbteam (detail: its version, or why not)."""
+    if python in _probe_cache:
+        return _probe_cache[python]
+    if not os.path.isabs(python):
+        result = (False, f"{python} is not an absolute path: git may not find it from a GUI or another shell")
+    elif not os.path.exists(python):
+        result = (False, f"{python} does not exist (a deleted or moved virtualenv?)")
+    else:
+        try:
+            p = subprocess.run([python, "-c", "import nbteam; print(nbteam.__version__)"], capture_output=True,
+                               text=True, timeout=30)
+            ok = p.returncode == 0
+            last = (p.stderr.strip().splitlines() or ["?"])[-1]
+            result = (True, f"nbteam {p.stdout.strip()}") if ok else (False, f"{python} cannot import nbteam ({last})")
+        except (OSError, subprocess.SubprocessError) as e:
+            result = (False, f"{python} cannot run ({e})")
+    _probe_cache[python] = result
+    return result
+
+
+def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = (), in_repo: bool = True) -> list[Check]:
+    """The effective value of one driver key: set, in nbteam's form, and its interpreter working."""
+    entries = config_entries(key, cwd)
+    fix = f"nbteam init{'' if in_repo else ' --global'}   (registers {sys.executable})"
+    if not entries:
+        return [Check(False, f"{label}: {key} is not set", fix)]
+    scope, value = entries[-1]
+    checks = []
+    missing = [n for n in needs if n not in value]
+    python = interpreter_of(value)
+    if python is None:
+        checks.append(Check(False, f"{label} ({scope} config): {key} = {value} is not nbteam's command", fix))
+    elif missing:
+        checks.append(Check(False, f"{label} ({scope} config): {key} lacks {' '.join(missing)}", fix))
+    else:
+        works, detail = probe_interpreter(python)
+        if works:
+            checks.append(Check(True, f"{label} ({scope} config): {python} runs {detail}"))
+        else:
+            where = "" if scope in ("local", "worktree") else " --global"
+            checks.append(Check(False, f"{label} ({scope} config): {detail}",
+                                f"nbteam init{where}   (registers {sys.executable})"))
+    for other_scope, other in entries[:-1]:
+        if other != value:
+            checks.append(Check(None, f"{key} is also set in {other_scope} config; the {scope} value wins"))
+    return checks
+
+
+def attributes(paths: list[str], cwd: str) -> dict[str, dict[str, str]]:
+    """merge/diff/filter attributes git applies to each path."""
+    p = _git("check-attr", "--stdin", "-z", "merge", "diff", "filter", cwd=cwd, input="\0".join(paths) + "\0")
+    fields = p.stdout.split("\0")
+    out: dict[str, dict[str, str]] = {}
+    for k in range(0, len(fields) - 2, 3):
+        out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
+    return out
+
+
+def check_attributes(cwd: str) -> tuple[list[Check], bool]:
+    """Attributes for *.ipynb, and for every tracked notebook; also whether the filter is on."""
+    probe = "nbteam-doctor-probe.ipynb"
+    attrs = attributes([probe], cwd).get(probe, {})
+    checks = []
+    merge, diff, filt = attrs.get("merge"), attrs.get("diff"), attrs.get("filter")
+    want = "nbteam init   (adds `*.ipynb merge=nbteam diff=nbteam filter=nbteam` to .gitattributes)"
+    if merge == "nbteam" and diff == "nbteam":
+        checks.append(Check(True, f"*.ipynb attributes: merge=nbteam diff=nbteam filter={filt}"))
+    else:
+        checks.append(Check(False, f"*.ipynb attributes: merge={merge} diff={diff} (git will not use nbteam)", want))
+    if filt != "nbteam":
+        checks.append(Check(None, "filter off for *.ipynb: notebooks are committed with their outputs"
+                                  " (`nbteam init` turns stripping on)"))
+    top = _git("rev-parse", "--show-toplevel", cwd=cwd).stdout.strip()
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    if tracked:
+        per_file = attributes(tracked, top)
+        off = [t for t in tracked if per_file.get(t, {}).get("merge") != "nbteam"]
+        if off:
+            shown = ", ".join(off[:5]) + (", ..." if len(off) > 5 else "")
+            checks.append(Check(False, f"{len(off)} of {len(tracked)} tracked notebooks do not merge with nbteam: "
+                                       f"{shown}", "check the .gitattributes files nearer to them "
+                                                   "(`git check-attr -a -- PATH` shows what applies)"))
+        else:
+            checks.append(Check(True, f"all {len(tracked)} tracked notebook{'s' * (len(tracked) != 1)} use nbteam"))
+    return checks, filt == "nbteam"
+
+
+def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
+    """(repository top level or None, every check in report order)."""
+    checks = [check_git()]
+    if checks[0].ok is False and "not installed" in checks[0].text:
+        return None, checks
+    disabled = check_disabled()
+    if disabled:
+        checks.append(disabled)
+    top = _git("rev-parse", "--show-toplevel", cwd=cwd)
+    root = top.stdout.strip() if top.returncode == 0 else None
+    filter_on = True
+    if root:
+        attr_checks, filter_on = check_attributes(cwd)
+        checks += attr_checks
+    else:
+        checks.append(Check(None, "not in a git repository: checking your user (global) configuration only"))
+    repo = root is not None
+    checks += check_key("merge.nbteam.driver", "merge driver", cwd, ("%O", "%A", "%B"), repo)
+    checks += check_key("diff.nbteam.command", "diff driver", cwd, (), repo)
+    checks += check_key("diff.nbteam.textconv", "diff textconv (git log -p, git show)", cwd, (), repo)
+    if filter_on:
+        checks += check_key("filter.nbteam.process", "output filter", cwd, (), repo)
+    return root, checks

@@ -1,0 +1,95 @@
+"""`nbteam doctor` against real repositories: healthy setups pass, each kind of breakage is named with its fix."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from conftest import git, make_nb, nbteam, write_nb
+
+
+def doctor(cwd: Path, env=None):
+    p = nbteam("doctor", cwd=cwd, env=env)
+    return p.returncode, p.stdout
+
+
+def test_healthy_after_init_from_a_subdirectory(repo):
+    (repo / "sub").mkdir()
+    assert nbteam("init", cwd=repo / "sub").returncode == 0
+    write_nb(repo / "sub" / "a.ipynb", make_nb("x = 1"))
+    git(repo, "add", "-A")
+    code, out = doctor(repo / "sub")
+    assert code == 0, out
+    assert "✓ git 2." in out
+    assert "✓ *.ipynb attributes: merge=nbteam diff=nbteam filter=nbteam" in out
+    assert "✓ all 1 tracked notebook use nbteam" in out
+    assert f"✓ merge driver (local config): {sys.executable} runs nbteam 0.1.0" in out
+    assert "✓ output filter (local config)" in out
+    assert "✗" not in out and out.rstrip().endswith("healthy")
+
+
+def test_before_init_every_problem_has_a_fix(repo):
+    code, out = doctor(repo)
+    assert code == 1
+    assert "✗ *.ipynb attributes: merge=unspecified diff=unspecified (git will not use nbteam)" in out
+    assert "✗ merge driver: merge.nbteam.driver is not set\n    fix: nbteam init" in out
+    assert out.count("✗") == out.count("    fix: ")
+
+
+def test_missing_and_broken_interpreters(repo):
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "merge.nbteam.driver", '"/gone/venv/bin/python" -m nbteam merge-driver %O %A %B %L %P')
+    base = getattr(sys, "_base_executable", None) or "/usr/bin/python3"
+    git(repo, "config", "diff.nbteam.command", f'"{base}" -m nbteam diff-driver')
+    code, out = doctor(repo)
+    assert code == 1
+    assert "✗ merge driver (local config): /gone/venv/bin/python does not exist (a deleted or moved virtualenv?)" in out
+    assert f"✗ diff driver (local config): {base} cannot import nbteam (ModuleNotFoundError" in out
+    assert "✓ output filter (local config)" in out
+    assert "fix: nbteam init   (registers" in out
+
+
+def test_scope_precedence_local_overrides_global(repo, git_env):
+    assert nbteam("init", "--global", cwd=repo).returncode == 0
+    code, out = doctor(repo)
+    assert code == 0, out
+    assert "merge driver (global config)" in out
+    git(repo, "config", "merge.nbteam.driver", "nbteam merge-driver %O %A %B")  # a stale local override
+    code, out = doctor(repo)
+    assert code == 1
+    assert "✗ merge driver (local config): merge.nbteam.driver = nbteam merge-driver %O %A %B is not nbteam's command" in out
+    assert "merge.nbteam.driver is also set in global config; the local value wins" in out
+
+
+def test_a_nearer_gitattributes_that_turns_nbteam_off(repo):
+    assert nbteam("init", cwd=repo).returncode == 0
+    write_nb(repo / "a.ipynb", make_nb("x"))
+    write_nb(repo / "legacy" / "b.ipynb", make_nb("y"))
+    (repo / "legacy" / ".gitattributes").write_text("*.ipynb merge=nbdime diff=nbdime\n")
+    git(repo, "add", "-A")
+    code, out = doctor(repo)
+    assert code == 1
+    assert "✗ 1 of 2 tracked notebooks do not merge with nbteam: legacy/b.ipynb" in out
+
+
+def test_no_filter_is_a_note_not_a_failure(repo):
+    assert nbteam("init", "--no-filter", cwd=repo).returncode == 0
+    code, out = doctor(repo)
+    assert code == 0, out
+    assert "· filter off for *.ipynb: notebooks are committed with their outputs" in out
+    assert "output filter" not in out
+
+
+def test_disable_variable_is_reported(repo, git_env):
+    assert nbteam("init", cwd=repo).returncode == 0
+    code, out = doctor(repo, env={**git_env, "NBTEAM_DISABLE": "1"})
+    assert code == 1
+    assert "✗ NBTEAM_DISABLE=1 is set" in out and "fix: unset NBTEAM_DISABLE" in out
+
+
+def test_outside_a_repository_checks_user_config(tmp_path, git_env):
+    code, out = doctor(tmp_path)
+    assert code == 1 and "fix: nbteam init --global" in out
+    assert nbteam("init", "--global", cwd=tmp_path).returncode == 0
+    code, out = doctor(tmp_path)
+    assert code == 0, out
+    assert "not in a git repository" in out and "merge driver (global config)" in out
