@@ -17,8 +17,40 @@ def add_options(parser: argparse.ArgumentParser) -> None:
                         help="keep outputs (from the side that changed them; cleared if both did)")
 
 
+def _config_may_set_style(cwd: str) -> bool:
+    """False only when no config git could read mentions conflictStyle (so asking git is pointless).
+
+    Spawning `git config` costs more than the rest of a typical merge; most users never set the
+    style, and a plain look through the usual config files proves that. Anything unusual
+    (includes, worktrees, config from the environment) is left to git itself.
+    """
+    env = os.environ
+    if "GIT_CONFIG_COUNT" in env or "conflictstyle" in env.get("GIT_CONFIG_PARAMETERS", "").lower():
+        return True
+    git_dir = env.get("GIT_DIR") or os.path.join(cwd, ".git")
+    if not os.path.isdir(git_dir):
+        return True
+    home = os.path.expanduser("~")
+    xdg = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")
+    files = [os.path.join(git_dir, "config"), os.path.join(git_dir, "config.worktree"),
+             env.get("GIT_CONFIG_GLOBAL") or os.path.join(home, ".gitconfig"), os.path.join(xdg, "git", "config")]
+    if not env.get("GIT_CONFIG_NOSYSTEM"):
+        files += [env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig", "/usr/local/etc/gitconfig"]
+    for path in files:
+        try:
+            with open(path, "rb") as f:
+                data = f.read().lower()
+        except OSError:
+            continue
+        if b"conflictstyle" in data or b"[include" in data:
+            return True
+    return False
+
+
 def git_conflict_style(cwd: str | None = None) -> str:
     """git's merge.conflictStyle for the repository at cwd ("merge" when unset or unknown)."""
+    if not _config_may_set_style(cwd or os.getcwd()):
+        return "merge"
     import subprocess
 
     try:

@@ -150,3 +150,17 @@ def test_keep_outputs_from_repository_config(repo, name, text):
     branches(repo, base, ours, make_nb("a = 1\n", "b = 20\n"))
     assert git(repo, "merge", "--no-edit", "other", check=False).returncode == 0
     assert read_notebook(repo / "nb.ipynb")["cells"][0]["outputs"] == ours["cells"][0]["outputs"]
+
+
+@pytest.mark.parametrize("where", ["repo", "global", "command line"])
+def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
+    from nbteam.mergeopts import git_conflict_style
+
+    assert git_conflict_style(str(repo)) == "merge"
+    if where == "repo":
+        git(repo, "config", "merge.conflictStyle", "zdiff3")
+    elif where == "global":
+        git(repo, "config", "--global", "merge.conflictStyle", "zdiff3")
+    else:  # git -c merge.conflictStyle=zdiff3 merge ...
+        monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'merge.conflictstyle'='zdiff3'")
+    assert git_conflict_style(str(repo)) == "zdiff3"
