@@ -135,7 +135,20 @@ def do_init(scope: str, with_filter: bool, python: str, cwd: str = ".") -> list[
         changes.append(f"{attrs_path}: {'created, ' if text is None else ''}{what}")
     for line in install.other_ipynb_attributes(new):
         changes.append(f"note: {attrs_path} also has `{line}`; nbteam's line comes later, so it wins")
+    if scope == "repo":
+        changes += _write_team_defaults(os.path.dirname(attrs_path))
     return changes
+
+
+def _write_team_defaults(top: str) -> list[str]:
+    """The team settings nbteam uses (scratch dir, manifest, keep_outputs), written where the team sees them."""
+    from nbteam.config import ConfigError, write_default_config
+
+    try:
+        what = write_default_config(top)
+    except (ConfigError, ValueError) as e:  # a pyproject we cannot parse: leave it alone, say why
+        return [f"note: team settings not written ({e})"]
+    return [f"{top}: {what}"] if what else []
 
 
 def do_uninstall(scope: str, cwd: str = ".") -> list[str]:
@@ -183,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"  {line}")
     if verb == "init" and changes:
         if args.scope == "repo":
-            print("Commit .gitattributes so teammates get the attributes; each of them runs `nbteam init` once.")
+            print("Commit .gitattributes (and the team settings) so teammates get them;"
+                  " each of them runs `nbteam init` once.")
         print("Check the setup any time with `nbteam doctor`.")
     return 0

@@ -164,7 +164,7 @@ def test_git_add_stores_stripped_notebook_and_keeps_outputs_in_work_tree(repo, g
     _init(repo)
     write_nb(repo / "nb.ipynb", executed_nb())
     working = (repo / "nb.ipynb").read_bytes()
-    git(repo, "add", "nb.ipynb", ".gitattributes", env={**git_env, "PATH": no_venv_path()})
+    git(repo, "add", "nb.ipynb", ".gitattributes", ".nbteam.toml", env={**git_env, "PATH": no_venv_path()})
     staged = git(repo, "show", ":nb.ipynb").stdout
     assert json.loads(staged)["cells"][1]["outputs"] == []
     assert staged.encode() == strip_notebook(working)[0]

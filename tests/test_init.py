@@ -253,3 +253,15 @@ def test_drop_empty_sections_keeps_non_empty_and_foreign_sections():
 ])
 def test_quote_program(path, expected):
     assert install.quote_program(path) == expected
+
+
+def test_init_writes_the_team_defaults_once(repo, git_env):
+    (repo / "pyproject.toml").write_text("[project]\nname = 'analysis'\n")
+    p = nbteam("init", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert "added [tool.nbteam] with nbteam's defaults to pyproject.toml" in p.stdout
+    text = (repo / "pyproject.toml").read_text()
+    assert text.startswith("[project]\nname = 'analysis'\n") and 'scratch_dir = "scratch"' in text
+    assert "keep_outputs = false" in text
+    again = nbteam("init", cwd=repo)
+    assert "pyproject.toml" not in again.stdout and (repo / "pyproject.toml").read_text() == text
