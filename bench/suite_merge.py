@@ -41,7 +41,9 @@ def run(quick: bool) -> list[dict]:
                 if tool == "nbdime" and not with_nbdime:
                     rows.append({"case": name, "tool": tool, "seconds": None, "note": "skipped: minutes per run"})
                     continue
-                repeat = 1 if tool == "nbdime" and quick else (3 if tool == "nbdime" or quick else 9)
+                # nbdime takes seconds to minutes a run: fewer repetitions, one on the id-less notebook
+                slow = tool == "nbdime" and (quick or not spec.get("ids", True))
+                repeat = 1 if slow else (3 if tool == "nbdime" or quick else 9)
                 secs = time_command(cmd, repeat=repeat, setup=lambda: shutil.copy(ours, work), ok=range(128))
                 rows.append({"case": name, "tool": tool, "seconds": secs})
         rows.append({"case": "interpreter start-up (floor)", "tool": "nbteam", "seconds": time_command(
