@@ -4,22 +4,25 @@ Imported only by `nbteam tui` (and tests), so Textual never loads for the git dr
 """
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
+from rich.style import Style
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Static, Tree
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static, Tree
 from textual.widgets.tree import TreeNode
 
 from nbteam.config import Config
 from nbteam.manifest import ManifestError, read_manifest
 from nbteam.notebook import NotebookError, read_notebook
-from nbteam.promoter import promote_cells
 from nbteam.promotion import IN_SYNC, ManifestIndex, Plan
 from nbteam.scratchpads import (
     CellInfo,
@@ -44,15 +47,138 @@ from nbteam.tui_model import (
     visible_cells,
 )
 
+# Textual, Rich and Pygments leave some 50,000 objects that live as long as the process: keep
+# the cyclic collector from scanning them in every full pass, the last one at exit included
+# (that pass alone took about 0.08 s of `nbteam tui`'s start-and-quit).
+gc.freeze()
+
 # Open every node when the tree lists at most this many cells; beyond it only your own, to open fast.
 EXPAND_ALL_UP_TO = 80
+
+
+_LEXERS: dict = {}
+DIM = Style(dim=True)
+
+
+def lexer(kind: str):
+    """A shared Pygments lexer for "python", "markdown" or "diff", made on first use.
+
+    Rich's Syntax looks a lexer up by name (and builds a new one) on every render; a lexer
+    instance skips that. Pygments compiles a lexer's regular expressions once per process, and
+    for Python that was most of the cost of the first highlighted cell: six rules match names
+    with the Unicode XID classes, and `re` expands each of those 130,000-character classes
+    code point by code point. FastPythonLexer matches names with `\\w` (a built-in category)
+    plus the few XID characters it lacks (combining marks, connectors): every name PythonLexer
+    matches, the same tokens for real code, at a fraction of the compile time.
+    """
+    found = _LEXERS.get(kind)
+    if found is None:
+        options = dict(stripnl=False, ensurenl=True, tabsize=4)  # what Syntax(code, name) passes
+        if kind == "python":
+            from pygments import unistring
+            from pygments.lexers.python import PythonLexer
+
+            slow = getattr(PythonLexer, "uni_name", None)  # a Pygments internal: without it, no speed-up
+            fast = (r"[^\W\d\u1885\u1886\u2118\u212e]"
+                    r"[\w\u00b7\u0387\u203f\u2040\u2054\u2118\u212e\ufe33\ufe34\ufe4d-\ufe4f\uff3f"
+                    + unistring.Mn + unistring.Mc + "]*")
+
+            def faster(rule):
+                if slow and isinstance(rule, tuple) and type(rule[0]) is str and slow in rule[0]:
+                    return (rule[0].replace(slow, fast),) + rule[1:]
+                return rule
+
+            class FastPythonLexer(PythonLexer):
+                tokens = {state: [faster(rule) for rule in rules] for state, rules in PythonLexer.tokens.items()}
+
+            found = FastPythonLexer(**options)
+        elif kind == "markdown":
+            from pygments.lexers.markup import MarkdownLexer
+
+            found = MarkdownLexer(**options)
+        else:
+            from pygments.lexers.diff import DiffLexer
+
+            found = DiffLexer(**options)
+        _LEXERS[kind] = found
+    return found
 
 
 def diff_renderable(diff: str) -> Syntax | Text:
     """A unified diff with diff colouring, or a note when there is nothing to change."""
     if not diff:
         return Text("No changes: the module already holds this cell.", style="dim")
-    return Syntax(diff, "diff", theme="ansi_dark", word_wrap=False)
+    return Syntax(diff, lexer("diff"), theme="ansi_dark", word_wrap=False)
+
+
+class KeyBar(Widget):
+    """The active key bindings on one line, like Textual's Footer, as a single widget.
+
+    Footer mounts a widget per key and rebuilds them all whenever focus moves, which was a
+    good part of the TUI's start-up; this draws the same keys as text. A click runs the key.
+    """
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {"keybar--key", "keybar--description", "keybar--hover"}
+    DEFAULT_CSS = """
+    KeyBar { dock: bottom; height: 1; color: $footer-foreground; background: $footer-background; }
+    KeyBar > .keybar--key { color: $footer-key-foreground; background: $footer-key-background; text-style: bold; }
+    KeyBar > .keybar--description { color: $footer-description-foreground; background: $footer-description-background; }
+    KeyBar > .keybar--hover { color: $footer-key-foreground; background: $block-hover-background; }
+    """
+
+    def __init__(self, id: str | None = None):
+        super().__init__(id=id)
+        self.keys: list[tuple[int, int, str, bool]] = []  # (first column, end column, key, enabled)
+        self.hover: int | None = None  # the column under the mouse
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
+
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
+
+    def bindings_changed(self, screen: Screen) -> None:
+        if screen is self.screen:
+            self.refresh()
+
+    def render(self) -> Text:
+        key_style = self.get_component_rich_style("keybar--key")
+        description_style = self.get_component_rich_style("keybar--description")
+        hover_style = self.get_component_rich_style("keybar--hover")
+        text, keys, seen = Text(no_wrap=True, overflow="crop"), [], set()
+        for _namespace, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue  # one entry per action, like Footer
+            seen.add(binding.action)
+            start = text.cell_len
+            key = f" {self.app.get_key_display(binding)} "
+            end = start + len(key) + len(binding.description) + 1
+            hovered = self.hover is not None and start <= self.hover < end
+            dim = DIM if not enabled else None
+            text.append(key, (hover_style if hovered else key_style) + dim)
+            text.append(f"{binding.description} ", (hover_style if hovered else description_style) + dim)
+            keys.append((start, text.cell_len, binding.key, enabled))
+        self.keys = keys
+        return text
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self.hover != event.x:
+            self.hover = event.x
+            self.refresh()
+
+    def on_leave(self) -> None:
+        self.hover = None
+        self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        for start, end, key, enabled in self.keys:
+            if start <= event.x < end:
+                if enabled:
+                    self.app.simulate_key(key)
+                else:
+                    self.app.bell()
+                return
 
 
 class ConfirmPromote(ModalScreen[str | None]):
@@ -179,12 +305,12 @@ class ScratchApp(App[None]):
         self.notebooks: list[NotebookInfo] = []
         self.manifest_error: str | None = None
         self.status_message = ""
+        self.shown: Ref | None = None  # what the detail panes show
         self.loaded = False  # set once the first scan has filled the tree (the benchmark waits for it)
 
     # --- layout and loading ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield FilterInput(placeholder="filter: user, notebook, target or source (Enter: keep, Esc: clear)", id="filter")
         with Horizontal(id="main"):
             yield Tree("scratch", id="tree")
             yield Static(empty_message(self.config.scratch_dir), id="empty")
@@ -197,7 +323,7 @@ class ScratchApp(App[None]):
                     pane.border_title = "diff"
                     yield Static(id="diff")
         yield Static(id="status")
-        yield Footer()
+        yield KeyBar(id="keys-bar")
 
     def on_mount(self) -> None:
         tree = self.query_one("#tree", Tree)
@@ -266,7 +392,11 @@ class ScratchApp(App[None]):
             while node is not None and node is not tree.root:
                 node.expand()
                 node = node.parent
-            self.call_after_refresh(tree.move_cursor, target)
+            # Reading last_line lays out the tree's lines, so target.line is known and the cursor
+            # moves now, before the first paint; scrolling to it needs the size, so it waits.
+            tree.last_line
+            tree.move_cursor(target)
+            self.call_after_refresh(tree.scroll_to_node, target, False)
         self.show_ref(target.data if target is not None else None)
 
     def populate(self, node: TreeNode) -> None:
@@ -328,15 +458,21 @@ class ScratchApp(App[None]):
 
     @on(Tree.NodeHighlighted)
     def highlighted(self, event: Tree.NodeHighlighted) -> None:
-        self.show_ref(event.node.data)
+        if event.node.data is not None:  # the hidden root is highlighted while the tree is set up
+            self.show_ref(event.node.data)
 
     def selected(self) -> Ref | None:
         node = self.query_one("#tree", Tree).cursor_node
         return node.data if node is not None else None
 
     def show_ref(self, ref: Ref | None) -> None:
+        if ref is not None and ref is self.shown:
+            return  # already on screen (a rebuild makes new Refs, so fresh data is always shown)
+        self.shown = ref
         info, source, diff = (self.query_one(f"#{name}", Static) for name in ("info", "source", "diff"))
         diff_pane = self.query_one("#diff-pane")
+        if ref is None or ref.kind != "cell":
+            diff_pane.border_title = "diff"  # not the last cell's target
         if ref is None or ref.kind in ("note", "branch"):
             info.update(Text("Select a cell." if ref is None or ref.kind == "note"
                              else f"Scratchpads as they are on branch {ref.branch} (read-only)."))
@@ -366,7 +502,7 @@ class ScratchApp(App[None]):
         if ref.branch:
             head += f" · branch {ref.branch}"
         info.update(Text.assemble((head + "\n", "bold"), (mark + " ", style), (describe_state(cell), style)))
-        source.update(Syntax(cell.source or " ", "python" if cell.cell_type == "code" else "markdown",
+        source.update(Syntax(cell.source or " ", lexer("python" if cell.cell_type == "code" else "markdown"),
                              theme="ansi_dark", line_numbers=True, word_wrap=True))
         if cell.plan is not None:
             diff_pane.border_title = f"diff: {cell.plan.target}"
@@ -386,8 +522,13 @@ class ScratchApp(App[None]):
         self.rebuild()
         self.set_status("showing every cell" if self.show_all else "showing %%writefile cells only")
 
-    def action_filter(self) -> None:
-        box = self.query_one("#filter", FilterInput)
+    async def action_filter(self) -> None:
+        try:
+            box = self.query_one("#filter", FilterInput)
+        except NoMatches:  # made on first use: one widget less to set up before the first screen
+            box = FilterInput(placeholder="filter: user, notebook, target or source (Enter: keep, Esc: clear)",
+                              id="filter")
+            await self.mount(box, before="#main")
         box.add_class("shown")
         box.focus()
 
@@ -460,6 +601,8 @@ class ScratchApp(App[None]):
             if not choice:
                 self.set_status("promotion cancelled")
                 return
+            from nbteam.promoter import promote_cells  # only now: the first screen does not need it
+
             [outcome] = promote_cells(self.root, self.config, nb.path, [cell], self.user, force=choice == "force")
             self.set_status(f"cell {cell.number}: {outcome.result}: {outcome.message}")
             self.scan()
