@@ -31,7 +31,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Promote and report each cell; return the exit status."""
-    from nbteam.config import ConfigError, find_repo_root, load_config, resolve_user
+    from nbteam.config import ConfigError, open_repo, resolve_user
     from nbteam.manifest import ManifestError
     from nbteam.promoter import PROMOTED, PromoteError, promote_notebook
 
@@ -39,12 +39,8 @@ def run(args: argparse.Namespace) -> int:
     if not os.path.isfile(args.notebook):
         print(f"{prog}: {args.notebook}: no such notebook", file=sys.stderr)
         return 2
-    root = find_repo_root(os.path.dirname(os.path.abspath(args.notebook)))
-    if root is None:
-        print(f"{prog}: {args.notebook} is not in a git repository", file=sys.stderr)
-        return 2
     try:
-        config = load_config(root)
+        root, config = open_repo(os.path.dirname(os.path.abspath(args.notebook)))
         if config.warning:
             print(f"warning: {config.warning}", file=sys.stderr)
         user = resolve_user(root, args.user)

@@ -23,15 +23,11 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `scratch new` or `scratch list`."""
-    from nbteam.config import ConfigError, find_repo_root, load_config
+    from nbteam.config import ConfigError, open_repo
 
     prog = f"nbteam scratch {args.action}"
-    root = find_repo_root(os.getcwd())
-    if root is None:
-        print(f"{prog}: not in a git repository", file=sys.stderr)
-        return 2
     try:
-        config = load_config(root)
+        root, config = open_repo(os.getcwd())
         if config.warning:
             print(f"warning: {config.warning}", file=sys.stderr)
         if args.action == "new":

@@ -16,14 +16,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start the TUI on the repository containing the current directory."""
-    from nbteam.config import ConfigError, find_repo_root, load_config, resolve_user
+    from nbteam.config import ConfigError, open_repo, resolve_user
 
-    root = find_repo_root(args.directory or os.getcwd())
-    if root is None:
-        print("nbteam tui: not in a git repository", file=sys.stderr)
-        return 2
     try:
-        config = load_config(root)
+        root, config = open_repo(args.directory or os.getcwd())
     except ConfigError as e:
         print(f"nbteam tui: {e}", file=sys.stderr)
         return 2

@@ -55,6 +55,14 @@ def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
     return None
 
 
+def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:
+    """The repository containing start and its settings; ConfigError outside a repository."""
+    root = find_repo_root(start)
+    if root is None:
+        raise ConfigError(f"{os.fspath(start)} is not in a git repository")
+    return root, load_config(root)
+
+
 def _inside_repo_path(key: str, value: str, source: str) -> str:
     """A repo-relative POSIX path from a config value; refuse absolute paths and `..` escapes."""
     norm = posixpath.normpath(value.replace("\\", "/"))

@@ -159,7 +159,7 @@ def test_global_scope_uses_core_attributes_file(git_env, tmp_path):
     home = Path(git_env["HOME"])
     custom = home / "my-attributes"
     custom.write_text("*.pdf binary\n")
-    (home / ".gitconfig").write_text(f"[core]\n\tattributesFile = ~/my-attributes\n")
+    (home / ".gitconfig").write_text("[core]\n\tattributesFile = ~/my-attributes\n")
     assert nbteam("init", "--global", cwd=tmp_path).returncode == 0
     assert custom.read_text() == f"*.pdf binary\n{LINE}\n"
     assert not (Path(git_env["XDG_CONFIG_HOME"]) / "git" / "attributes").exists()
