@@ -13,8 +13,16 @@ from nbteam.normalise import normalise_notebook
 from nbteam.notebook import Cell, Notebook
 from nbteam.seqmatch import matched_pairs
 
-# Environment metadata differs by machine; on a conflict, ours wins quietly.
-ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info"})
+# Metadata that describes a machine, an editor or its view rather than the work; on a
+# conflict ours wins quietly, as with cell ids.
+ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
+                                  "toc", "toc_position", "nav_menu"})
+CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's per-cell bookkeeping
+
+
+def _shown(paths: list[str], quiet: frozenset[str]) -> list[str]:
+    """Conflicting metadata paths worth a marker: those outside the quiet (environment) keys."""
+    return [p for p in paths if p.split(".")[0] not in quiet]
 _MISSING: "Any" = object()
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -126,6 +134,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[
         conflicts.append(("cell type", f"ours made it {ours['cell_type']}, theirs {theirs['cell_type']}"))
         notes.append(_field_block(markers, "cell_type", [""], base["cell_type"], ours["cell_type"], theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
+    bad = _shown(bad, CELL_ENVIRONMENT_METADATA)
     if bad:
         conflicts.append(("metadata", "both sides changed " + ", ".join(bad)))
         notes.append(_field_block(markers, "metadata", bad, base["metadata"], ours["metadata"], theirs["metadata"]))
@@ -354,7 +363,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
-    shown = [p for p in bad if p.split(".")[0] not in ENVIRONMENT_METADATA]
+    shown = _shown(bad, ENVIRONMENT_METADATA)
     if shown:
         block = _field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
         note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"

@@ -5,7 +5,8 @@ from nbteam.notebook import Cell, Notebook, join_source
 
 # View state and timing that editors write on every run; nobody wants to merge or commit it.
 TRANSIENT_CELL_METADATA = frozenset(
-    {"collapsed", "scrolled", "execution", "ExecuteTime", "heading_collapsed", "hidden"}
+    {"collapsed", "scrolled", "execution", "ExecuteTime", "heading_collapsed", "hidden",
+     "executionInfo", "outputId"}  # Colab's run timing and the id of outputs that are stripped
 )
 # Notebook metadata that is output-like (widget state) or machine-specific (signatures).
 TRANSIENT_NOTEBOOK_METADATA = frozenset({"signature", "widgets"})

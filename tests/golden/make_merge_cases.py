@@ -80,6 +80,16 @@ def cases():
     t = copy.deepcopy(b)
     t["metadata"]["kernelspec"] = {"display_name": "Python 3.12", "language": "python", "name": "py312"}
     yield "kernelspec-conflict", "environment metadata conflict resolves to ours, silently", b, o, t, 0
+    o = copy.deepcopy(b)
+    o["metadata"]["colab"] = {"name": "sales.ipynb", "provenance": [{"file_id": "1a"}]}
+    o["cells"][1]["metadata"] = {"id": "Xo1", "colab": {"height": 120}, "outputId": "9f2"}
+    o["cells"][2]["source"] = CLEAN + "df = df[df.qty > 0]\n"
+    t = copy.deepcopy(b)
+    t["metadata"]["colab"] = {"name": "Sales.ipynb", "provenance": []}
+    t["cells"][1]["metadata"] = {"id": "Tq7", "colab": {"height": 340}, "executionInfo": {"elapsed": 12}}
+    t["cells"][3]["source"] = PLOT.replace("bar", "barh")
+    yield ("colab-metadata", "both sides ran the notebook in Colab: its bookkeeping metadata never conflicts "
+           "(ours kept; run timing and output ids dropped), the source edits merge", b, o, t, 0)
     yield ("tags-conflict", "both sides tag a cell differently: a visible conflict", b,
            edit(b, 2, metadata={"tags": ["slow"]}), edit(b, 2, metadata={"tags": ["skip"]}), 1)
     o = copy.deepcopy(b)
