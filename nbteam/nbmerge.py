@@ -8,7 +8,8 @@ from __future__ import annotations
 import json
 
 from nbteam.align import ids_meaningful, match_cells, pair_lost_cells
-from nbteam.linemerge import Markers, merge3_text
+from nbteam.cellmerge import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
+from nbteam.linemerge import Markers
 from nbteam.normalise import normalise_notebook
 from nbteam.notebook import Cell, Notebook
 from nbteam.seqmatch import matched_pairs
@@ -17,13 +18,6 @@ from nbteam.seqmatch import matched_pairs
 # conflict ours wins quietly, as with cell ids.
 ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
                                   "toc", "toc_position", "nav_menu"})
-CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's per-cell bookkeeping
-
-
-def _shown(paths: list[str], quiet: frozenset[str]) -> list[str]:
-    """Conflicting metadata paths worth a marker: those outside the quiet (environment) keys."""
-    return [p for p in paths if p.split(".")[0] not in quiet]
-_MISSING: "Any" = object()
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
@@ -56,124 +50,6 @@ class MergeResult:
         return not self.conflicts
 
 
-# --- values and dicts ---------------------------------------------------------------
-
-
-def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tuple["Any", list[str]]:
-    """Three-way merge of JSON values (dicts key by key); ours wins conflicts, whose paths are returned."""
-    if ours == theirs or theirs == base:
-        return ours, []
-    if ours == base:
-        return theirs, []
-    if all(isinstance(v, dict) or v is _MISSING for v in (base, ours, theirs)) and not (
-        ours is _MISSING or theirs is _MISSING
-    ):
-        b = base if isinstance(base, dict) else {}
-        merged: dict[str, "Any"] = {}
-        conflicts: list[str] = []
-        for key in list(ours) + [k for k in theirs if k not in ours]:
-            value, sub = merge_values(b.get(key, _MISSING), ours.get(key, _MISSING), theirs.get(key, _MISSING),
-                                      f"{path}.{key}" if path else key)
-            conflicts += sub
-            if value is not _MISSING:
-                merged[key] = value
-        return merged, conflicts
-    return ours, [path]
-
-
-def _dig(value: "Any", path: str) -> "Any":
-    for key in path.split("."):
-        value = value.get(key, _MISSING) if isinstance(value, dict) else _MISSING
-    return value
-
-
-def _show(value: "Any") -> str:
-    if value is _MISSING:
-        return "(absent)"
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 200 else text[:197] + "..."
-
-
-# --- cells ----------------------------------------------------------------------------
-
-
-def _same(x: Cell, y: Cell) -> bool:
-    """Equal apart from the cell id (ids alone never make a change)."""
-    return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
-
-
-def _conflict_block(markers: Markers, ours: str, theirs: str, base: str | None = None,
-                    ours_note: str = "", theirs_note: str = "") -> str:
-    def body(text: str) -> str:
-        return text if not text or text.endswith("\n") else text + "\n"
-
-    out = markers.open(ours_note) + body(ours)
-    if markers.style != "merge" and base is not None:
-        out += markers.middle_base() + body(base)
-    return out + markers.separator() + body(theirs) + markers.close(theirs_note)
-
-
-def _field_block(markers: Markers, label: str, paths: list[str], b: "Any", o: "Any", t: "Any") -> str:
-    """Conflict markers describing fields (metadata, type) that both sides changed."""
-    def lines(v: "Any") -> str:
-        return "".join(f"{label}{p and '.' + p}: {_show(_dig(v, p) if p else v)}\n" for p in paths)
-
-    return _conflict_block(markers, lines(o), lines(t), lines(b))
-
-
-def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, list[tuple[str, str]]]:
-    """Merge one cell that both sides kept; return it and its conflicts as (kind, detail)."""
-    if _same(ours, theirs) or _same(theirs, base):
-        return ours, []
-    if _same(ours, base):
-        return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
-    conflicts: list[tuple[str, str]] = []
-    notes: list[str] = []
-    cell_type, bad = merge_values(base["cell_type"], ours["cell_type"], theirs["cell_type"])
-    if bad:
-        conflicts.append(("cell type", f"ours made it {ours['cell_type']}, theirs {theirs['cell_type']}"))
-        notes.append(_field_block(markers, "cell_type", [""], base["cell_type"], ours["cell_type"], theirs["cell_type"]))
-    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
-    bad = _shown(bad, CELL_ENVIRONMENT_METADATA)
-    if bad:
-        conflicts.append(("metadata", "both sides changed " + ", ".join(bad)))
-        notes.append(_field_block(markers, "metadata", bad, base["metadata"], ours["metadata"], theirs["metadata"]))
-    get = (lambda c: c.get("attachments", {}))
-    attachments, bad = merge_values(get(base), get(ours), get(theirs))
-    if bad:
-        conflicts.append(("attachments", "both sides changed " + ", ".join(bad)))
-        notes.append(_conflict_block(markers, "".join(f"attachment {p}: ours\n" for p in bad),
-                                     "".join(f"attachment {p}: theirs\n" for p in bad)))
-    source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)
-    if n:
-        conflicts.append(("source", f"{n} conflicting region{'s' * (n > 1)} in the source"))
-    cell: Cell = {"cell_type": cell_type, "metadata": metadata, "source": "".join(notes) + source}
-    for side in (ours, theirs, base):
-        if "id" in side:
-            cell["id"] = side["id"]
-            break
-    if attachments and cell_type != "code":
-        cell["attachments"] = attachments
-    if cell_type == "code":
-        outputs, bad = merge_values(*(c.get("outputs", []) for c in (base, ours, theirs)))
-        # Outputs are regenerated by running the cell: when both changed them, clear them.
-        chosen = ours if outputs is ours.get("outputs") else theirs
-        cell["outputs"] = [] if bad else outputs
-        cell["execution_count"] = None if bad or not outputs else chosen.get("execution_count")
-    return cell, conflicts
-
-
-def _deleted_conflict(base: Cell, kept: Cell, ours_deleted: bool, markers: Markers) -> tuple[Cell, list[tuple[str, str]]]:
-    """One side deleted a cell the other edited: keep the edit, wrapped in markers."""
-    gone = " (deleted this cell)"
-    if ours_deleted:
-        source = _conflict_block(markers, "", kept["source"], base["source"], ours_note=gone)
-    else:
-        source = _conflict_block(markers, kept["source"], "", base["source"], theirs_note=gone)
-    who = "ours" if ours_deleted else "theirs"
-    return {**kept, "source": source}, [("delete/modify", f"{who} deleted a cell the other side edited")]
-
-
 def _merge_inserts(ours: list[Cell], theirs: list[Cell]) -> list[Cell]:
     """Cells both sides inserted at one place: shared ones once, the rest ours first."""
     if not theirs:
@@ -198,11 +74,11 @@ def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs:
                   b0: int, moved: set[int], markers: Markers) -> list[Entry]:
     """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
     def unchanged(side: list[tuple[int | None, Cell]]) -> bool:
-        return len(side) == len(base) and all(x is not None and _same(c, base[x - b0]) for x, c in side)
+        return len(side) == len(base) and all(x is not None and same_cell(c, base[x - b0]) for x, c in side)
 
     if unchanged(ours):
         return [(c, []) for _, c in theirs]
-    if unchanged(theirs) or (len(ours) == len(theirs) and all(_same(a, b) for (_, a), (_, b) in zip(ours, theirs))):
+    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a, b) for (_, a), (_, b) in zip(ours, theirs))):
         return [(c, []) for _, c in ours]
 
     def slots(side: list[tuple[int | None, Cell]]) -> tuple[dict[int, list[Cell]], dict[int, Cell]]:
@@ -225,8 +101,8 @@ def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs:
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
-        if kept is not None and x not in moved and not _same(kept, base[x - b0]):
-            out.append(_deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
+        if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+            out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
     return out
 
 
@@ -259,7 +135,7 @@ def find_moves(base: list[Cell], side: list[Cell], matched: dict[int, int]) -> d
 def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
-        return None if _same(mover, base) else _deleted_conflict(base, mover, not ours_moved, markers)
+        return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
     return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
 
 
@@ -363,9 +239,9 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
-    shown = _shown(bad, ENVIRONMENT_METADATA)
+    shown = quiet_filter(bad, ENVIRONMENT_METADATA)
     if shown:
-        block = _field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
+        block = field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
         note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
                 "Edit the notebook metadata if theirs is right, then delete this cell.\n")
         cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
