@@ -6,15 +6,10 @@ A file that is not a notebook passes through unchanged with a one-line warning: 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 
+from nbteam.bypass import disabled
 from nbteam.strip import strip_notebook
-
-
-def disabled() -> bool:
-    """True when NBTEAM_DISABLE asks nbteam to step aside."""
-    return os.environ.get("NBTEAM_DISABLE", "").strip() not in ("", "0")  # as the merge driver reads it
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

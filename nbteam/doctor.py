@@ -43,8 +43,10 @@ def check_git() -> Check:
 
 def check_disabled(env: dict[str, str] | None = None) -> Check | None:
     """NBTEAM_DISABLE in this environment turns nbteam off."""
-    value = (os.environ if env is None else env).get("NBTEAM_DISABLE", "").strip()
-    if value not in ("", "0"):
+    from nbteam.bypass import disabled
+
+    if disabled(env):
+        value = (os.environ if env is None else env)["NBTEAM_DISABLE"].strip()
         return Check(False, f"NBTEAM_DISABLE={value} is set: merges are plain text merges, the filter keeps outputs",
                      "unset NBTEAM_DISABLE")
     return None

@@ -5,9 +5,9 @@ writes the result atomically, and never lets a failure pass one side off as the 
 """
 from __future__ import annotations
 
-import os
 import sys
 
+from nbteam.bypass import disabled
 from nbteam.linemerge import Markers, merge3_text
 from nbteam.notebook import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
@@ -58,7 +58,7 @@ def _cells_phrase(cells: list[int]) -> str:
 def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers = Markers(),
                 keep_outputs: bool = False) -> Outcome:
     """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises."""
-    if os.environ.get("NBTEAM_DISABLE", "").strip() not in ("", "0"):
+    if disabled():
         n = text_merge(base, ours, theirs, out, markers)
         return Outcome(1 if n else 0, f"{name}: NBTEAM_DISABLE is set: plain text merge, "
                                       + (f"{n} conflicts" if n else "clean"))
