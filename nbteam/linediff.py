@@ -93,3 +93,17 @@ def whole(lines: list[str], tag: str) -> list[Hunk]:
     if tag == "+":
         return [Hunk(0, 0, 1, len(lines), tuple(("+", x) for x in lines))]
     return [Hunk(1, len(lines), 0, 0, tuple(("-", x) for x in lines))]
+
+
+def unified_text(old: str | None, new: str, a_name: str, b_name: str) -> str:
+    """`diff -u` text turning old into new ("" if equal; old None means a new file, /dev/null)."""
+    if old == new:
+        return ""
+    hunks = unified_hunks((old or "").splitlines(keepends=True), new.splitlines(keepends=True))
+    out = [f"--- {'/dev/null' if old is None else a_name}\n", f"+++ {b_name}\n"]
+    for hunk in hunks:
+        out.append(hunk.header() + "\n")
+        # A last line without newline would run into the next one: mark it as git does.
+        out += [tag + text if text.endswith("\n") else f"{tag}{text}\n\\ No newline at end of file\n"
+                for tag, text in hunk.lines]
+    return "".join(out)

@@ -11,10 +11,10 @@ A cell's state is one of:
 """
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from typing import Callable
 
+from nbteam.linediff import unified_text
 from nbteam.manifest import Entry, sha256
 from nbteam.writefile import Writefile
 
@@ -90,16 +90,7 @@ class Plan:
 
 def unified_diff(target: str, old: str | None, new: str) -> str:
     """`diff -u` style text for one file; empty if old and new are equal."""
-    if old == new:
-        return ""
-    lines = difflib.unified_diff(
-        (old or "").splitlines(keepends=True),
-        new.splitlines(keepends=True),
-        "/dev/null" if old is None else f"a/{target}",
-        f"b/{target}",
-    )
-    # A final line without newline would run into the next header; mark it the way git does.
-    return "".join(l if l.endswith("\n") else l + "\n\\ No newline at end of file\n" for l in lines)
+    return unified_text(old, new, f"a/{target}", f"b/{target}")
 
 
 def _who(entry: Entry) -> str:

@@ -5,6 +5,8 @@ import json
 import shutil
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, git, make_nb, nbteam, write_nb
 from nbteam.diffview import textconv
@@ -226,3 +228,44 @@ def test_unified_hunks_apply_back_to_the_new_lines():
                         out.append(line)
                 assert sum(t in " -" for t, _ in h.lines) == h.a_len and sum(t in " +" for t, _ in h.lines) == h.b_len
             assert out + a[pos:] == b
+
+
+def _apply_unified(old: str, patch: str) -> str:
+    """Apply `diff -u` text (as unified_text writes it) to old; for checking, not for users."""
+    src = old.splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    lines = patch.splitlines(keepends=True)[2:]
+    k = 0
+    while k < len(lines):
+        header = lines[k]
+        start = int(header.split()[1][1:].split(",")[0])
+        length = int(header.split()[1].split(",")[1]) if "," in header.split()[1] else 1
+        begin = start - 1 if length else start
+        out += src[pos:begin]
+        pos = begin
+        k += 1
+        while k < len(lines) and not lines[k].startswith("@@"):
+            tag, text = lines[k][0], lines[k][1:]
+            if k + 1 < len(lines) and lines[k + 1].startswith("\\ No newline"):
+                text = text[:-1]
+                k += 1
+            if tag in " -":
+                pos += 1
+            if tag in " +":
+                out.append(text)
+            k += 1
+    return "".join(out + src[pos:])
+
+
+@given(st.lists(st.sampled_from(["a\n", "b\n", "c\n", "d", "e\n"]), max_size=12),
+       st.lists(st.sampled_from(["a\n", "b\n", "c\n", "d", "e\n"]), max_size=12))
+def test_unified_text_rebuilds_the_new_text(old_lines, new_lines):
+    from nbteam.linediff import unified_text
+
+    old, new = "".join(old_lines), "".join(new_lines)
+    patch = unified_text(old, new, "a/m.py", "b/m.py")
+    assert (patch == "") == (old == new)
+    if patch:
+        assert patch.startswith("--- a/m.py\n+++ b/m.py\n@@ ")
+        assert _apply_unified(old, patch) == new
