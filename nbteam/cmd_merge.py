@@ -24,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
         if not os.path.isfile(path):
             print(f"nbteam: {path}: no such file", file=sys.stderr)
             return 2
+        if not os.access(path, os.R_OK):
+            print(f"nbteam: {path}: permission denied", file=sys.stderr)
+            return 2
     if args.marker_size < 1:
         print("nbteam: --marker-size must be positive", file=sys.stderr)
         return 2
