@@ -28,7 +28,7 @@ def _config_may_set_style(cwd: str) -> bool:
     if "GIT_CONFIG_COUNT" in env or "conflictstyle" in env.get("GIT_CONFIG_PARAMETERS", "").lower():
         return True
     git_dir = env.get("GIT_DIR") or os.path.join(cwd, ".git")
-    if not os.path.isdir(git_dir):
+    if os.path.exists(git_dir) and not os.path.isdir(git_dir):  # a worktree or submodule: git knows best
         return True
     home = os.path.expanduser("~")
     xdg = env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config")

@@ -1,5 +1,7 @@
 """Longest-common-subsequence matching of token sequences (lines, cells) via diff-match-patch.
 
+Equal ends are matched directly; only what lies between them goes to the diff algorithm.
+
 diff-match-patch diffs strings; we map every distinct token to one character, diff those
 strings (Myers' O(ND) algorithm, with a time bound), and read matching blocks back.
 """
@@ -7,15 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
-from diff_match_patch import diff_match_patch
-
 from nbteam.lis import longest_increasing
 
 Block = tuple[int, int, int]  # (start in a, start in b, length)
 
-_DMP = diff_match_patch()
-_DMP.Diff_Timeout = 2.0  # past this, a correct but less minimal diff is returned
+DIFF_TIMEOUT = 2.0  # seconds; past this, diff-match-patch returns a correct but less minimal diff
 PATIENCE_FROM = 200  # total tokens from which unique-token anchors cut the work first
+_dmp = None
+
+
+def _differ():
+    """diff-match-patch, imported on first need: most merges are settled by prefix and suffix alone."""
+    global _dmp
+    if _dmp is None:
+        from diff_match_patch import diff_match_patch
+
+        _dmp = diff_match_patch()
+        _dmp.Diff_Timeout = DIFF_TIMEOUT
+    return _dmp
 
 
 def _encode(a: Sequence[Hashable], b: Sequence[Hashable]) -> tuple[str, str]:
@@ -36,7 +47,7 @@ def _myers_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]:
     sa, sb = _encode(a, b)
     blocks: list[Block] = []
     i = j = 0
-    for op, text in _DMP.diff_main(sa, sb, False):
+    for op, text in _differ().diff_main(sa, sb, False):
         n = len(text)
         if op == 0:
             blocks.append((i, j, n))
@@ -70,9 +81,24 @@ def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]
     """
     if not a or not b:
         return []
-    if len(a) == len(b) and list(a) == list(b):
-        return [(0, 0, len(a))]
-    if len(a) + len(b) < PATIENCE_FROM:
+    la, lb = len(a), len(b)
+    head = 0
+    while head < la and head < lb and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < la - head and tail < lb - head and a[la - 1 - tail] == b[lb - 1 - tail]:
+        tail += 1
+    if head or tail:
+        # Equal ends are matched as they stand (diff-match-patch would trim them first, too).
+        inner = matching_blocks(a[head : la - tail], b[head : lb - tail])
+        blocks = [(0, 0, head)] if head else []
+        blocks += [(i + head, j + head, n) for i, j, n in inner]
+        return _coalesce(blocks + ([(la - tail, lb - tail, tail)] if tail else []))
+    if la == 1 or lb == 1:  # ends differ: a single token cannot match at an end, only inside
+        single, other = (a[0], b) if la == 1 else (b[0], a)
+        k = next((k for k, t in enumerate(other) if t == single), -1)
+        return [] if k < 0 else [(0, k, 1)] if la == 1 else [(k, 0, 1)]
+    if la + lb < PATIENCE_FROM:
         return _myers_blocks(a, b)
     blocks: list[Block] = []
     pi = pj = 0
