@@ -38,3 +38,15 @@ def git_env(home: str) -> dict:
     env.update(HOME=home, GIT_CONFIG_NOSYSTEM="1", GIT_AUTHOR_NAME="Bench", GIT_AUTHOR_EMAIL="bench@example.com",
                GIT_COMMITTER_NAME="Bench", GIT_COMMITTER_EMAIL="bench@example.com")
     return env
+
+
+def without_rfc3987(tmp: Path, env: dict | None = None) -> dict:
+    """An environment where jsonschema's optional rfc3987_syntax cannot be imported.
+
+    nbformat (imported by nbdime and nbstripout) pulls it in when installed, and it compiles a
+    grammar for ~3 s at import; anchors are measured as installed and without it, the fairer figure.
+    """
+    stub = tmp / "stub-rfc3987"
+    stub.mkdir(parents=True, exist_ok=True)
+    (stub / "rfc3987_syntax.py").write_text("raise ImportError('hidden by the benchmark')\n")
+    return {**(env or os.environ), "PYTHONPATH": str(stub)}

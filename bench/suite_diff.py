@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import git_env, tool_path
+from common import git_env, tool_path, without_rfc3987
 from notebooks import notebook
 
 FAST = "nbdime (no rfc3987_syntax)"  # see suite_filter.py: nbformat's slow optional import, hidden
@@ -70,9 +70,6 @@ def run(quick: bool) -> list[dict]:
         home.mkdir()
         env = git_env(str(home))
         env.update(GIT_CONFIG_GLOBAL=os.devnull, GIT_PAGER="cat")
-        stub = tmp / "stub"
-        stub.mkdir()
-        (stub / "rfc3987_syntax.py").write_text("raise ImportError('hidden by the benchmark')\n")
         for name, files, cells in cases:
             nbdime_setup = ([["git", "config", "diff.jupyternotebook.command", f'"{nbdime}" diff']],
                             "*.ipynb diff=jupyternotebook\n") if nbdime else None
@@ -88,7 +85,7 @@ def run(quick: bool) -> list[dict]:
                     rows.append({"case": name, "tool": tool, "seconds": None, "note": "not installed ([bench] extra)"})
                     continue
                 repo = tmp / f"{tool.split()[0]}-{len(rows)}-{files}-{cells}"
-                tool_env = {**env, "PYTHONPATH": str(stub)} if tool == FAST else env
+                tool_env = without_rfc3987(tmp, env) if tool == FAST else env
                 _repo(repo, tool_env, files, cells, *setup)
                 out = subprocess.run(["git", "diff"], cwd=repo, env=tool_env, capture_output=True, text=True)
                 if out.returncode != 0 or "edited" not in out.stdout or "## " not in out.stdout:

@@ -15,7 +15,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import git_env, time_command, tool_path
+from common import git_env, time_command, tool_path, without_rfc3987
 from notebooks import notebook
 
 DESCRIPTION = "`git add -A` of N notebooks with outputs, each tool's filter installed in its own repo (same run)"
@@ -37,9 +37,6 @@ def _stripped(repo: Path, env: dict, name: str = "nb000.ipynb") -> bool:
 
 def _case(tmp: Path, env: dict, files: int, tools: list[str], quick: bool) -> list[dict]:
     case = f"git add -A, {files} notebooks x 30 cells"
-    stub = tmp / "stub"
-    stub.mkdir(exist_ok=True)
-    (stub / "rfc3987_syntax.py").write_text("raise ImportError('hidden by the benchmark')\n")
     nbstripout = tool_path("nbstripout")
     rows = []
     for tool in tools:
@@ -47,7 +44,7 @@ def _case(tmp: Path, env: dict, files: int, tools: list[str], quick: bool) -> li
         if tool != "nbteam" and not nbstripout:
             rows.append({"case": case, "tool": tool, "seconds": None, "note": "not installed ([bench] extra)"})
             continue
-        tool_env = {**env, "PYTHONPATH": str(stub)} if tool == FAST else env
+        tool_env = without_rfc3987(tmp, env) if tool == FAST else env
         repo = tmp / f"{tool.split()[0]}-{files}-{len(rows)}"
         _repo(repo, tool_env, files)
         subprocess.run(install, cwd=repo, env=tool_env, check=True, capture_output=True)
