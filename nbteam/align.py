@@ -143,6 +143,20 @@ def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> l
 
 
 def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+    """Cells matched by content inside one gap (indexes offset by ia, ib)."""
+    ka, kb = [_key(c) for c in a], [_key(c) for c in b]
+    if len(a) == len(b):
+        # As many cells on both sides: edits in place are the likely story, so equal cells at
+        # equal positions anchor first. A longest common subsequence alone would happily match
+        # repeated cells (empty ones, say) across positions and misalign everything between.
+        diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
+        if diagonal:
+            return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, _exact_then_similar)]
+    return _exact_then_similar(a, b, ia, ib)
+
+
+def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+    """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
     exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
     return [(i + ia, j + ib) for i, j in _fill(a, b, exact, _pair_gap)]
 

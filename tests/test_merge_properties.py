@@ -107,3 +107,36 @@ def test_result_is_valid_and_conflicts_are_visible(t):
     found = find_conflicts(parse_notebook(text.encode()))
     assert {c.cell for c in result.conflicts} == {f.cell - 1 for f in found}
     assert json.loads(text) == json.loads(dumps_notebook(parse_notebook(text.encode())))
+
+
+@st.composite
+def in_place_edits(draw):
+    """A notebook with many repeated cells, and each side editing its own cells in place."""
+    base = draw(st.lists(st.sampled_from(["", "", "import x", "x = 1", "plot()"]), min_size=1, max_size=30))
+    order = draw(st.permutations(range(len(base))))
+    k = draw(st.integers(0, len(base)))
+    mine, yours = set(order[:k // 2]), set(order[k // 2:k])
+    ours = [f"ours_{i} = {i}" if i in mine else s for i, s in enumerate(base)]
+    theirs = [f"theirs_{i} = {i}" if i in yours else s for i, s in enumerate(base)]
+    expected = [ours[i] if i in mine else theirs[i] for i in range(len(base))]
+    ids = draw(st.booleans())
+    return [_plain(x, ids) for x in (base, ours, theirs)], expected
+
+
+def _plain(sources, ids):
+    nb = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5 if ids else 4}
+    for n, src in enumerate(sources):
+        cell = {"cell_type": "code", "metadata": {}, "source": src, "outputs": [], "execution_count": None}
+        if ids:
+            cell["id"] = f"c{n}"
+        nb["cells"].append(cell)
+    return nb
+
+
+@SETTINGS
+@given(in_place_edits())
+def test_edits_of_different_cells_merge_cleanly_even_among_repeated_cells(case):
+    (base, ours, theirs), expected = case
+    result = merge_notebooks(base, ours, theirs)
+    assert result.clean
+    assert [c["source"] for c in result.notebook["cells"]] == expected
