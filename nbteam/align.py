@@ -97,13 +97,14 @@ def similarity(x: Cell, y: Cell) -> float:
     return score if x["cell_type"] == y["cell_type"] else score / 2
 
 
-def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True) -> list[Pair]:
     """Pair edited cells of one gap by similarity, in order; indexes are offset by ia, ib."""
     n, m = len(a), len(b)
     if not n or not m:
         return []
-    if n == m == 1 and a[0]["cell_type"] == b[0]["cell_type"]:
-        # One cell replaced by one cell of its type, in place: an edit, however large.
+    if lone_edit and n == m == 1 and a[0]["cell_type"] == b[0]["cell_type"]:
+        # One cell replaced by one cell of its type, in place: an edit, however large (unless
+        # stable ids say they are different cells).
         return [(ia, ib)]
     if n * m > MAX_GAP_GRID:
         # Too big to compare all pairs: pair cell-for-cell in place where alike.
@@ -142,8 +143,11 @@ def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> l
     return out
 
 
-def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True) -> list[Pair]:
     """Cells matched by content inside one gap (indexes offset by ia, ib)."""
+    def inner(ga: Sequence[Cell], gb: Sequence[Cell], ja: int, jb: int) -> list[Pair]:
+        return _exact_then_similar(ga, gb, ja, jb, lone_edit)
+
     ka, kb = [_key(c) for c in a], [_key(c) for c in b]
     if len(a) == len(b):
         # As many cells on both sides: edits in place are the likely story, so equal cells at
@@ -151,14 +155,15 @@ def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> li
         # repeated cells (empty ones, say) across positions and misalign everything between.
         diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
         if diagonal:
-            return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, _exact_then_similar)]
-    return _exact_then_similar(a, b, ia, ib)
+            return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, inner)]
+    return inner(a, b, ia, ib)
 
 
-def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool) -> list[Pair]:
     """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
     exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
-    return [(i + ia, j + ib) for i, j in _fill(a, b, exact, _pair_gap)]
+    pairs = _fill(a, b, exact, lambda ga, gb, ja, jb: _pair_gap(ga, gb, ja, jb, lone_edit))
+    return [(i + ia, j + ib) for i, j in pairs]
 
 
 def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
@@ -166,7 +171,18 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
 
     Cells must be normalised (source as one string)."""
     if ids_meaningful(a, b):
-        return _fill(a, b, _id_anchors(a, b), _content_pairs)
+        ids_a = {c.get("id") for c in a}
+        ids_b = {c.get("id") for c in b}
+
+        def unknown_ids_only(ga: Sequence[Cell], gb: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+            # A cell whose id lives on in the other version is that cell (moved, say), so
+            # content may pair only cells whose ids the other version does not know.
+            fa = [k for k, c in enumerate(ga) if c.get("id") not in ids_b]
+            fb = [k for k, c in enumerate(gb) if c.get("id") not in ids_a]
+            pairs = _content_pairs([ga[k] for k in fa], [gb[k] for k in fb], 0, 0, lone_edit=False)
+            return [(fa[i] + ia, fb[j] + ib) for i, j in pairs]
+
+        return _fill(a, b, _id_anchors(a, b), unknown_ids_only)
     return _content_pairs(a, b, 0, 0)
 
 

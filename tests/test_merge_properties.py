@@ -140,3 +140,28 @@ def test_edits_of_different_cells_merge_cleanly_even_among_repeated_cells(case):
     result = merge_notebooks(base, ours, theirs)
     assert result.clean
     assert [c["source"] for c in result.notebook["cells"]] == expected
+
+
+@st.composite
+def moves_and_edits(draw):
+    """Cells with ids; ours moves some cells, theirs edits some in place."""
+    n = draw(st.integers(1, 15))
+    base = _plain([f"step_{k} = compute({k})\nprint(step_{k})" for k in range(n)], ids=True)
+    ours = json.loads(json.dumps(base))
+    for _ in range(draw(st.integers(0, 3))):
+        cell = ours["cells"].pop(draw(st.integers(0, n - 1)))
+        ours["cells"].insert(draw(st.integers(0, n - 1)), cell)
+    theirs = json.loads(json.dumps(base))
+    for k in draw(st.sets(st.integers(0, n - 1), max_size=4)):
+        theirs["cells"][k]["source"] = "# checked\n" + theirs["cells"][k]["source"]
+    return base, ours, theirs
+
+
+@SETTINGS
+@given(moves_and_edits())
+def test_edits_follow_cells_the_other_side_moved(case):
+    base, ours, theirs = case
+    result = merge_notebooks(base, ours, theirs)
+    edited = {c["id"]: c["source"] for c in theirs["cells"]}
+    assert result.clean
+    assert [c["source"] for c in result.notebook["cells"]] == [edited[c["id"]] for c in ours["cells"]]
