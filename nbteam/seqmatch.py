@@ -94,6 +94,16 @@ def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]
         blocks = [(0, 0, head)] if head else []
         blocks += [(i + head, j + head, n) for i, j, n in inner]
         return _coalesce(blocks + ([(la - tail, lb - tail, tail)] if tail else []))
+    # Tokens found on one side only can never match: drop them before diffing (as git's xdiff
+    # does), so inputs that share little cost little. The common subsequence is the same.
+    common = set(a).intersection(b)
+    if not common:
+        return []
+    keep_a = [i for i, t in enumerate(a) if t in common]
+    keep_b = [j for j, t in enumerate(b) if t in common]
+    if len(keep_a) < la or len(keep_b) < lb:
+        inner = matching_blocks([a[i] for i in keep_a], [b[j] for j in keep_b])
+        return _coalesce([(keep_a[i + k], keep_b[j + k], 1) for i, j, n in inner for k in range(n)])
     if la == 1 or lb == 1:  # ends differ: a single token cannot match at an end, only inside
         single, other = (a[0], b) if la == 1 else (b[0], a)
         k = next((k for k, t in enumerate(other) if t == single), -1)
