@@ -251,6 +251,26 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if bad:
         minor = max(o["nbformat_minor"], t["nbformat_minor"])
     cells = _finish_cells([c for c, _ in entries], minor)
+    missing = lost_lines(b["cells"], o["cells"], t["cells"], cells)
+    if missing:  # a bug, never a merge: the caller falls back to a text merge with markers
+        raise LostWorkError(f"{len(missing)} line(s) added by a side are missing from the merge, "
+                            f"e.g. {missing[0][:60]!r}")
     conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
     nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
     return MergeResult(nb, conflicts)
+
+
+class LostWorkError(RuntimeError):
+    """The merge would drop lines that one side added: a safety check caught an nbteam bug."""
+
+
+def _lines(cells: list[Cell]) -> set[str]:
+    return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+
+
+def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+    """Lines either side added (not anywhere in base) that the merged cells lack.
+
+    A correct merge keeps them all: in merged cells, or inside conflict markers."""
+    had = _lines(base)
+    return sorted((_lines(ours) | _lines(theirs)) - had - _lines(merged))

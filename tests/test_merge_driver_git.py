@@ -164,3 +164,17 @@ def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
     else:  # git -c merge.conflictStyle=zdiff3 merge ...
         monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'merge.conflictstyle'='zdiff3'")
     assert git_conflict_style(str(repo)) == "zdiff3"
+
+
+def test_a_merge_that_would_lose_added_lines_falls_back(tmp_path, monkeypatch):
+    """The last safety check: if a bug dropped a cell one side added, the result is a marked text merge."""
+    from nbteam import mergefile, nbmerge
+
+    real = nbmerge.merge_cells
+    monkeypatch.setattr(nbmerge, "merge_cells", lambda *args: real(*args)[:-1])  # the bug: last cell lost
+    paths = [write_nb(tmp_path / f"{k}.ipynb", nb) for k, nb in (
+        ("base", make_nb("a = 1\n")), ("ours", make_nb("a = 1\n")), ("theirs", make_nb("a = 1\n", "b = 2\n")))]
+    outcome = mergefile.merge_files(*map(str, paths), str(paths[1]), "nb.ipynb")
+    assert outcome.code == 1
+    assert "LostWorkError" in outcome.message and "'b = 2'" in outcome.message
+    assert "<<<<<<<" in paths[1].read_text() and "b = 2" in paths[1].read_text()
