@@ -5,6 +5,7 @@ import difflib
 import json
 import shutil
 
+import nbformat
 import pytest
 
 from conftest import CORPUS
@@ -38,6 +39,7 @@ def test_expectation(case, tmp_path):
     out = tmp_path / "merged.ipynb"
     outcome = merge_files(*(str(tmp_path / f"{r}.ipynb") for r in ("base", "ours", "theirs")), str(out), case, Markers())
     merged = read_notebook(out)
+    nbformat.validate(nbformat.read(str(out), as_version=nbformat.NO_CONVERT))
     found = find_conflicts(merged)
     assert outcome.code in (0, 1), outcome.message
     assert (outcome.code == 0) == (not found), "exit code and visible markers must agree"
