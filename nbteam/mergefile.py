@@ -26,8 +26,8 @@ def _read(path: str) -> bytes:
         return f.read()
 
 
-def text_merge(base: str, ours: str, theirs: str, out: str, markers: Markers) -> int:
-    """Plain three-way text merge into `out` (git merge-file semantics); return its conflict count."""
+def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[bytes, int]:
+    """Plain three-way text merge (git merge-file semantics): the merged bytes and the conflict count."""
     import shutil
     import subprocess
 
@@ -39,15 +39,16 @@ def text_merge(base: str, ours: str, theirs: str, out: str, markers: Markers) ->
             cmd.append(f"--{markers.style}")
         p = subprocess.run(cmd + [ours, base, theirs], capture_output=True)
         if 0 <= p.returncode < 128:
-            with open(out, "wb") as f:
-                f.write(p.stdout)
-            return p.returncode
+            return p.stdout, p.returncode
     # No usable git: the same line merge nbteam uses inside cells, on the whole file.
     texts = [_read(p).decode("utf-8", errors="surrogateescape") for p in (base, ours, theirs)]
     merged, conflicts = merge3_text(*texts, markers=markers)
-    with open(out, "wb") as f:
-        f.write(merged.encode("utf-8", errors="surrogateescape"))
-    return conflicts
+    return merged.encode("utf-8", errors="surrogateescape"), conflicts
+
+
+def _write(path: str, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
 
 
 def _cells_phrase(cells: list[int]) -> str:
@@ -59,7 +60,8 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
                 keep_outputs: bool = False) -> Outcome:
     """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises."""
     if disabled():
-        n = text_merge(base, ours, theirs, out, markers)
+        merged, n = text_merge(base, ours, theirs, markers)
+        _write(out, merged)
         return Outcome(1 if n else 0, f"{name}: NBTEAM_DISABLE is set: plain text merge, "
                                       + (f"{n} conflicts" if n else "clean"))
     try:
@@ -86,23 +88,20 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
 def _fallback(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers, reason: str) -> Outcome:
     reason = " ".join(reason.split())
     try:
-        n = text_merge(base, ours, theirs, out, markers)
+        merged, n = text_merge(base, ours, theirs, markers)
     except Exception as e:  # even the text merge failed: ours is untouched and git reports a conflict
         return Outcome(2, f"{name}: not merged ({reason}); text merge failed too ({e}); left ours as it was")
     if not n:
         # A clean text merge of a file nbteam could not read still needs a person: make that visible.
-        _prepend(out, markers.open() + f"nbteam could not merge this file as a notebook: {reason}.\n"
-                 "Below is a plain line merge with no text conflicts; check it, then delete these lines.\n"
-                 + markers.separator() + markers.close())
+        merged = (markers.open() + f"nbteam could not merge this file as a notebook: {reason}.\n"
+                  "Below is a plain line merge with no text conflicts; check it, then delete these lines.\n"
+                  + markers.separator() + markers.close()).encode("utf-8") + merged
+    try:
+        _write(out, merged)
+    except OSError as e:
+        return Outcome(2, f"{name}: not merged ({reason}); cannot write the text merge ({e.strerror})")
     what = f"{n} conflict{'s' * (n != 1)} marked" if n else "no text conflicts; a marker at the top asks for a check"
     return Outcome(1, f"{name}: not merged as a notebook: {reason}; plain text merge used ({what})")
-
-
-def _prepend(path: str, text: str) -> None:
-    with open(path, "rb") as f:
-        data = f.read()
-    with open(path, "wb") as f:
-        f.write(text.encode("utf-8") + data)
 
 
 def report(outcome: Outcome) -> None:
