@@ -186,6 +186,34 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     return _content_pairs(a, b, 0, 0)
 
 
+def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int]) -> dict[int, int]:
+    """Cells a side moved (side index -> base index): left out of the in-order matching, but
+    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
+    taken = set(matched.values())
+    free = [x for x in range(len(base)) if x not in matched]
+    by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
+    by_key: dict[tuple[str, str], int] = {}
+    repeated: set[tuple[str, str]] = set()
+    for x in free:
+        key = (base[x]["cell_type"], base[x]["source"])
+        if key in by_key:
+            repeated.add(key)
+        by_key[key] = x
+    moves: dict[int, int] = {}
+    claimed: set[int] = set()
+    for j, cell in enumerate(side):
+        if j in taken:
+            continue
+        x = by_id.get(cell.get("id"))
+        key = (cell["cell_type"], cell["source"])
+        if x is None and cell["source"].strip() and key not in repeated:
+            x = by_key.get(key)
+        if x is not None and x not in claimed:
+            moves[j] = x
+            claimed.add(x)
+    return moves
+
+
 def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], lost: Sequence[int],
                     threshold: float = LOST_SIMILARITY) -> dict[int, int]:
     """Extra pairs (i in a -> j in b) for cells of `a` listed in `lost`: each to its most similar

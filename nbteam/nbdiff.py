@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, NamedTuple
 
-from nbteam.align import ids_meaningful, match_cells
+from nbteam.align import find_moves, match_cells
 from nbteam.linediff import Hunk, unified_hunks, whole
 from nbteam.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
 from nbteam.notebook import Cell, Notebook
@@ -91,20 +91,6 @@ def _compare(i: int, j: int, ca: Cell, cb: Cell, ra: Cell, rb: Cell, kind: str,
     return CellChange(kind, i, j, ca["cell_type"], cb["cell_type"], hunks, meta, outs, source_changed)
 
 
-def _moves(na: list[Cell], nb: list[Cell], free_a: list[int], free_b: list[int], by_id: bool) -> dict[int, int]:
-    """Unmatched new cells that are unmatched old cells moved: new index -> old index."""
-    waiting: dict[Any, list[int]] = {}
-    for i in free_a:
-        key = ("id", na[i].get("id")) if by_id and na[i].get("id") else (na[i]["cell_type"], na[i]["source"])
-        waiting.setdefault(key, []).append(i)
-    moves: dict[int, int] = {}
-    for j in free_b:
-        key = ("id", nb[j].get("id")) if by_id and nb[j].get("id") else (nb[j]["cell_type"], nb[j]["source"])
-        if waiting.get(key) and (key[0] == "id" or nb[j]["source"].strip()):
-            moves[j] = waiting[key].pop(0)
-    return moves
-
-
 def _metadata_view(nb: Notebook) -> dict:
     meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
     return {k: v for k, v in meta.items() if k not in TRANSIENT_NOTEBOOK_METADATA}
@@ -116,11 +102,7 @@ def diff_notebooks(a: Notebook, b: Notebook) -> NotebookDiff:
     rb = [c for c in b.get("cells", []) if isinstance(c, dict)]
     na, nb = [normalise_cell(c) for c in ra], [normalise_cell(c) for c in rb]
     pairs = match_cells(na, nb)
-    matched_a = {i for i, _ in pairs}
-    matched_b = {j for _, j in pairs}
-    free_a = [i for i in range(len(na)) if i not in matched_a]
-    free_b = [j for j in range(len(nb)) if j not in matched_b]
-    moves = _moves(na, nb, free_a, free_b, ids_meaningful(na, nb))
+    moves = find_moves(na, nb, dict(pairs))
     moved_old = set(moves.values())
     # One side without any outputs was stripped (the index under the filter): counting is noise.
     count = has_outputs(ra) and has_outputs(rb)

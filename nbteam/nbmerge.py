@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from nbteam.align import ids_meaningful, match_cells, pair_lost_cells
+from nbteam.align import find_moves, match_cells, pair_lost_cells
 from nbteam.cellmerge import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
 from nbteam.linemerge import Markers
 from nbteam.normalise import normalise_notebook
@@ -104,32 +104,6 @@ def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs:
         if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
     return out
-
-
-def find_moves(base: list[Cell], side: list[Cell], matched: dict[int, int]) -> dict[int, int]:
-    """Cells a side moved (side index -> base index): left out of the in-order matching, but
-    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
-    taken = set(matched.values())
-    free = [x for x in range(len(base)) if x not in matched]
-    by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
-    by_key: dict[tuple[str, str], int] = {}
-    repeated: set[tuple[str, str]] = set()
-    for x in free:
-        key = (base[x]["cell_type"], base[x]["source"])
-        if key in by_key:
-            repeated.add(key)
-        by_key[key] = x
-    moves: dict[int, int] = {}
-    for j, cell in enumerate(side):
-        if j in taken:
-            continue
-        x = by_id.get(cell.get("id"))
-        key = (cell["cell_type"], cell["source"])
-        if x is None and cell["source"].strip() and key not in repeated:
-            x = by_key.get(key)
-        if x is not None and x not in moves.values():
-            moves[j] = x
-    return moves
 
 
 def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
