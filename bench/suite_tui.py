@@ -24,7 +24,7 @@ USERS, NOTEBOOKS, CELLS = 20, 5, 50
 _OPEN = """
 import asyncio, sys, time
 from nbteam.config import load_config
-from nbteam.tui_app import ScratchApp
+from nbteam.tui.app import ScratchApp
 async def main():
     app = ScratchApp(sys.argv[1], load_config(sys.argv[1]), user="user00")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -39,8 +39,8 @@ def make_repo(root: Path, users: int = USERS, notebooks: int = NOTEBOOKS, cells:
     """A git repository with the given number of scratchpads; half the promotable cells promoted."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from nbteam.config import Config
-    from nbteam.notebook import dumps_notebook
-    from nbteam.promoter import promote_notebook
+    from nbteam.notebook.io import dumps_notebook
+    from nbteam.scratch.promote import promote_notebook
 
     env = git_env(str(root))
     subprocess.run(["git", "init", "-q", str(root / "repo")], check=True, env=env)
@@ -139,7 +139,7 @@ def run(quick: bool) -> list[dict]:
         expected = USERS * NOTEBOOKS
         note = f"{expected} notebooks, {expected * CELLS} cells (repo built in {setup:.1f} s)"
         from nbteam.config import load_config
-        from nbteam.tui_app import ScratchApp
+        from nbteam.tui.app import ScratchApp
 
         def check(app) -> None:
             assert app.loaded and len(app.notebooks) == expected, len(app.notebooks)

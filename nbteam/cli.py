@@ -11,20 +11,20 @@ import sys
 
 # name -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS: dict[str, tuple[str, str]] = {
-    "merge": ("nbteam.cmd_merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
-    "merge-driver": ("nbteam.cmd_merge_driver", "git merge driver: %O %A %B %L %P"),
-    "conflicts": ("nbteam.cmd_conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
-    "diff": ("nbteam.cmd_diff", "cell-aware diff of two notebooks or git revisions"),
-    "diff-driver": ("nbteam.cmd_diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
-    "clean": ("nbteam.cmd_filter", "clean filter: strip outputs from stdin to stdout"),
-    "filter-process": ("nbteam.cmd_filter", "git long-running filter process (filter.nbteam.process)"),
-    "init": ("nbteam.cmd_init", "register nbteam's git drivers and filter in this repository"),
-    "uninstall": ("nbteam.cmd_init", "remove exactly what `nbteam init` added"),
-    "doctor": ("nbteam.cmd_doctor", "check the git configuration nbteam depends on"),
-    "demo": ("nbteam.cmd_demo", "build a demo repository from sample_repo/ and merge two branches"),
-    "scratch": ("nbteam.cmd_scratch", "create and list team scratchpads"),
-    "promote": ("nbteam.cmd_promote", "promote %%writefile cells into shared modules"),
-    "tui": ("nbteam.cmd_tui", "browse everyone's scratch cells and promote them"),
+    "merge": ("nbteam.commands.merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
+    "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P"),
+    "conflicts": ("nbteam.commands.conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
+    "diff": ("nbteam.commands.diff", "cell-aware diff of two notebooks or git revisions"),
+    "diff-driver": ("nbteam.commands.diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
+    "clean": ("nbteam.commands.filter", "clean filter: strip outputs from stdin to stdout"),
+    "filter-process": ("nbteam.commands.filter", "git long-running filter process (filter.nbteam.process)"),
+    "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),
+    "uninstall": ("nbteam.commands.init", "remove exactly what `nbteam init` added"),
+    "doctor": ("nbteam.commands.doctor", "check the git configuration nbteam depends on"),
+    "demo": ("nbteam.commands.demo", "build a demo repository from sample_repo/ and merge two branches"),
+    "scratch": ("nbteam.commands.scratch", "create and list team scratchpads"),
+    "promote": ("nbteam.commands.promote", "promote %%writefile cells into shared modules"),
+    "tui": ("nbteam.commands.tui", "browse everyone's scratch cells and promote them"),
 }
 
 

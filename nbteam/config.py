@@ -105,7 +105,7 @@ def _nbteam_table(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
 def load_config(repo_root: str | os.PathLike[str]) -> Config:
     """The repo's settings: pyproject `[tool.nbteam]`, or `.nbteam.toml` when there is no pyproject.
 
-    The merge driver reads `keep_outputs` by the same rule (nbteam.mergeopts), so both agree.
+    The merge driver reads `keep_outputs` by the same rule (nbteam.merge.options), so both agree.
     """
     root = Path(repo_root)
     pyproject = root / PYPROJECT
@@ -187,7 +187,7 @@ def write_default_config(repo_root: str | os.PathLike[str]) -> str | None:
     before = tomllib.loads(text) if text else {}
     if _strip_nbteam(reread) != _strip_nbteam(before):
         return None
-    from nbteam.notebook import write_atomic
+    from nbteam.notebook.io import write_atomic
 
     write_atomic(path, new)
     return what

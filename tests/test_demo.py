@@ -4,9 +4,9 @@ from __future__ import annotations
 import os
 
 from conftest import ROOT, git, nbteam
-from nbteam.cmd_demo import find_sample_repo
-from nbteam.conflicts import find_conflicts
-from nbteam.notebook import join_source, read_notebook
+from nbteam.commands.demo import find_sample_repo
+from nbteam.notebook.markers import find_conflicts
+from nbteam.notebook.io import join_source, read_notebook
 from test_init import no_venv_path
 
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import ROOT, git, make_nb, nbteam, write_nb
-from nbteam.diffview import textconv
-from nbteam.nbdiff import EMPTY, diff_notebooks
+from nbteam.diff.render import textconv
+from nbteam.diff.notebook import EMPTY, diff_notebooks
 from test_init import no_venv_path
 
 GOLDEN = ROOT / "tests" / "golden" / "diff"
@@ -202,7 +202,7 @@ def test_driver_arguments_contract(tmp_path, git_env):
 def test_unified_hunks_apply_back_to_the_new_lines():
     import random
 
-    from nbteam.linediff import unified_hunks
+    from nbteam.seq.diff import unified_hunks
 
     rnd = random.Random(4)
     for _ in range(2000):
@@ -261,7 +261,7 @@ def _apply_unified(old: str, patch: str) -> str:
 @given(st.lists(st.sampled_from(["a\n", "b\n", "c\n", "d", "e\n"]), max_size=12),
        st.lists(st.sampled_from(["a\n", "b\n", "c\n", "d", "e\n"]), max_size=12))
 def test_unified_text_rebuilds_the_new_text(old_lines, new_lines):
-    from nbteam.linediff import unified_text
+    from nbteam.seq.diff import unified_text
 
     old, new = "".join(old_lines), "".join(new_lines)
     patch = unified_text(old, new, "a/m.py", "b/m.py")

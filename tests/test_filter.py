@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, git, make_nb, nbteam, write_nb
-from nbteam import pktline
-from nbteam.notebook import dumps_notebook
-from nbteam.strip import strip_notebook
+from nbteam.git import filter_protocol as pktline
+from nbteam.notebook.io import dumps_notebook
+from nbteam.notebook.strip import strip_notebook
 from test_init import no_venv_path
 
 

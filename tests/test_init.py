@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from conftest import git, make_nb, nbteam, write_nb
-from nbteam import install
-from nbteam.notebook import join_source, read_notebook
+from nbteam.git import setup as install
+from nbteam.notebook.io import join_source, read_notebook
 
 LINE = "*.ipynb merge=nbteam diff=nbteam filter=nbteam"
 PY = f'"{os.path.abspath(sys.executable)}" -m nbteam'

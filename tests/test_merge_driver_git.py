@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from conftest import git, make_nb, write_nb
-from nbteam.conflicts import find_conflicts
-from nbteam.notebook import join_source, read_notebook
+from nbteam.notebook.markers import find_conflicts
+from nbteam.notebook.io import join_source, read_notebook
 
 
 def register(repo, *extra: str) -> None:
@@ -122,7 +122,8 @@ def test_nbformat3_side_is_upgraded_not_refused(repo, theirs_v3):
 
 def test_internal_error_falls_back_instead_of_crashing(tmp_path, monkeypatch):
     """A bug inside the engine (here: the merge raises) must give a marked text merge and exit 1."""
-    from nbteam import mergefile, nbmerge
+    from nbteam.merge import file as mergefile
+    from nbteam.merge import notebook as nbmerge
 
     def broken(*args, **kwargs):
         raise RuntimeError("simulated engine bug")
@@ -154,7 +155,7 @@ def test_keep_outputs_from_repository_config(repo, name, text):
 
 @pytest.mark.parametrize("where", ["repo", "global", "command line"])
 def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
-    from nbteam.mergeopts import git_conflict_style
+    from nbteam.merge.options import git_conflict_style
 
     assert git_conflict_style(str(repo)) == "merge"
     if where == "repo":
@@ -168,7 +169,8 @@ def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
 
 def test_a_merge_that_would_lose_added_lines_falls_back(tmp_path, monkeypatch):
     """The last safety check: if a bug dropped a cell one side added, the result is a marked text merge."""
-    from nbteam import mergefile, nbmerge
+    from nbteam.merge import file as mergefile
+    from nbteam.merge import notebook as nbmerge
 
     real = nbmerge.merge_cells
     monkeypatch.setattr(nbmerge, "merge_cells", lambda *args: real(*args)[:-1])  # the bug: last cell lost

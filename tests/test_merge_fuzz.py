@@ -7,8 +7,8 @@ import nbformat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbteam.linemerge import Markers
-from nbteam.mergefile import merge_files
+from nbteam.seq.merge3 import Markers
+from nbteam.merge.file import merge_files
 
 scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=8)
 values = st.recursive(scalars, lambda v: st.lists(v, max_size=3) | st.dictionaries(st.text(max_size=4), v, max_size=3),

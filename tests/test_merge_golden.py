@@ -8,10 +8,10 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbteam.conflicts import find_conflicts
-from nbteam.linemerge import Markers
-from nbteam.mergefile import merge_files
-from nbteam.notebook import read_notebook
+from nbteam.notebook.markers import find_conflicts
+from nbteam.seq.merge3 import Markers
+from nbteam.merge.file import merge_files
+from nbteam.notebook.io import read_notebook
 
 GOLDEN = Path(__file__).parent / "golden" / "merge"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())

@@ -7,10 +7,10 @@ import nbformat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbteam.conflicts import find_conflicts
-from nbteam.nbmerge import merge_notebooks
-from nbteam.normalise import normalise_notebook
-from nbteam.notebook import dumps_notebook, parse_notebook
+from nbteam.notebook.markers import find_conflicts
+from nbteam.merge.notebook import merge_notebooks
+from nbteam.notebook.normalise import normalise_notebook
+from nbteam.notebook.io import dumps_notebook, parse_notebook
 
 LINES = ["import numpy as np", "x = 1", "x = 2", "print(x)", "", "# title", "y = f(x)", "plot(y)", "return z"]
 source = st.lists(st.sampled_from(LINES), max_size=5).map("\n".join)

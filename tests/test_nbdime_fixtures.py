@@ -9,10 +9,10 @@ import nbformat
 import pytest
 
 from conftest import CORPUS
-from nbteam.conflicts import find_conflicts
-from nbteam.linemerge import Markers
-from nbteam.mergefile import merge_files
-from nbteam.notebook import join_source, read_notebook
+from nbteam.notebook.markers import find_conflicts
+from nbteam.seq.merge3 import Markers
+from nbteam.merge.file import merge_files
+from nbteam.notebook.io import join_source, read_notebook
 
 FIXTURES = CORPUS / "nbdime-fixtures"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if (p / "case.json").exists()) if FIXTURES.is_dir() else []

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from conftest import CORPUS
-from nbteam.notebook import _jupyter_layout, dumps_notebook
+from nbteam.notebook.io import _jupyter_layout, dumps_notebook
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),

@@ -9,11 +9,11 @@ import pytest
 
 from conftest import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
-from nbteam.manifest import Entry, dumps_manifest, parse_manifest, read_manifest, sha256
-from nbteam.promoter import PROMOTED, REFUSED, UNCHANGED, PromoteError, promote_notebook
-from nbteam.promotion import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW
-from nbteam.scratchpads import scan_worktree
-from nbteam.writefile import MagicError, parse_writefile, resolve_target
+from nbteam.scratch.manifest import Entry, dumps_manifest, parse_manifest, read_manifest, sha256
+from nbteam.scratch.promote import PROMOTED, REFUSED, UNCHANGED, PromoteError, promote_notebook
+from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW
+from nbteam.scratch.scan import scan_worktree
+from nbteam.scratch.writefile import MagicError, parse_writefile, resolve_target
 
 ADA = "scratch/ada/explore.ipynb"
 GRACE = "scratch/grace/cleaning.ipynb"

@@ -5,7 +5,7 @@ import json
 
 from conftest import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
-from nbteam.scratchpads import list_branches, scan_branch
+from nbteam.scratch.scan import list_branches, scan_branch
 
 
 def test_new_blank_scratchpad_for_git_user(repo):

@@ -14,8 +14,8 @@ from textual.widgets import Tree  # noqa: E402
 
 from conftest import git, make_nb, nbteam, write_nb  # noqa: E402
 from nbteam.config import Config  # noqa: E402
-from nbteam.manifest import read_manifest  # noqa: E402
-from nbteam.tui_app import ConfirmPromote, HelpScreen, ScratchApp  # noqa: E402
+from nbteam.scratch.manifest import read_manifest  # noqa: E402
+from nbteam.tui.app import ConfirmPromote, HelpScreen, ScratchApp  # noqa: E402
 
 ADA = "scratch/ada/explore.ipynb"
 GRACE = "scratch/grace/cleaning.ipynb"

@@ -147,8 +147,8 @@ def v3_case():
 def main() -> None:
     sys.path.insert(0, str(HERE.parent.parent.parent))
     if "--expected" in sys.argv:
-        from nbteam.linemerge import Markers
-        from nbteam.mergefile import merge_files
+        from nbteam.seq.merge3 import Markers
+        from nbteam.merge.file import merge_files
 
         for d in sorted(p for p in HERE.iterdir() if p.is_dir()):
             meta = json.loads((d / "case.json").read_text())

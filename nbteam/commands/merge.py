@@ -1,0 +1,50 @@
+"""`nbteam merge BASE OURS THEIRS [-o OUT]`: three-way merge of notebook files."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from nbteam.seq.merge3 import Markers
+from nbteam.merge.file import merge_files, report
+from nbteam.merge.options import add_options, keep_outputs_configured
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("base", help="common ancestor notebook")
+    parser.add_argument("ours", help="our version")
+    parser.add_argument("theirs", help="their version")
+    parser.add_argument("-o", "--output", help="write the result here (default: standard output)")
+    parser.add_argument("--marker-size", type=int, default=7, help="conflict marker length (default 7)")
+    add_options(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    for path in (args.base, args.ours, args.theirs):
+        if not os.path.isfile(path):
+            print(f"nbteam: {path}: no such file", file=sys.stderr)
+            return 2
+        if not os.access(path, os.R_OK):
+            print(f"nbteam: {path}: permission denied", file=sys.stderr)
+            return 2
+    if args.marker_size < 1:
+        print("nbteam: --marker-size must be positive", file=sys.stderr)
+        return 2
+    markers = Markers(size=args.marker_size, style=args.style or "merge")
+    keep = args.keep_outputs if args.keep_outputs is not None else keep_outputs_configured()
+    out = args.output
+    if out is None:
+        import tempfile
+
+        fd, out = tempfile.mkstemp(suffix=".ipynb")
+        os.close(fd)
+    try:
+        outcome = merge_files(args.base, args.ours, args.theirs, out, os.path.basename(args.ours), markers, keep)
+        if args.output is None:
+            with open(out, encoding="utf-8", errors="replace") as f:
+                sys.stdout.write(f.read())
+    finally:
+        if args.output is None:
+            os.unlink(out)
+    report(outcome)
+    return outcome.code

@@ -1,0 +1,44 @@
+"""`nbteam merge-driver %O %A %B %L %P`: git's merge-driver contract (result written into %A)."""
+from __future__ import annotations
+
+from nbteam.seq.merge3 import Markers
+from nbteam.merge.file import merge_files, report
+from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    parser.add_argument("base", metavar="%O", help="ancestor's version (temporary file)")
+    parser.add_argument("ours", metavar="%A", help="current version; the result is written here")
+    parser.add_argument("theirs", metavar="%B", help="other branch's version")
+    parser.add_argument("marker_size", metavar="%L", nargs="?", default="7", help="conflict marker size")
+    parser.add_argument("path", metavar="%P", nargs="?", default=None, help="the notebook's path in the repository")
+    add_options(parser)
+
+
+def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str | None = None,
+          style: str | None = None, keep_outputs: bool | None = None) -> int:
+    """Merge as git asks: result into `ours`, one line on stderr, exit 0 clean / 1 conflict."""
+    try:
+        size = max(1, int(marker_size))
+    except ValueError:
+        size = 7
+    markers = Markers(size=size, style=style or git_conflict_style())
+    keep = keep_outputs if keep_outputs is not None else keep_outputs_configured()
+    outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep)
+    report(outcome)
+    return outcome.code
+
+
+def fast_run(argv: list[str]) -> int | None:
+    """Run without argparse when git calls us with plain positional arguments (the usual case)."""
+    if 3 <= len(argv) <= 5 and not any(a.startswith("-") for a in argv):
+        return drive(*argv)
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    return drive(args.base, args.ours, args.theirs, args.marker_size, args.path, args.style, args.keep_outputs)

@@ -1,0 +1,91 @@
+"""`nbteam scratch new|list`: create your scratchpad, list everyone's with their promotable cells."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """Sub-commands and options of `nbteam scratch`."""
+    sub = parser.add_subparsers(dest="action", required=True, metavar="{new,list}")
+    new = sub.add_parser("new", help="create a scratchpad under scratch/<user>/")
+    new.add_argument("name", nargs="?", help="notebook name (default: the --from notebook's name, else 'scratch')")
+    new.add_argument("--from", dest="from_", metavar="NOTEBOOK",
+                     help="start from a copy of this notebook (outputs stripped, fresh cell ids)")
+    new.add_argument("--user", help="owner (default: slug of git user.name)")
+    ls = sub.add_parser("list", help="everyone's scratchpads with their %%%%writefile cells and states")
+    ls.add_argument("--user", help="only this user's scratchpads")
+    ls.add_argument("--branches", action="store_true", help="also scratchpads that other local and remote-tracking branches add or change")
+    ls.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run `scratch new` or `scratch list`."""
+    from nbteam.config import ConfigError, open_repo
+
+    prog = f"nbteam scratch {args.action}"
+    try:
+        root, config = open_repo(os.getcwd())
+        if config.warning:
+            print(f"warning: {config.warning}", file=sys.stderr)
+        if args.action == "new":
+            return _new(root, config, args, prog)
+        return _list(root, config, args)
+    except ConfigError as e:
+        print(f"{prog}: {e}", file=sys.stderr)
+        return 2
+
+
+def _new(root: Path, config, args: argparse.Namespace, prog: str) -> int:
+    from nbteam.config import resolve_user
+    from nbteam.scratch.create import ScratchError, create_scratchpad
+
+    user = resolve_user(root, args.user)
+    try:
+        path, notes = create_scratchpad(root, config, user, args.name, args.from_)
+    except ScratchError as e:
+        print(f"{prog}: {e}", file=sys.stderr)
+        return 2
+    rel = path.relative_to(root).as_posix()
+    print(f"created {rel}")
+    for note in notes:
+        print(f"  {note}")
+    return 0
+
+
+def _list(root: Path, config, args: argparse.Namespace) -> int:
+    from nbteam.config import slugify
+    from nbteam.scratch.scan import dumps_json, head_tree, list_branches, scan_branch, scan_worktree
+
+    notebooks, manifest_error = scan_worktree(root, config)
+    if args.branches:
+        head = head_tree(root)
+        for name, commit in list_branches(root):
+            notebooks += scan_branch(root, name, commit, config, skip_same_as=head)
+    if args.user:
+        notebooks = [n for n in notebooks if n.user in (args.user, slugify(args.user))]
+    if manifest_error:
+        print(f"warning: {manifest_error}; states are shown as if nothing was promoted", file=sys.stderr)
+    if args.json:
+        print(dumps_json(notebooks))
+        return 0
+    if not notebooks:
+        print(f"No scratchpads under {config.scratch_dir}/ yet. Create yours with `nbteam scratch new NAME`"
+              f" (or `nbteam scratch new --from NOTEBOOK`).")
+        return 0
+    last_group = None
+    for nb in notebooks:
+        group = (nb.branch, nb.user)
+        if group != last_group:
+            print(f"{nb.user}" + (f"  [branch {nb.branch}]" if nb.branch else ""))
+            last_group = group
+        cells = nb.promotable()
+        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({len(cells)} promotable of {len(nb.cells)} cells)"))
+        for c in cells:
+            arrow = "-a" if c.magic and c.magic.append else "->"
+            target = c.target or (c.magic.target if c.magic else "?")
+            reason = c.error or (c.plan.reason if c.plan else "")
+            print(f"    cell {c.number:<3} {c.key[:12]:<12} {arrow} {target:<28} {c.state}: {reason}")
+    return 0

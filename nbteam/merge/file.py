@@ -1,0 +1,109 @@
+"""Merge three notebook files into one, falling back to a plain text merge when that is unsafe.
+
+This is the edge between files and the pure merge: it reads bytes, calls `merge_notebooks`,
+writes the result atomically, and never lets a failure pass one side off as the merge.
+"""
+from __future__ import annotations
+
+import sys
+
+from nbteam.bypass import disabled
+from nbteam.seq.merge3 import Markers, merge3_text
+from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
+
+
+class Outcome:
+    """What a merge did: exit code (0 clean, 1 conflicts or fallback) and a one-line message."""
+
+    __slots__ = ("code", "message")
+
+    def __init__(self, code: int, message: str) -> None:
+        self.code, self.message = code, message
+
+
+def _read(path: str) -> bytes:
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[bytes, int]:
+    """Plain three-way text merge (git merge-file semantics): the merged bytes and the conflict count."""
+    import shutil
+    import subprocess
+
+    git = shutil.which("git")
+    if git:
+        cmd = [git, "merge-file", "-p", f"--marker-size={markers.size}", "-L", markers.ours, "-L", markers.base,
+               "-L", markers.theirs]
+        if markers.style in ("diff3", "zdiff3"):
+            cmd.append(f"--{markers.style}")
+        p = subprocess.run(cmd + [ours, base, theirs], capture_output=True)
+        if 0 <= p.returncode < 128:
+            return p.stdout, p.returncode
+    # No usable git: the same line merge nbteam uses inside cells, on the whole file.
+    texts = [_read(p).decode("utf-8", errors="surrogateescape") for p in (base, ours, theirs)]
+    merged, conflicts = merge3_text(*texts, markers=markers)
+    return merged.encode("utf-8", errors="surrogateescape"), conflicts
+
+
+def _write(path: str, data: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def _cells_phrase(cells: list[int]) -> str:
+    shown = ", ".join(str(c) for c in cells[:8]) + (", ..." if len(cells) > 8 else "")
+    return f"cell{'s' * (len(cells) > 1)} {shown}"
+
+
+def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers = Markers(),
+                keep_outputs: bool = False) -> Outcome:
+    """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises."""
+    if disabled():
+        merged, n = text_merge(base, ours, theirs, markers)
+        _write(out, merged)
+        return Outcome(1 if n else 0, f"{name}: NBTEAM_DISABLE is set: plain text merge, "
+                                      + (f"{n} conflicts" if n else "clean"))
+    try:
+        # Imported here so that even a broken engine module falls back instead of crashing.
+        from nbteam.merge.notebook import merge_notebooks
+
+        raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
+        nbs = {role: parse_notebook(data, role) for role, data in raw.items()}
+        result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)
+        text = dumps_notebook(result.notebook)
+        write_atomic(out, text, crlf=uses_crlf(raw["ours"]))
+    except (NotebookError, OSError) as e:
+        return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
+                         else f"cannot read or write a file: {e}")
+    except Exception as e:  # an nbteam bug must never pass for a merge
+        return _fallback(base, ours, theirs, out, name, markers, f"internal error {type(e).__name__}: {e}")
+    if not result.conflicts:
+        return Outcome(0, f"{name}: merged cleanly")
+    cells = sorted({c.cell + 1 for c in result.conflicts})
+    n = len(result.conflicts)
+    return Outcome(1, f"{name}: merged, {n} conflict{'s' * (n > 1)} in {_cells_phrase(cells)}")
+
+
+def _fallback(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers, reason: str) -> Outcome:
+    reason = " ".join(reason.split())
+    try:
+        merged, n = text_merge(base, ours, theirs, markers)
+    except Exception as e:  # even the text merge failed: ours is untouched and git reports a conflict
+        return Outcome(2, f"{name}: not merged ({reason}); text merge failed too ({e}); left ours as it was")
+    if not n:
+        # A clean text merge of a file nbteam could not read still needs a person: make that visible.
+        merged = (markers.open() + f"nbteam could not merge this file as a notebook: {reason}.\n"
+                  "Below is a plain line merge with no text conflicts; check it, then delete these lines.\n"
+                  + markers.separator() + markers.close()).encode("utf-8") + merged
+    try:
+        _write(out, merged)
+    except OSError as e:
+        return Outcome(2, f"{name}: not merged ({reason}); cannot write the text merge ({e.strerror})")
+    what = f"{n} conflict{'s' * (n != 1)} marked" if n else "no text conflicts; a marker at the top asks for a check"
+    return Outcome(1, f"{name}: not merged as a notebook: {reason}; plain text merge used ({what})")
+
+
+def report(outcome: Outcome) -> None:
+    """Print the outcome's one line on stderr, as git shows driver output."""
+    print(f"nbteam: {outcome.message}", file=sys.stderr)

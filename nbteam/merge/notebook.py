@@ -1,0 +1,250 @@
+"""Three-way merge of notebooks: align cells, merge the cell list, then each cell, then metadata.
+
+Pure functions on notebook dicts: no files, no git. Every conflict ends up as git-style
+markers in some cell's source, so it is visible in Jupyter and greppable.
+"""
+from __future__ import annotations
+
+import json
+
+from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
+from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
+from nbteam.seq.merge3 import Markers
+from nbteam.notebook.normalise import normalise_notebook
+from nbteam.notebook.io import Cell, Notebook
+from nbteam.seq.match import matched_pairs
+
+# Metadata that describes a machine, an editor or its view rather than the work; on a
+# conflict ours wins quietly, as with cell ids.
+ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
+                                  "toc", "toc_position", "nav_menu"})
+_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
+if TYPE_CHECKING:
+    from typing import Any
+
+
+class Conflict:
+    """One conflict left in the merged notebook (cell is its index there)."""
+
+    __slots__ = ("cell", "kind", "detail")
+
+    def __init__(self, cell: int, kind: str, detail: str) -> None:
+        self.cell, self.kind, self.detail = cell, kind, detail
+
+    def __repr__(self) -> str:
+        return f"Conflict(cell={self.cell}, kind={self.kind!r}, detail={self.detail!r})"
+
+
+class MergeResult:
+    """The merged notebook and the conflicts marked in it."""
+
+    __slots__ = ("notebook", "conflicts")
+
+    def __init__(self, notebook: Notebook, conflicts: list[Conflict]) -> None:
+        self.notebook, self.conflicts = notebook, conflicts
+
+    @property
+    def clean(self) -> bool:
+        return not self.conflicts
+
+
+def _merge_inserts(ours: list[Cell], theirs: list[Cell]) -> list[Cell]:
+    """Cells both sides inserted at one place: shared ones once, the rest ours first."""
+    if not theirs:
+        return ours
+    if not ours:
+        return theirs
+    key = (lambda c: (c["cell_type"], c["source"], json.dumps(c["metadata"], sort_keys=True)))
+    out: list[Cell] = []
+    pi = pj = 0
+    for i, j in matched_pairs([key(c) for c in ours], [key(c) for c in theirs]) + [(len(ours), len(theirs))]:
+        out += ours[pi:i] + theirs[pj:j]
+        if i < len(ours):
+            out.append(ours[i])
+        pi, pj = i + 1, j + 1
+    return out
+
+
+Entry = tuple[Cell, list[tuple[str, str]]]
+
+
+def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs: list[tuple[int | None, Cell]],
+                  b0: int, moved: set[int], markers: Markers) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
+    def unchanged(side: list[tuple[int | None, Cell]]) -> bool:
+        return len(side) == len(base) and all(x is not None and same_cell(c, base[x - b0]) for x, c in side)
+
+    if unchanged(ours):
+        return [(c, []) for _, c in theirs]
+    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a, b) for (_, a), (_, b) in zip(ours, theirs))):
+        return [(c, []) for _, c in ours]
+
+    def slots(side: list[tuple[int | None, Cell]]) -> tuple[dict[int, list[Cell]], dict[int, Cell]]:
+        inserts: dict[int, list[Cell]] = {}
+        kept: dict[int, Cell] = {}
+        pending: list[Cell] = []
+        for x, c in side:
+            if x is None:
+                pending.append(c)
+            else:
+                inserts[x], kept[x], pending = pending, c, []
+        inserts[b0 + len(base)] = pending
+        return inserts, kept
+
+    ins_o, kept_o = slots(ours)
+    ins_t, kept_t = slots(theirs)
+    out: list[Entry] = []
+    for x in range(b0, b0 + len(base) + 1):
+        out += [(c, []) for c in _merge_inserts(ins_o.get(x, []), ins_t.get(x, []))]
+        if x == b0 + len(base):
+            break
+        kept = kept_o.get(x) or kept_t.get(x)
+        if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+            out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
+    return out
+
+
+def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
+    """A cell one side moved: merged with the other side's version, at its new place."""
+    if other is None:  # the other side deleted it: a pure move yields to the delete
+        return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
+    return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
+
+
+def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+    """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+    pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
+    # A base cell neither side kept may have been rewritten by both: pair it more readily, so
+    # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
+    lost = sorted(set(range(len(base))) - {i for i, _ in pairs_o} - {i for i, _ in pairs_t})
+    extra_o, extra_t = pair_lost_cells(base, ours, pairs_o, lost), pair_lost_cells(base, theirs, pairs_t, lost)
+    both = extra_o.keys() & extra_t.keys()
+    to_ours = dict(pairs_o) | {i: j for i, j in extra_o.items() if i in both}
+    to_theirs = dict(pairs_t) | {i: j for i, j in extra_t.items() if i in both}
+    moved_o = find_moves(base, ours, to_ours)
+    moved_t = find_moves(base, theirs, to_theirs)
+    theirs_move = {x: k for k, x in moved_t.items()}
+    # A moved cell is emitted once, at its new place (ours' place if both moved it), merged.
+    placed: dict[tuple[str, int], Entry | None] = {}
+    for j, x in moved_o.items():
+        other = theirs[to_theirs[x]] if x in to_theirs else theirs[theirs_move[x]] if x in theirs_move else None
+        placed["o", j] = _merge_moved(base[x], ours[j], other, True, markers)
+        if x in theirs_move:
+            placed["t", theirs_move[x]] = None
+    for k, x in moved_t.items():
+        if ("t", k) not in placed:
+            placed["t", k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
+    moved = set(moved_o.values()) | set(moved_t.values())
+    found = {id(e[0]): e[1] for e in placed.values() if e is not None}
+
+    def items(side: str, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[tuple[int | None, Cell]]:
+        out = []
+        for j in range(lo, hi):
+            if (side, j) in placed:
+                entry = placed[side, j]
+                if entry is not None:
+                    out.append((None, entry[0]))
+            else:
+                out.append((back.get(j), cells[j]))
+        return out
+
+    from_ours = {j: i for i, j in to_ours.items()}
+    from_theirs = {j: i for i, j in to_theirs.items()}
+    anchors = [i for i in range(len(base)) if i in to_ours and i in to_theirs]
+    out: list[Entry] = []
+    pb = po = pt = 0
+    for i in anchors + [len(base)]:
+        jo = to_ours.get(i, len(ours))
+        jt = to_theirs.get(i, len(theirs))
+        if i > pb or jo > po or jt > pt:
+            region = _merge_region(base[pb:i], items("o", ours, from_ours, po, jo),
+                                   items("t", theirs, from_theirs, pt, jt), pb, moved, markers)
+            out += [(c, found.get(id(c), f)) for c, f in region]
+        if i < len(base):
+            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
+        pb, po, pt = i + 1, jo + 1, jt + 1
+    return out
+
+
+# --- notebook -------------------------------------------------------------------------
+
+
+def _valid_id(cid: "Any") -> bool:
+    return isinstance(cid, str) and 0 < len(cid) <= 64 and _ID_CHARS.issuperset(cid)
+
+
+def _fresh_id(cell: Cell, n: int, taken: set[str]) -> str:
+    import hashlib
+
+    seed = hashlib.sha1(f"{n}\0{cell['cell_type']}\0{cell['source']}".encode()).hexdigest()
+    k = 8
+    while seed[:k] in taken and k < 40:
+        k += 1
+    return seed[:k] if seed[:k] not in taken else f"{seed[:8]}-{n}"
+
+
+def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
+    """Cells in schema shape for their type; ids unique and present for v4.5+, absent before."""
+    out: list[Cell] = []
+    taken: set[str] = set()
+    for n, cell in enumerate(cells):
+        shaped: Cell = {"cell_type": cell["cell_type"], "metadata": cell["metadata"], "source": cell["source"]}
+        if cell["cell_type"] == "code":
+            shaped["outputs"] = cell.get("outputs", [])
+            shaped["execution_count"] = cell.get("execution_count")
+        elif cell.get("attachments"):
+            shaped["attachments"] = cell["attachments"]
+        if minor >= 5:
+            cid = cell.get("id")
+            if not _valid_id(cid) or cid in taken:
+                cid = _fresh_id(cell, n, taken)
+            taken.add(cid)
+            shaped["id"] = cid
+        out.append(shaped)
+    return out
+
+
+def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: Markers = Markers(),
+                    keep_outputs: bool = False) -> MergeResult:
+    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs."""
+    b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
+
+    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
+    shown = quiet_filter(bad, ENVIRONMENT_METADATA)
+    if shown:
+        block = field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
+        note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
+                "Edit the notebook metadata if theirs is right, then delete this cell.\n")
+        cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
+        entries.insert(0, (cell, [("notebook metadata", "both sides changed " + ", ".join(shown))]))
+
+    minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
+    if bad:
+        minor = max(o["nbformat_minor"], t["nbformat_minor"])
+    cells = _finish_cells([c for c, _ in entries], minor)
+    missing = lost_lines(b["cells"], o["cells"], t["cells"], cells)
+    if missing:  # a bug, never a merge: the caller falls back to a text merge with markers
+        raise LostWorkError(f"{len(missing)} line(s) added by a side are missing from the merge, "
+                            f"e.g. {missing[0][:60]!r}")
+    conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
+    nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
+    return MergeResult(nb, conflicts)
+
+
+class LostWorkError(RuntimeError):
+    """The merge would drop lines that one side added: a safety check caught an nbteam bug."""
+
+
+def _lines(cells: list[Cell]) -> set[str]:
+    return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+
+
+def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+    """Lines either side added (not anywhere in base) that the merged cells lack.
+
+    A correct merge keeps them all: in merged cells, or inside conflict markers."""
+    had = _lines(base)
+    return sorted((_lines(ours) | _lines(theirs)) - had - _lines(merged))

@@ -1,0 +1,243 @@
+"""Match the cells of two versions of a notebook, in order, in near-linear time.
+
+1. Cell ids, when they mean something (most cells with equal content share their id):
+   the longest increasing run of id matches becomes the anchors.
+2. Between anchors (or everywhere, when ids are missing or were regenerated): cells with
+   equal type and source, matched as a longest common subsequence (Myers' diff).
+3. Between those: cells edited in place, paired by similarity inside each small gap.
+"""
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+
+from nbteam.seq.lis import longest_increasing
+from nbteam.notebook.io import Cell
+from nbteam.seq.match import matched_pairs
+
+Pair = tuple[int, int]
+
+# Pairing by similarity costs len(a_gap) * len(b_gap) comparisons; larger gaps are
+# paired only cell-for-cell in place, so a notebook without ids never goes quadratic.
+MAX_GAP_GRID = 400
+MIN_SIMILARITY = 0.5
+LOST_SIMILARITY = 0.25  # for a cell both sides lost: two rewrites of one cell should meet
+MAX_LOST_GAP = 50
+MAX_CHAR_COMPARE = 600  # longer sources are compared word by word
+
+
+def _key(cell: Cell) -> tuple[str, str]:
+    return cell["cell_type"], cell["source"]
+
+
+def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
+    """True if cell ids identify cells across a and b (not missing, not regenerated)."""
+    ids_a = [c.get("id") for c in a]
+    ids_b = [c.get("id") for c in b]
+    if not any(ids_a) or not any(ids_b):
+        return False
+    common = set(ids_a) & set(ids_b)
+    common.discard(None)
+    if not common:
+        return False
+    # Where a cell's content is unchanged and unique, a real id is unchanged too.
+    count_a, count_b = Counter(map(_key, a)), Counter(map(_key, b))
+    where_b = {_key(c): c.get("id") for c in b}
+    agree = disagree = 0
+    for cell in a:
+        k = _key(cell)
+        if count_a[k] == 1 and count_b.get(k) == 1:
+            if where_b[k] == cell.get("id"):
+                agree += 1
+            else:
+                disagree += 1
+    return agree >= disagree
+
+
+def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    where_b: dict[str, int] = {}
+    dup: set[str] = set()
+    for j, c in enumerate(b):
+        cid = c.get("id")
+        if cid:
+            if cid in where_b:
+                dup.add(cid)
+            where_b[cid] = j
+    seen: set[str] = set()
+    pairs = []
+    for i, c in enumerate(a):
+        cid = c.get("id")
+        if cid and cid in where_b and cid not in dup and cid not in seen:
+            seen.add(cid)
+            pairs.append((i, where_b[cid]))
+    return longest_increasing(pairs)
+
+
+def _dice(x: Counter[str], y: Counter[str]) -> float:
+    total = sum(x.values()) + sum(y.values())
+    return 2 * sum((x & y).values()) / total if total else 0.0
+
+
+def similarity(x: Cell, y: Cell) -> float:
+    """How alike two cells' sources are, 0..1 (different cell types count half).
+
+    Linear-time Dice coefficients: of character pairs for short sources, of words for long ones.
+    """
+    sx, sy = x["source"], y["source"]
+    if sx == sy:
+        score = 1.0
+    elif not sx.strip() or not sy.strip():
+        score = 0.0
+    elif len(sx) + len(sy) <= MAX_CHAR_COMPARE:
+        score = _dice(Counter(sx[k : k + 2] for k in range(len(sx) - 1)),
+                      Counter(sy[k : k + 2] for k in range(len(sy) - 1)))
+    else:
+        score = _dice(Counter(sx.split()), Counter(sy.split()))
+    return score if x["cell_type"] == y["cell_type"] else score / 2
+
+
+def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True) -> list[Pair]:
+    """Pair edited cells of one gap by similarity, in order; indexes are offset by ia, ib."""
+    n, m = len(a), len(b)
+    if not n or not m:
+        return []
+    if lone_edit and n == m == 1 and a[0]["cell_type"] == b[0]["cell_type"]:
+        # One cell replaced by one cell of its type, in place: an edit, however large (unless
+        # stable ids say they are different cells).
+        return [(ia, ib)]
+    if n * m > MAX_GAP_GRID:
+        # Too big to compare all pairs: pair cell-for-cell in place where alike.
+        return [(ia + k, ib + k) for k in range(min(n, m)) if similarity(a[k], b[k]) >= MIN_SIMILARITY]
+    sim = [[similarity(x, y) for y in b] for x in a]
+    # Best monotone matching: dynamic programme over the small grid.
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(n - 1, -1, -1):
+        for j in range(m - 1, -1, -1):
+            take = sim[i][j] + best[i + 1][j + 1] if sim[i][j] >= MIN_SIMILARITY else -1.0
+            best[i][j] = max(take, best[i + 1][j], best[i][j + 1])
+    pairs = []
+    i = j = 0
+    while i < n and j < m:
+        if sim[i][j] >= MIN_SIMILARITY and best[i][j] == sim[i][j] + best[i + 1][j + 1]:
+            pairs.append((ia + i, ib + j))
+            i += 1
+            j += 1
+        elif best[i][j] == best[i + 1][j]:
+            i += 1
+        else:
+            j += 1
+    return pairs
+
+
+def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> list[Pair]:
+    """Anchors plus `inner(a_gap, b_gap, ia, ib)` matches inside every gap between anchors."""
+    out: list[Pair] = []
+    pi = pj = 0
+    for i, j in anchors + [(len(a), len(b))]:
+        if i > pi and j > pj:
+            out += inner(a[pi:i], b[pj:j], pi, pj)
+        if i < len(a):
+            out.append((i, j))
+        pi, pj = i + 1, j + 1
+    return out
+
+
+def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True) -> list[Pair]:
+    """Cells matched by content inside one gap (indexes offset by ia, ib)."""
+    def inner(ga: Sequence[Cell], gb: Sequence[Cell], ja: int, jb: int) -> list[Pair]:
+        return _exact_then_similar(ga, gb, ja, jb, lone_edit)
+
+    ka, kb = [_key(c) for c in a], [_key(c) for c in b]
+    if len(a) == len(b):
+        # As many cells on both sides: edits in place are the likely story, so equal cells at
+        # equal positions anchor first. A longest common subsequence alone would happily match
+        # repeated cells (empty ones, say) across positions and misalign everything between.
+        diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
+        if diagonal:
+            return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, inner)]
+    return inner(a, b, ia, ib)
+
+
+def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool) -> list[Pair]:
+    """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
+    exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
+    pairs = _fill(a, b, exact, lambda ga, gb, ja, jb: _pair_gap(ga, gb, ja, jb, lone_edit))
+    return [(i + ia, j + ib) for i, j in pairs]
+
+
+def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    """Matched cell index pairs (i in a, j in b), strictly increasing in both.
+
+    Cells must be normalised (source as one string)."""
+    if ids_meaningful(a, b):
+        ids_a = {c.get("id") for c in a}
+        ids_b = {c.get("id") for c in b}
+
+        def unknown_ids_only(ga: Sequence[Cell], gb: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
+            # A cell whose id lives on in the other version is that cell (moved, say), so
+            # content may pair only cells whose ids the other version does not know.
+            fa = [k for k, c in enumerate(ga) if c.get("id") not in ids_b]
+            fb = [k for k, c in enumerate(gb) if c.get("id") not in ids_a]
+            pairs = _content_pairs([ga[k] for k in fa], [gb[k] for k in fb], 0, 0, lone_edit=False)
+            return [(fa[i] + ia, fb[j] + ib) for i, j in pairs]
+
+        return _fill(a, b, _id_anchors(a, b), unknown_ids_only)
+    return _content_pairs(a, b, 0, 0)
+
+
+def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int]) -> dict[int, int]:
+    """Cells a side moved (side index -> base index): left out of the in-order matching, but
+    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
+    taken = set(matched.values())
+    free = [x for x in range(len(base)) if x not in matched]
+    by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
+    by_key: dict[tuple[str, str], int] = {}
+    repeated: set[tuple[str, str]] = set()
+    for x in free:
+        key = (base[x]["cell_type"], base[x]["source"])
+        if key in by_key:
+            repeated.add(key)
+        by_key[key] = x
+    moves: dict[int, int] = {}
+    claimed: set[int] = set()
+    for j, cell in enumerate(side):
+        if j in taken:
+            continue
+        x = by_id.get(cell.get("id"))
+        key = (cell["cell_type"], cell["source"])
+        if x is None and cell["source"].strip() and key not in repeated:
+            x = by_key.get(key)
+        if x is not None and x not in claimed:
+            moves[j] = x
+            claimed.add(x)
+    return moves
+
+
+def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], lost: Sequence[int],
+                    threshold: float = LOST_SIMILARITY) -> dict[int, int]:
+    """Extra pairs (i in a -> j in b) for cells of `a` listed in `lost`: each to its most similar
+    unmatched cell of b in the same (small) gap, if at least `threshold` alike, keeping order."""
+    matched = dict(pairs)
+    keys = sorted(matched)
+    used = set(matched.values())
+    added: dict[int, int] = {}
+    last_added = -1
+    for i in sorted(lost):
+        if i in matched:
+            continue
+        k = bisect_left(keys, i)
+        lo = max(matched[keys[k - 1]] if k else -1, last_added) + 1
+        hi = matched[keys[k]] if k < len(keys) else len(b)
+        if hi - lo > MAX_LOST_GAP:
+            continue
+        best, best_j = threshold, None
+        for j in range(lo, hi):
+            if j not in used:
+                score = similarity(a[i], b[j])
+                if score >= best:
+                    best, best_j = score, j
+        if best_j is not None:
+            added[i] = last_added = best_j
+            used.add(best_j)
+    return added

@@ -1,0 +1,167 @@
+"""Read and write .ipynb files: bytes <-> plain JSON dicts, in the layout Jupyter writes.
+
+The hot path uses `json` directly; old nbformat 2/3 files are upgraded by nbteam.notebook.upgrade.
+"""
+from __future__ import annotations
+
+import json
+import os
+from json.encoder import encode_basestring as _str  # C-accelerated; keeps non-ASCII as is
+
+TYPE_CHECKING = False  # typing is not imported at run time: the merge driver's start-up is user-visible
+if TYPE_CHECKING:
+    from typing import Any
+
+Notebook = dict[str, "Any"]
+Cell = dict[str, "Any"]
+
+
+class NotebookError(ValueError):
+    """The input is not a notebook nbteam can merge; the message says why, in one line."""
+
+
+def decode_text(data: bytes, name: str = "notebook") -> str:
+    """Decode notebook bytes as UTF-8 (a BOM is allowed)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise NotebookError(f"{name} is not UTF-8 (byte {e.start})") from None
+
+
+def has_text_conflict_markers(text: str) -> bool:
+    """True if the text holds git's line-level conflict markers outside any JSON string."""
+    # Markers inside a cell's source are JSON strings, so they never start a physical line.
+    return any(
+        line.startswith(("<<<<<<< ", ">>>>>>> ")) or line.rstrip("\r") in ("<<<<<<<", ">>>>>>>")
+        for line in text.splitlines()
+    )
+
+
+def parse_notebook(data: bytes, name: str = "notebook") -> Notebook:
+    """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError."""
+    text = decode_text(data, name)
+    if not text.strip():
+        raise NotebookError(f"{name} is empty")
+    try:
+        nb = json.loads(text)
+    except json.JSONDecodeError as e:
+        if has_text_conflict_markers(text):
+            raise NotebookError(f"{name} already holds text conflict markers (an unresolved merge?)") from None
+        raise NotebookError(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+    if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
+        raise NotebookError(f"{name} is JSON but not a notebook (no cells)")
+    major = nb.get("nbformat")
+    if major in (2, 3) or (major is None and "worksheets" in nb):
+        from nbteam.notebook.upgrade import upgrade_worksheets
+
+        return upgrade_worksheets(nb, name)
+    if major != 4:
+        raise NotebookError(f"{name} is nbformat {major!r}; nbteam reads nbformat 2 to 4")
+    if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb["cells"]):
+        raise NotebookError(f"{name} has a malformed cell list")
+    return nb
+
+
+def read_notebook(path: str | os.PathLike[str]) -> Notebook:
+    """Read and parse a notebook file; raise NotebookError with a one-line reason."""
+    name = os.path.basename(os.fspath(path))
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except OSError as e:
+        raise NotebookError(f"cannot read {name}: {e.strerror}") from None
+    return parse_notebook(data, name)
+
+
+def split_lines(text: str) -> list[str]:
+    """Split a multi-line string the way Jupyter stores it: a list of lines with their newlines."""
+    return text.splitlines(keepends=True) if "\n" in text or "\r" in text else ([text] if text else [])
+
+
+def join_source(source: "Any") -> str:
+    """A cell source (string or list of lines) as one string."""
+    if isinstance(source, list):
+        return "".join(s for s in source if isinstance(s, str))
+    return source if isinstance(source, str) else ""
+
+
+def _jupyter_layout(nb: Notebook) -> Notebook:
+    """Sources and multi-line output text as lists of lines, as Jupyter saves them."""
+    cells = []
+    for cell in nb.get("cells", []):
+        cell = dict(cell)
+        if isinstance(cell.get("source"), str):
+            cell["source"] = split_lines(cell["source"])
+        cells.append(cell)
+    return {**nb, "cells": cells}
+
+
+def _encode(value: "Any", indent: str, out: list[str]) -> None:
+    """Append the JSON of value to out, byte-identical to json.dumps(indent=1, sort_keys=True,
+    ensure_ascii=False) but several times faster, since json's indenting encoder is pure Python."""
+    if isinstance(value, str):
+        out.append(_str(value))
+    elif isinstance(value, dict):
+        if not value:
+            out.append("{}")
+            return
+        inner = indent + " "
+        out.append("{\n")
+        first = True
+        for key in sorted(value):
+            if not first:
+                out.append(",\n")
+            first = False
+            out.append(inner + _str(key) + ": ")
+            _encode(value[key], inner, out)
+        out.append("\n" + indent + "}")
+    elif isinstance(value, list):
+        if not value:
+            out.append("[]")
+            return
+        inner = indent + " "
+        if all(type(v) is str for v in value):  # source and text lines: the bulk of a notebook
+            out.append("[\n" + inner + (",\n" + inner).join(map(_str, value)) + "\n" + indent + "]")
+            return
+        out.append("[\n")
+        for n, item in enumerate(value):
+            out.append(",\n" + inner if n else inner)
+            _encode(item, inner, out)
+        out.append("\n" + indent + "]")
+    else:
+        out.append(json.dumps(value))
+
+
+def dumps_notebook(nb: Notebook) -> str:
+    """Serialise like Jupyter: indent 1, sorted keys, non-ASCII kept, trailing newline."""
+    out: list[str] = []
+    _encode(_jupyter_layout(nb), "", out)
+    return "".join(out) + "\n"
+
+
+def uses_crlf(data: bytes) -> bool:
+    """True if the file's lines end in CRLF (a Windows checkout), so we write it back that way."""
+    head = data[:65536]
+    return head.count(b"\r\n") * 2 > head.count(b"\n")
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, crlf: bool = False) -> None:
+    """Write text to path via a temporary file and rename, so a crash never leaves half a file."""
+    path = os.fspath(path)
+    data = text.replace("\n", "\r\n") if crlf else text
+    tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".nbteam-{os.getpid()}-{os.path.basename(path)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+            f.write(data)
+        try:
+            os.chmod(tmp, os.stat(path).st_mode & 0o7777)
+        except OSError:
+            pass
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -1,0 +1,60 @@
+"""Normalise notebooks for merging and committing: strip outputs and view state, tidy sources."""
+from __future__ import annotations
+
+from nbteam.notebook.io import Cell, Notebook, join_source
+
+# View state and timing that editors write on every run; nobody wants to merge or commit it.
+TRANSIENT_CELL_METADATA = frozenset(
+    {"collapsed", "scrolled", "execution", "ExecuteTime", "heading_collapsed", "hidden",
+     "executionInfo", "outputId"}  # Colab's run timing and the id of outputs that are stripped
+)
+# Notebook metadata that is output-like (widget state) or machine-specific (signatures).
+TRANSIENT_NOTEBOOK_METADATA = frozenset({"signature", "widgets"})
+CELL_TYPES = ("code", "markdown", "raw")
+
+
+def normalise_source(source: object) -> str:
+    """A cell source as one string with LF line endings."""
+    text = join_source(source)
+    return text.replace("\r\n", "\n") if "\r" in text else text
+
+
+def normalise_cell(cell: Cell, keep_outputs: bool = False) -> Cell:
+    """A clean copy of one cell: source as a string, outputs and transient metadata dropped."""
+    cell_type = cell.get("cell_type")
+    if cell_type not in CELL_TYPES:
+        cell_type = "raw"
+    metadata = cell.get("metadata")
+    metadata = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA} if isinstance(
+        metadata, dict
+    ) else {}
+    out: Cell = {"cell_type": cell_type, "metadata": metadata, "source": normalise_source(cell.get("source"))}
+    cell_id = cell.get("id")
+    if isinstance(cell_id, str) and cell_id:
+        out["id"] = cell_id
+    if cell_type == "code":
+        outputs = cell.get("outputs")
+        keep = keep_outputs and isinstance(outputs, list)
+        out["outputs"] = outputs if keep else []
+        count = cell.get("execution_count")
+        out["execution_count"] = count if keep and (count is None or isinstance(count, int)) else None
+    elif isinstance(cell.get("attachments"), dict) and cell["attachments"]:
+        # An empty attachments dict and no attachments key mean the same; keep one form.
+        out["attachments"] = cell["attachments"]
+    return out
+
+
+def normalise_notebook(nb: Notebook, keep_outputs: bool = False) -> Notebook:
+    """A clean copy of a v4 notebook, ready to align and merge (the input is not modified)."""
+    metadata = nb.get("metadata")
+    metadata = dict(metadata) if isinstance(metadata, dict) else {}
+    if not keep_outputs:
+        for key in TRANSIENT_NOTEBOOK_METADATA:
+            metadata.pop(key, None)
+    minor = nb.get("nbformat_minor")
+    return {
+        "cells": [normalise_cell(c, keep_outputs) for c in nb.get("cells", []) if isinstance(c, dict)],
+        "metadata": metadata,
+        "nbformat": 4,
+        "nbformat_minor": minor if isinstance(minor, int) and minor >= 0 else 4,
+    }

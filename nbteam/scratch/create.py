@@ -1,0 +1,115 @@
+"""Create a user's scratchpad notebook, empty or as a clean copy of a team notebook."""
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from pathlib import Path
+
+from nbteam.config import Config
+from nbteam.notebook.io import NotebookError, Notebook, dumps_notebook, read_notebook, write_atomic
+from nbteam.notebook.normalise import normalise_notebook
+from nbteam.scratch.writefile import MagicError, parse_writefile, relative_target, resolve_target, rewrite_magic_target
+
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+class ScratchError(ValueError):
+    """The scratchpad cannot be created; one line saying why."""
+
+
+def new_cell_id() -> str:
+    """A fresh random cell id in nbformat 4.5's allowed alphabet."""
+    return uuid.uuid4().hex[:8]
+
+
+def blank_scratchpad(user: str, notebook: str) -> Notebook:
+    """A new scratchpad: a note on the convention and one empty code cell."""
+    up = relative_target(notebook, "teamlib/your_module.py")
+    intro = (
+        f"# {user}'s scratchpad\n\n"
+        "Only you edit this notebook, so it never conflicts. When a cell is ready for the team,\n"
+        f"make its first line `%%writefile {up}` and run `nbteam promote` (or `nbteam tui`)."
+    )
+    return {
+        "cells": [
+            {"cell_type": "markdown", "id": new_cell_id(), "metadata": {}, "source": intro},
+            {"cell_type": "code", "execution_count": None, "id": new_cell_id(), "metadata": {}, "outputs": [], "source": ""},
+        ],
+        "metadata": {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+
+
+def copy_for_scratch(nb: Notebook, source_rel: str, dest_rel: str, repo_root: str | os.PathLike[str]) -> tuple[Notebook, list[str]]:
+    """A clean copy of nb for dest: outputs stripped, fresh ids, `%%writefile` targets re-aimed.
+
+    Targets are relative to the notebook's directory, so a copy in scratch/<user>/ would write
+    somewhere else; each one that resolves inside the repo is rewritten to reach the same file.
+    """
+    clean = normalise_notebook(nb, keep_outputs=False)
+    notes = []
+    for cell in clean["cells"]:
+        cell["id"] = new_cell_id()
+        if cell["cell_type"] != "code":
+            continue
+        try:
+            magic = parse_writefile(cell["source"])
+            if magic is None:
+                continue
+            target = resolve_target(source_rel, magic.target, repo_root)
+        except MagicError:
+            continue  # left as it is; `scratch list` reports it
+        new = relative_target(dest_rel, target)
+        if new != magic.target:
+            cell["source"] = rewrite_magic_target(cell["source"], new)
+            notes.append(f"%%writefile {magic.target} -> {new} (same file, {target}, from the new location)")
+    clean["nbformat_minor"] = max(clean.get("nbformat_minor", 4), 5)  # cell ids need nbformat 4.5
+    return clean, notes
+
+
+def _check_name(name: str) -> str:
+    stem = name[: -len(".ipynb")] if name.endswith(".ipynb") else name
+    if not stem or stem.startswith(".") or re.search(r"[/\\\x00-\x1f]", stem):
+        raise ScratchError(f"{name!r} is not a usable notebook name (no slashes, not starting with a dot)")
+    return stem
+
+
+def create_scratchpad(repo_root: str | os.PathLike[str], config: Config, user: str, name: str | None = None,
+                      from_notebook: str | os.PathLike[str] | None = None) -> tuple[Path, list[str]]:
+    """Create scratch/<user>/<name>.ipynb; return its path and notes on what was adjusted."""
+    root = Path(repo_root).resolve()
+    folder = root / config.scratch_dir / user
+    source_nb = None
+    if from_notebook is not None:
+        src = Path(os.path.abspath(from_notebook))
+        try:
+            source_rel = src.resolve().relative_to(root).as_posix()
+        except ValueError:
+            source_rel = None  # a notebook from outside the repo: targets cannot be re-aimed
+        try:
+            source_nb = read_notebook(src)
+        except NotebookError as e:
+            raise ScratchError(str(e)) from None
+    stem = _check_name(name) if name else (src.stem if from_notebook is not None else "scratch")
+    path = folder / f"{stem}.ipynb"
+    if path.exists():
+        if name:
+            raise ScratchError(f"{path.relative_to(root).as_posix()} already exists; choose another name")
+        n = 2
+        while (folder / f"{stem}-{n}.ipynb").exists():
+            n += 1
+        path = folder / f"{stem}-{n}.ipynb"
+    dest_rel = path.relative_to(root).as_posix()
+    notes: list[str] = []
+    if source_nb is not None:
+        if source_rel is not None:
+            nb, notes = copy_for_scratch(source_nb, source_rel, dest_rel, root)
+        else:
+            nb, notes = copy_for_scratch(source_nb, dest_rel, dest_rel, root)
+    else:
+        nb = blank_scratchpad(user, dest_rel)
+    folder.mkdir(parents=True, exist_ok=True)
+    write_atomic(path, dumps_notebook(nb))
+    return path, notes

@@ -1,0 +1,246 @@
+"""Promotion status and planning: pure functions from (cell, module text, manifest) to a Plan.
+
+A cell's state is one of:
+  new             never promoted from this cell
+  in sync         promoted, and neither the cell nor its module changed since
+  cell changed    the cell changed since its promotion; promoting again updates the module
+  module changed  the module changed since the promotion, by someone else (a hand edit, a merge,
+                  or a promotion from another cell): promoting would overwrite that, so it is
+                  refused unless forced
+  invalid         the `%%writefile` line cannot be promoted (bad target, malformed magic)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from nbteam.seq.diff import unified_text
+from nbteam.scratch.manifest import Entry, sha256
+from nbteam.scratch.writefile import Writefile
+
+NEW = "new"
+IN_SYNC = "in sync"
+CELL_CHANGED = "cell changed"
+MODULE_CHANGED = "module changed"
+INVALID = "invalid"
+STATES = (NEW, IN_SYNC, CELL_CHANGED, MODULE_CHANGED, INVALID)
+
+
+class ManifestIndex:
+    """Manifest entries by key and, per target, in time order (built once, queried per cell)."""
+
+    def __init__(self, entries: dict[tuple[str, str, str], Entry]):
+        self.by_key = dict(entries)
+        self.by_target: dict[str, list[Entry]] = {}
+        for entry in entries.values():
+            self.by_target.setdefault(entry.target, []).append(entry)
+        for items in self.by_target.values():
+            items.sort(key=lambda e: e.time)
+        self._shas: dict[str, str] = {}
+
+    def text_sha(self, text: str) -> str:
+        """sha256 of a module's text, computed once per text (many cells share a module)."""
+        sha = self._shas.get(text)
+        if sha is None:
+            sha = self._shas[text] = sha256(text)
+        return sha
+
+    def get(self, target: str, notebook: str, cell: str) -> Entry | None:
+        return self.by_key.get((target, notebook, cell))
+
+    def last(self, target: str, mode: str | None = None) -> Entry | None:
+        """The latest promotion to target (of the given mode, if any)."""
+        for entry in reversed(self.by_target.get(target, ())):
+            if mode is None or entry.mode == mode:
+                return entry
+        return None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What promoting one cell would do: its state, why, and the module text afterwards."""
+
+    state: str
+    reason: str
+    target: str
+    old_text: str | None  # the module now (None: it does not exist)
+    # The module after promotion (with --force when refused), or a function computing it:
+    # rewriting around appended blocks costs a scan of the module, and the TUI lists
+    # thousands of cells but shows the diff of one at a time.
+    text: str | Callable[[], str]
+    refusal: str | None = None  # why promotion is refused without --force
+    body_sha: str = ""
+    lines: int = 0
+    mode: str = "write"
+
+    @property
+    def new_text(self) -> str:
+        if callable(self.text):
+            object.__setattr__(self, "text", self.text())  # computed once, then kept
+        return self.text  # type: ignore[return-value]
+
+    @property
+    def changes_module(self) -> bool:
+        return self.old_text != self.new_text
+
+    def diff(self) -> str:
+        """A unified diff of the module now against the module after promotion."""
+        return unified_diff(self.target, self.old_text, self.new_text)
+
+
+def unified_diff(target: str, old: str | None, new: str) -> str:
+    """`diff -u` style text for one file; empty if old and new are equal."""
+    return unified_text(old, new, f"a/{target}", f"b/{target}")
+
+
+def _who(entry: Entry) -> str:
+    return f"{entry.user} at {entry.time[:16].replace('T', ' ')} UTC"
+
+
+def _from(entry: Entry) -> str:
+    return f"{entry.notebook} cell {entry.cell}"
+
+
+def find_block(lines: list[str], n: int, sha: str) -> int | None:
+    """Index of the first run of n lines whose joined text hashes to sha, or None."""
+    if n <= 0:
+        return None
+    for i in range(len(lines) - n + 1):
+        if sha256("".join(lines[i : i + n])) == sha:
+            return i
+    return None
+
+
+def find_text_block(lines: list[str], body_lines: list[str]) -> int | None:
+    """Index where body_lines occur as whole lines in the module, or None (string search first)."""
+    if not body_lines:
+        return None
+    joined = "".join(lines)
+    body = "".join(body_lines)
+    start = joined.find(body)
+    while start != -1:
+        if start == 0 or joined[start - 1] == "\n":
+            return joined.count("\n", 0, start)
+        start = joined.find(body, start + 1)
+    return None
+
+
+def _appended(text: str | None, body: str) -> str:
+    if not text:
+        return body
+    return text + ("" if text.endswith("\n") else "\n") + body
+
+
+def plan_promotion(notebook: str, cell: str, magic: Writefile, target: str,
+                   module_text: str | None, index: ManifestIndex) -> Plan:
+    """The state of one `%%writefile` cell and what promoting it would write (pure)."""
+    body = magic.body
+    body_sha = sha256(body)
+    body_lines = body.splitlines(keepends=True)
+    text = module_text.replace("\r\n", "\n") if module_text is not None else None
+    own = index.get(target, notebook, cell)
+    last = index.last(target)
+    accounted = last is not None and text is not None and index.text_sha(text) == last.module_sha
+    common = dict(target=target, old_text=text, body_sha=body_sha, lines=len(body_lines))
+    if magic.append:
+        return _plan_append(own, last, accounted, text, body, body_sha, body_lines, common)
+    return _plan_write(notebook, cell, own, last, accounted, index, text, body, body_sha, common)
+
+
+def appended_blocks(text: str | None, index: ManifestIndex, target: str) -> str:
+    """The blocks `-a` cells appended to target that are still intact in text, in file order.
+
+    A rewrite keeps them, as re-running the notebook's cells in Jupyter would re-append them.
+    """
+    if not text:
+        return ""
+    lines = text.splitlines(keepends=True)
+    found = []
+    for entry in index.by_target.get(target, ()):
+        if entry.mode == "append":
+            at = find_block(lines, entry.lines, entry.cell_sha)
+            if at is not None:
+                found.append((at, "".join(lines[at : at + entry.lines])))
+    return "".join(block for _, block in sorted(found))
+
+
+def _plan_write(notebook: str, cell: str, own: Entry | None, last: Entry | None, accounted: bool,
+                index: ManifestIndex, text: str | None, body: str, body_sha: str, common: dict) -> Plan:
+    target = common["target"]
+
+    def rewrite() -> str:  # only the refusing branches need it, and it hashes every append block
+        return body + appended_blocks(text, index, target)
+
+    if own is None:
+        if text is None:
+            return Plan(NEW, f"never promoted; {target} does not exist yet", text=body, **common)
+        if text == body:
+            return Plan(NEW, f"never promoted, but {target} already holds exactly this cell", text=body, **common)
+        if last is None:
+            why = f"{target} already exists and nbteam has no record of who wrote it"
+        else:
+            why = (f"{target} already exists and was last promoted from {_from(last)} by {_who(last)}"
+                   + ("" if accounted else ", and changed outside nbteam since"))
+        return Plan(NEW, "never promoted from this cell", text=rewrite,
+                    refusal=why + "; promoting would replace it", **common)
+    if text is None:
+        why = f"{target} was deleted since this cell was promoted by {_who(own)}"
+        return Plan(MODULE_CHANGED, why, text=body, refusal=why, **common)
+    if text == body:
+        return Plan(IN_SYNC if own.cell_sha == body_sha else CELL_CHANGED,
+                    f"{target} holds exactly this cell", text=body, **common)
+    last_write = index.last(target, "write")
+    if not accounted:
+        why = (f"{target} changed outside nbteam (a hand edit or a merge) since the last promotion"
+               f" ({_from(last)} by {_who(last)})" if last else f"{target} changed since promotion")
+        return Plan(MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
+    if last_write is not None and last_write.key != own.key:
+        why = (f"{target} was overwritten by a promotion from {_from(last_write)} by {_who(last_write)}"
+               f" after this cell was promoted by {_who(own)}")
+        return Plan(MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
+    if own.cell_sha == body_sha:
+        return Plan(IN_SYNC, f"promoted by {_who(own)}; unchanged since", text=text, **common)
+    # No edits since the last promotion: the module is this cell's old body followed by blocks
+    # that `-a` cells appended; replace just the body.
+    lines = text.splitlines(keepends=True)
+    if find_block(lines[: own.lines], own.lines, own.cell_sha) == 0:
+        new_text = body + "".join(lines[own.lines:])
+    else:
+        new_text = rewrite()
+    return Plan(CELL_CHANGED, f"cell edited since it was promoted by {_who(own)}", text=new_text, **common)
+
+
+def _plan_append(own: Entry | None, last: Entry | None, accounted: bool, text: str | None, body: str,
+                 body_sha: str, body_lines: list[str], common: dict) -> Plan:
+    target = common["target"]
+    common = {**common, "mode": "append"}
+    lines = (text or "").splitlines(keepends=True)
+    present = find_text_block(lines, body_lines) is not None or not body_lines
+    if own is None:
+        if present:
+            return Plan(NEW, f"never promoted, but {target} already contains this cell; promoting records it",
+                        text=text or "", **common)
+        return Plan(NEW, f"never promoted; it will be appended to {target}", text=_appended(text, body), **common)
+    if present:
+        if own.cell_sha == body_sha:
+            return Plan(IN_SYNC, f"appended by {_who(own)}; unchanged since", text=text or "", **common)
+        return Plan(CELL_CHANGED, f"cell edited since it was appended by {_who(own)}, but {target} already has the new text",
+                    text=text or "", **common)
+    at = find_block(lines, own.lines, own.cell_sha)
+    if at is not None:
+        # Replace the old block where it is, so the module keeps its order.
+        new_text = "".join(lines[:at]) + body + "".join(lines[at + own.lines:])
+        return Plan(CELL_CHANGED, f"cell edited since it was appended by {_who(own)}", text=new_text, **common)
+    if accounted:
+        return Plan(NEW, f"its block is no longer in {target} (a later promotion replaced the file)",
+                    text=_appended(text, body), **common)
+    why = f"the block appended to {target} by {_who(own)} was edited or removed outside nbteam"
+    if text is None:
+        why = f"{target} was deleted since this cell was appended by {_who(own)}"
+    return Plan(MODULE_CHANGED, why, text=_appended(text, body), refusal=why, **common)
+
+
+def make_entry(plan: Plan, notebook: str, cell: str, user: str, time: str) -> Entry:
+    """The manifest entry recording that plan was carried out."""
+    return Entry(target=plan.target, notebook=notebook, cell=cell, mode=plan.mode, cell_sha=plan.body_sha,
+                 module_sha=sha256(plan.new_text), lines=plan.lines, user=user, time=time)

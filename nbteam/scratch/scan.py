@@ -1,0 +1,298 @@
+"""Find everyone's scratchpads and analyse their cells: which are promotable, and in what state.
+
+Scratchpads live at `<scratch_dir>/<user>/**/*.ipynb`. The same analysis runs on the work tree
+and on a branch's tree read from git objects (`scan_branch`), through a `read` function that
+returns a repo-relative file's text or None.
+"""
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from nbteam.config import Config
+from nbteam.scratch.manifest import ManifestError, parse_manifest
+from nbteam.notebook.io import NotebookError, join_source, parse_notebook
+from nbteam.scratch.plan import INVALID, ManifestIndex, Plan, plan_promotion
+from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
+
+Reader = Callable[[str], "str | None"]
+
+
+@dataclass
+class CellInfo:
+    """One cell of a scratchpad, with its promotion plan if it is a `%%writefile` cell."""
+
+    number: int  # 1-based position in the notebook, as `--cell N` takes it
+    key: str  # cell id, or "#N" (0-based) when the notebook has no ids; the manifest key
+    cell_type: str
+    source: str
+    magic: Writefile | None = None
+    target: str | None = None  # repo-relative TARGET
+    error: str | None = None  # why a `%%writefile` cell cannot be promoted
+    plan: Plan | None = None
+
+    @property
+    def promotable(self) -> bool:
+        return self.magic is not None or self.error is not None
+
+    @property
+    def state(self) -> str | None:
+        if self.error is not None:
+            return INVALID
+        return self.plan.state if self.plan else None
+
+    @property
+    def first_line(self) -> str:
+        for line in self.source.splitlines():
+            if line.strip():
+                return line.strip()
+        return ""
+
+
+@dataclass
+class NotebookInfo:
+    """One scratchpad: its repo-relative path, owner and cells (or why it could not be read)."""
+
+    path: str
+    user: str
+    cells: list[CellInfo] = field(default_factory=list)
+    error: str | None = None
+    branch: str | None = None  # None for the work tree
+
+    @property
+    def name(self) -> str:
+        """The path inside the user's scratch directory (what the tree shows)."""
+        marker = f"/{self.user}/"
+        at = self.path.find(marker)
+        return self.path[at + len(marker):] if at >= 0 else posixpath.basename(self.path)
+
+    def promotable(self) -> list[CellInfo]:
+        return [c for c in self.cells if c.promotable]
+
+
+def cell_key(cell: dict, index: int) -> str:
+    """The manifest's name for a cell: its id, or `#index` for notebooks without ids."""
+    cell_id = cell.get("id")
+    return cell_id if isinstance(cell_id, str) and cell_id else f"#{index}"
+
+
+class TargetCache:
+    """Module texts read once per scan (many cells write to the same few modules)."""
+
+    def __init__(self, read: Reader):
+        self.read = read
+        self.texts: dict[str, str | None] = {}
+
+    def __call__(self, path: str) -> str | None:
+        if path not in self.texts:
+            self.texts[path] = self.read(path)
+        return self.texts[path]
+
+
+def analyse_cells(notebook: str, nb: dict, index: ManifestIndex, module: Reader,
+                  repo_root: str | os.PathLike[str] | None = None) -> list[CellInfo]:
+    """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones."""
+    out = []
+    for i, cell in enumerate(nb.get("cells", [])):
+        raw = cell.get("source")
+        try:  # fast path for the usual list of strings; join_source handles everything else
+            source = raw if isinstance(raw, str) else "".join(raw)
+        except TypeError:
+            source = join_source(raw)
+        info = CellInfo(number=i + 1, key=cell_key(cell, i), cell_type=str(cell.get("cell_type", "")), source=source)
+        if info.cell_type == "code" and is_writefile(source):
+            try:
+                info.magic = parse_writefile(source)
+                if info.magic is not None:
+                    info.target = resolve_target(notebook, info.magic.target, repo_root)
+                    info.plan = plan_promotion(notebook, info.key, info.magic, info.target, module(info.target), index)
+            except MagicError as e:
+                info.error = str(e)
+        out.append(info)
+    return out
+
+
+def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex, module: Reader,
+                     repo_root: str | os.PathLike[str] | None = None, branch: str | None = None) -> NotebookInfo:
+    """Parse one notebook's bytes and analyse its cells; a broken file becomes an error entry."""
+    info = NotebookInfo(path=notebook, user=user, branch=branch)
+    try:
+        nb = parse_notebook(data, notebook)
+    except NotebookError as e:
+        info.error = str(e)
+        return info
+    info.cells = analyse_cells(notebook, nb, index, module, repo_root)
+    return info
+
+
+def load_index(read: Reader, config: Config) -> tuple[ManifestIndex, str | None]:
+    """The manifest index and, if the manifest is unreadable, why (then the index is empty)."""
+    text = read(config.manifest)
+    try:
+        return ManifestIndex(parse_manifest(text or "", config.manifest)), None
+    except ManifestError as e:
+        return ManifestIndex({}), str(e)
+
+
+def worktree_reader(root: str | os.PathLike[str]) -> Reader:
+    """Read repo-relative text files from the work tree (None if missing or not a file)."""
+    base = Path(root)
+
+    def read(rel: str) -> str | None:
+        try:
+            # Bytes, not read_text: universal newlines would hide a CRLF checkout from us.
+            return (base / rel).read_bytes().decode("utf-8")
+        except (FileNotFoundError, IsADirectoryError, NotADirectoryError, UnicodeDecodeError):
+            return None
+
+    return read
+
+
+def _worktree_notebooks(root: Path, config: Config) -> Iterator[tuple[str, str]]:
+    scratch = root / config.scratch_dir
+    if not scratch.is_dir():
+        return
+    for user_dir in sorted(p for p in scratch.iterdir() if p.is_dir() and not p.name.startswith(".")):
+        for dirpath, dirnames, filenames in os.walk(user_dir):
+            # Jupyter's autosave copies are not scratchpads.
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name.endswith(".ipynb"):
+                    path = Path(dirpath, name).relative_to(root).as_posix()
+                    yield path, user_dir.name
+
+
+def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[NotebookInfo], str | None]:
+    """Every scratchpad in the work tree, analysed; plus a manifest error message if any."""
+    root = Path(root)
+    read = worktree_reader(root)
+    index, error = load_index(read, config)
+    module = TargetCache(read)
+    notebooks = []
+    for path, user in _worktree_notebooks(root, config):
+        try:
+            data = (root / path).read_bytes()
+        except OSError as e:
+            notebooks.append(NotebookInfo(path=path, user=user, error=f"cannot read {path}: {e.strerror}"))
+            continue
+        notebooks.append(analyse_notebook(path, user, data, index, module, root))
+    return notebooks, error
+
+
+def list_branches(repo_root: str | os.PathLike[str]) -> list[tuple[str, object]]:
+    """(name, commit) for every local and remote-tracking branch except the checked-out one."""
+    import pygit2
+
+    repo = pygit2.Repository(str(repo_root))
+    current = None if repo.head_is_unborn or repo.head_is_detached else repo.head.name
+    out = []
+    for name in sorted(repo.branches.local):
+        branch = repo.branches.local[name]
+        if branch.name != current:
+            out.append((name, branch.peel(pygit2.Commit)))
+    for name in sorted(repo.branches.remote):
+        if name.endswith("/HEAD"):
+            continue  # origin/HEAD is an alias of another remote branch
+        out.append((name, repo.branches.remote[name].peel(pygit2.Commit)))
+    return out
+
+
+def tree_reader(tree) -> Reader:
+    """Read repo-relative text files from a pygit2 Tree (None if missing, a dir or not UTF-8)."""
+    import pygit2
+
+    def read(rel: str) -> str | None:
+        try:
+            obj = tree[rel]
+        except KeyError:
+            return None
+        if not isinstance(obj, pygit2.Blob):
+            return None
+        try:
+            return obj.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
+    return read
+
+
+def _tree_notebooks(tree, prefix: str) -> Iterator[tuple[str, object]]:
+    import pygit2
+
+    for entry in tree:
+        path = f"{prefix}/{entry.name}"
+        if isinstance(entry, pygit2.Tree):
+            if not entry.name.startswith("."):
+                yield from _tree_notebooks(entry, path)
+        elif entry.name.endswith(".ipynb") and isinstance(entry, pygit2.Blob):
+            yield path, entry
+
+
+def head_tree(repo_root: str | os.PathLike[str]):
+    """The checked-out commit's tree, or None on an unborn branch."""
+    import pygit2
+
+    repo = pygit2.Repository(str(repo_root))
+    return None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
+
+
+def scan_branch(repo_root: str | os.PathLike[str], name: str, commit, config: Config,
+                skip_same_as=None) -> list[NotebookInfo]:
+    """Scratchpads as they are on a branch, from git objects (nothing is checked out).
+
+    States are computed against that branch's own manifest and modules: what the teammate sees.
+    With skip_same_as (a tree, usually HEAD's), notebooks identical there are left out, so
+    only what the branch adds or changes is listed.
+    """
+    import pygit2
+
+    tree = commit.tree
+    read = tree_reader(tree)
+    index, _ = load_index(read, config)
+    module = TargetCache(read)
+    try:
+        scratch = tree[config.scratch_dir]
+    except KeyError:
+        return []
+    if not isinstance(scratch, pygit2.Tree):
+        return []
+    notebooks = []
+    for user_tree in sorted((e for e in scratch if isinstance(e, pygit2.Tree)), key=lambda e: e.name):
+        prefix = f"{config.scratch_dir}/{user_tree.name}"
+        for path, blob in sorted(_tree_notebooks(user_tree, prefix)):
+            if skip_same_as is not None and _blob_id(skip_same_as, path) == blob.id:
+                continue
+            notebooks.append(analyse_notebook(path, user_tree.name, blob.data, index, module, repo_root, branch=name))
+    return notebooks
+
+
+def _blob_id(tree, path: str):
+    try:
+        return tree[path].id
+    except KeyError:
+        return None
+
+
+def notebook_json(info: NotebookInfo) -> dict:
+    """A JSON-ready summary of a scratchpad and its promotable cells (for `scratch list --json`)."""
+    return {
+        "path": info.path,
+        "user": info.user,
+        "branch": info.branch,
+        "error": info.error,
+        "cells": [
+            {"number": c.number, "id": c.key, "target": c.target, "append": bool(c.magic and c.magic.append),
+             "state": c.state, "reason": c.error or (c.plan.reason if c.plan else None),
+             "refusal": c.plan.refusal if c.plan else None}
+            for c in info.promotable()
+        ],
+    }
+
+
+def dumps_json(infos: list[NotebookInfo]) -> str:
+    """JSON for a list of scratchpads."""
+    return json.dumps([notebook_json(i) for i in infos], indent=1)

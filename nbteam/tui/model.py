@@ -1,0 +1,137 @@
+"""What the TUI shows, as pure functions: status marks, labels, the filter, the tree's grouping.
+
+Kept free of Textual so it can be tested and reused without a terminal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW, STATES
+from nbteam.scratch.scan import CellInfo, NotebookInfo
+
+# state -> (mark, Rich style). Marks are plain characters so they survive any terminal font.
+MARKS: dict[str | None, tuple[str, str]] = {
+    NEW: ("+", "bold cyan"),
+    IN_SYNC: ("✓", "green"),
+    CELL_CHANGED: ("~", "bold yellow"),
+    MODULE_CHANGED: ("!", "bold red"),
+    INVALID: ("✗", "magenta"),
+    None: ("·", "dim"),  # not a %%writefile cell
+}
+
+LEGEND = {
+    NEW: "never promoted",
+    IN_SYNC: "promoted; nothing changed since",
+    CELL_CHANGED: "cell edited since promotion; promote to update",
+    MODULE_CHANGED: "module edited by someone else; needs force",
+    INVALID: "target outside the repository, or bad syntax",
+}
+
+
+@dataclass(frozen=True)
+class Ref:
+    """What a tree node stands for; `branch` None means the work tree (promotable)."""
+
+    kind: str  # "branch", "user", "notebook", "cell" or "note"
+    branch: str | None = None
+    user: str | None = None
+    notebook: NotebookInfo | None = None
+    cell: CellInfo | None = None
+
+    @property
+    def key(self) -> tuple:
+        """Stable identity across reloads, to keep the cursor where it was."""
+        return (self.kind, self.branch, self.user, self.notebook.path if self.notebook else None,
+                self.cell.key if self.cell else None)
+
+
+def visible_cells(nb: NotebookInfo, show_all: bool) -> list[CellInfo]:
+    """The cells the tree lists for a notebook: `%%writefile` cells, or every cell."""
+    return list(nb.cells) if show_all else nb.promotable()
+
+
+def cell_matches(cell: CellInfo, needle: str) -> bool:
+    """True if the lowercase needle is in the cell's source or resolved target."""
+    return needle in cell.source.lower() or (cell.target is not None and needle in cell.target.lower())
+
+
+def filter_notebooks(notebooks: list[NotebookInfo], text: str, show_all: bool) -> list[tuple[NotebookInfo, list[CellInfo]]]:
+    """Notebooks and cells to show for a filter text (case-insensitive).
+
+    A match on the user or the notebook path keeps all its visible cells; otherwise a notebook
+    is kept with just the cells whose source or target match, or dropped if none do.
+    """
+    needle = text.strip().lower()
+    out = []
+    for nb in notebooks:
+        cells = visible_cells(nb, show_all)
+        if not needle or needle in nb.user.lower() or needle in nb.path.lower():
+            out.append((nb, cells))
+            continue
+        hits = [c for c in cells if cell_matches(c, needle)]
+        if hits:
+            out.append((nb, hits))
+    return out
+
+
+def group(items: list[tuple[NotebookInfo, list[CellInfo]]], me: str | None) -> dict[str | None, dict[str, list]]:
+    """branch -> user -> [(notebook, cells)], work tree (None) first, `me` first among users."""
+    groups: dict[str | None, dict[str, list]] = {}
+    for nb, cells in sorted(items, key=lambda it: (it[0].branch is not None, it[0].branch or "",
+                                                    it[0].user != me, it[0].user, it[0].path)):
+        groups.setdefault(nb.branch, {}).setdefault(nb.user, []).append((nb, cells))
+    return groups
+
+
+def counts(cells: list[CellInfo]) -> dict[str, int]:
+    """How many promotable cells are in each state."""
+    out: dict[str, int] = {}
+    for c in cells:
+        if c.state is not None:
+            out[c.state] = out.get(c.state, 0) + 1
+    return out
+
+
+def summary(cells: list[CellInfo]) -> list[tuple[str, str]]:
+    """(text, style) pieces like '+2 ~1' for a notebook or user label, in state order."""
+    n = counts(cells)
+    return [(f"{MARKS[s][0]}{n[s]}", MARKS[s][1]) for s in STATES if n.get(s)]
+
+
+def cell_text(cell: CellInfo, width: int = 40) -> str:
+    """A cell's label without its mark: number, then target (`-a` for append) or first line."""
+    if cell.magic is not None:
+        # The tree column is narrow: the file name here, the full path in the detail pane.
+        what = ("-a " if cell.magic.append else "→ ") + (cell.target or cell.magic.target).rsplit("/", 1)[-1]
+    elif cell.error is not None:
+        what = cell.first_line
+    else:
+        kind = {"code": "", "markdown": "[md] "}.get(cell.cell_type, f"[{cell.cell_type}] ")
+        what = kind + cell.first_line
+    text = f"{cell.number:>2} {what}"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def describe_state(cell: CellInfo) -> str:
+    """One line on the cell's state and why."""
+    if cell.error is not None:
+        return f"{INVALID}: {cell.error}"
+    if cell.plan is None:
+        return "not a %%writefile cell: start it with `%%writefile path/to/module.py` to make it promotable"
+    text = f"{cell.plan.state}: {cell.plan.reason}"
+    if cell.plan.refusal and cell.plan.state != MODULE_CHANGED:
+        text += f" (needs force: {cell.plan.refusal})"
+    return text
+
+
+def empty_message(scratch_dir: str) -> str:
+    """What the TUI says when a repository has no scratchpads yet."""
+    return (
+        f"No scratchpads yet.\n\n"
+        f"Each person experiments in their own notebooks under {scratch_dir}/<user>/,\n"
+        "so nobody's edits conflict. Create yours with\n\n"
+        "    nbteam scratch new NAME\n"
+        "    nbteam scratch new --from analysis.ipynb\n\n"
+        "then start a ready cell with `%%writefile ../../teamlib/module.py`\n"
+        "and press r here to refresh."
+    )
