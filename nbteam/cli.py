@@ -62,8 +62,13 @@ def main(argv: list[str] | None = None) -> int:
     module.add_arguments(parser, name)
     args = parser.parse_args(argv[1:])
     args.command = name
+    from nbteam.errors import NbteamError
+
     try:
         return int(module.run(args) or 0)
+    except NbteamError as e:  # the one place a user-facing failure is printed
+        print(f"nbteam {name}: {e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

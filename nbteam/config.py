@@ -5,6 +5,8 @@ has written a line of configuration. Values of the wrong type are an error with 
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import os
 import posixpath
 import re
@@ -30,7 +32,7 @@ DEFAULTS: dict[str, tuple[Any, type]] = {
 }
 
 
-class ConfigError(ValueError):
+class ConfigError(NbteamError, ValueError):
     """The team's nbteam settings are unusable; the message says which key and why."""
 
 

@@ -5,6 +5,8 @@ the `.gitattributes` edits and empty-section clean-up are pure functions in nbte
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import argparse
 import os
 import sys
@@ -12,7 +14,7 @@ import sys
 from nbteam.git import setup as install
 
 
-class InitError(Exception):
+class InitError(NbteamError):
     """Setup cannot proceed; the message says why in one line."""
 
 

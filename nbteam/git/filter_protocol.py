@@ -5,6 +5,8 @@ exchange, then one request per file. Pure byte-stream code; the filter itself is
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 from collections.abc import Callable
 from typing import BinaryIO
 
@@ -14,7 +16,7 @@ FLUSH = b"0000"
 Filter = Callable[[bytes, str], bytes]  # (content, pathname) -> filtered content
 
 
-class ProtocolError(Exception):
+class ProtocolError(NbteamError):
     """Git sent something the protocol does not allow."""
 
 

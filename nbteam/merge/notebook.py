@@ -5,6 +5,8 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import json
 
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
@@ -234,7 +236,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     return MergeResult(nb, conflicts)
 
 
-class LostWorkError(RuntimeError):
+class LostWorkError(NbteamError, RuntimeError):
     """The merge would drop lines that one side added: a safety check caught an nbteam bug."""
 
 

@@ -4,6 +4,8 @@ The hot path uses `json` directly; old nbformat 2/3 files are upgraded by nbteam
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import json
 import os
 from json.encoder import encode_basestring as _str  # C-accelerated; keeps non-ASCII as is
@@ -16,7 +18,7 @@ Notebook = dict[str, "Any"]
 Cell = dict[str, "Any"]
 
 
-class NotebookError(ValueError):
+class NotebookError(NbteamError, ValueError):
     """The input is not a notebook nbteam can merge; the message says why, in one line."""
 
 

@@ -1,6 +1,8 @@
 """Create a user's scratchpad notebook, empty or as a clean copy of a team notebook."""
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import os
 import re
 import uuid
@@ -14,7 +16,7 @@ from nbteam.scratch.writefile import MagicError, parse_writefile, relative_targe
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
-class ScratchError(ValueError):
+class ScratchError(NbteamError, ValueError):
     """The scratchpad cannot be created; one line saying why."""
 
 

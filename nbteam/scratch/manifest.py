@@ -9,6 +9,8 @@ same cell), the reader keeps the later one and the next write drops the other.
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import hashlib
 import json
 import os
@@ -22,7 +24,7 @@ from typing import Iterable
 FIELDS = ("target", "notebook", "cell", "mode", "cell_sha", "module_sha", "lines", "user", "time")
 
 
-class ManifestError(ValueError):
+class ManifestError(NbteamError, ValueError):
     """The manifest cannot be read; the message names the file and line."""
 
 

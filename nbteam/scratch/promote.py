@@ -6,6 +6,8 @@ the same target works in one run, and `--dry-run` sees exactly what a real run w
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,7 +25,7 @@ REFUSED = "refused"
 INVALID = "invalid"
 
 
-class PromoteError(ValueError):
+class PromoteError(NbteamError, ValueError):
     """The promotion cannot start (bad notebook, bad selection); one line saying why."""
 
 

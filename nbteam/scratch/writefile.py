@@ -5,6 +5,8 @@ read from git objects as well as from the work tree.
 """
 from __future__ import annotations
 
+from nbteam.errors import NbteamError
+
 import functools
 import os
 import posixpath
@@ -13,7 +15,7 @@ import shlex
 from dataclasses import dataclass
 
 
-class MagicError(ValueError):
+class MagicError(NbteamError, ValueError):
     """A `%%writefile` cell nbteam cannot promote; the message says why, in one line."""
 
 
