@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from conftest import make_nb, nbteam, write_nb
+from helpers import make_nb, nbteam, write_nb
 from nbteam.notebook.io import NotebookError, parse_notebook, read_notebook
 
 GOOD = json.dumps(make_nb("a = 1\n"), indent=1) + "\n"

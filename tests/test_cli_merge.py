@@ -5,7 +5,7 @@ import json
 import shutil
 from pathlib import Path
 
-from conftest import make_nb, nbteam, write_nb
+from helpers import make_nb, nbteam, write_nb
 
 GOLDEN = Path(__file__).parent / "golden" / "merge"
 

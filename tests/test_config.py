@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from conftest import git
+from helpers import git
 from nbteam.config import (
     Config,
     ConfigError,

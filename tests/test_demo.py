@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from conftest import ROOT, git, nbteam
+from helpers import ROOT, git, nbteam
 from nbteam.commands.demo import find_sample_repo
 from nbteam.notebook.markers import find_conflicts
 from nbteam.notebook.io import join_source, read_notebook

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import ROOT, git, make_nb, nbteam, write_nb
+from helpers import ROOT, git, make_nb, nbteam, write_nb
 from nbteam.diff.render import textconv
 from nbteam.diff.notebook import EMPTY, diff_notebooks
 from test_init import no_venv_path

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from conftest import git, make_nb, nbteam, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 
 
 def doctor(cwd: Path, env=None):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, make_nb, nbteam, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 from nbteam.git import setup as install
 from nbteam.notebook.io import join_source, read_notebook
 

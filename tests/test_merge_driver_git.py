@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from conftest import git, make_nb, write_nb
+from helpers import git, make_nb, write_nb
 from nbteam.notebook.markers import find_conflicts
 from nbteam.notebook.io import join_source, read_notebook
 

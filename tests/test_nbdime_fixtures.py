@@ -8,7 +8,7 @@ import shutil
 import nbformat
 import pytest
 
-from conftest import CORPUS
+from helpers import CORPUS
 from nbteam.notebook.markers import find_conflicts
 from nbteam.seq.merge3 import Markers
 from nbteam.merge.file import merge_files

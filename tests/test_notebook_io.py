@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS
+from helpers import corpus_dir
 from nbteam.notebook.io import _jupyter_layout, dumps_notebook
 
 json_values = st.recursive(
@@ -30,7 +30,8 @@ def test_dumps_matches_jupyters_json_layout(meta, lines):
 
 
 def test_dumps_matches_on_fixture_notebooks():
-    files = sorted((CORPUS / "nbdime-fixtures").glob("*/*.ipynb"))[:60]
+    files = sorted(corpus_dir("nbdime-fixtures").glob("*/*.ipynb"))[:60]
+    assert files, "the nbdime fixtures hold no notebooks"
     for f in files:
         nb = json.loads(f.read_text(encoding="utf-8"))
         if nb.get("nbformat") == 4:

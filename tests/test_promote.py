@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import git, make_nb, nbteam, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
 from nbteam.scratch.manifest import Entry, dumps_manifest, parse_manifest, read_manifest, sha256
 from nbteam.scratch.promote import PROMOTED, REFUSED, UNCHANGED, PromoteError, promote_notebook

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import git, make_nb, nbteam, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
 from nbteam.scratch.scan import list_branches, scan_branch
 
@@ -110,7 +110,7 @@ def test_sample_repo_scratchpads_show_every_state(repo):
     """sample_repo/ (copied into a fresh repository) has two users and a cell in every state."""
     import shutil
 
-    from conftest import ROOT
+    from helpers import ROOT
 
     shutil.copytree(ROOT / "sample_repo", repo, dirs_exist_ok=True)
     data = json.loads(nbteam("scratch", "list", "--json", cwd=repo).stdout)

@@ -12,7 +12,7 @@ pytest.importorskip("textual")
 from rich.syntax import Syntax  # noqa: E402
 from textual.widgets import Tree  # noqa: E402
 
-from conftest import git, make_nb, nbteam, write_nb  # noqa: E402
+from helpers import git, make_nb, nbteam, write_nb  # noqa: E402
 from nbteam.config import Config  # noqa: E402
 from nbteam.scratch.manifest import read_manifest  # noqa: E402
 from nbteam.tui.app import ConfirmPromote, HelpScreen, ScratchApp  # noqa: E402
