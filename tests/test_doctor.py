@@ -35,15 +35,18 @@ def test_before_init_every_problem_has_a_fix(repo):
     assert out.count("✗") == out.count("    fix: ")
 
 
-def test_missing_and_broken_interpreters(repo):
+def test_missing_and_broken_interpreters(repo, tmp_path):
     assert nbteam("init", cwd=repo).returncode == 0
     git(repo, "config", "merge.nbteam.driver", '"/gone/venv/bin/python" -m nbteam merge-driver %O %A %B %L %P')
-    base = getattr(sys, "_base_executable", None) or "/usr/bin/python3"
+    base = tmp_path / "bin" / "python3"  # an interpreter without nbteam
+    base.parent.mkdir()
+    base.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'nbteam'\" >&2\nexit 1\n")
+    base.chmod(0o755)
     git(repo, "config", "diff.nbteam.command", f'"{base}" -m nbteam diff-driver')
     code, out = doctor(repo)
     assert code == 1
     assert "✗ merge driver (local config): /gone/venv/bin/python does not exist (a deleted or moved virtualenv?)" in out
-    assert f"✗ diff driver (local config): {base} cannot import nbteam (ModuleNotFoundError" in out
+    assert f"✗ diff driver (local config): {base} cannot run nbteam (ModuleNotFoundError" in out
     assert "✓ output filter (local config)" in out
     assert "fix: nbteam init   (registers" in out
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import os
 import re
-import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
+
+from nbteam.git.launcher import parse
 
 MIN_GIT = (2, 11)  # long-running filter processes
 
@@ -63,42 +64,90 @@ def config_entries(key: str, cwd: str | None) -> list[tuple[str, str]]:
 
 
 def interpreter_of(command: str) -> str | None:
-    """The Python a `"<python>" -m nbteam ...` command runs, or None if it is not that form."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return None
-    if len(words) >= 3 and words[1:3] == ["-m", "nbteam"]:
-        return words[0]
-    return None
+    """The Python a registered nbteam command runs, or None if it is not nbteam's form."""
+    parsed = parse(command)
+    return parsed[0] if parsed else None
 
 
 _probe_cache: dict[str, tuple[bool, str]] = {}
 
 
-def probe_interpreter(python: str) -> tuple[bool, str]:
+def probe_interpreter(python: str, entry: str | None = None) -> tuple[bool, str]:
     """(works, detail): the interpreter exists and imports nbteam (detail: its version, or why not)."""
-    if python in _probe_cache:
-        return _probe_cache[python]
+    key = f"{python}\0{entry}"
+    if key in _probe_cache:
+        return _probe_cache[key]
     if not os.path.isabs(python):
         result = (False, f"{python} is not an absolute path: git may not find it from a GUI or another shell")
     elif not os.path.exists(python):
         result = (False, f"{python} does not exist (a deleted or moved virtualenv?)")
+    elif entry is not None and not os.path.isfile(entry):
+        result = (False, f"{entry} does not exist (nbteam was moved or uninstalled from that environment)")
     else:
+        args = [python, "-I", "-S", entry, "--version"] if entry else [python, "-m", "nbteam", "--version"]
         try:
-            p = subprocess.run([python, "-c", "import nbteam; print(nbteam.__version__)"], capture_output=True,
-                               text=True, timeout=30)
-            ok = p.returncode == 0
+            p = subprocess.run(args, capture_output=True, text=True, timeout=30)
             last = (p.stderr.strip().splitlines() or ["?"])[-1]
-            result = (True, f"nbteam {p.stdout.strip()}") if ok else (False, f"{python} cannot import nbteam ({last})")
+            result = (True, p.stdout.strip()) if p.returncode == 0 else (False, f"{python} cannot run nbteam ({last})")
         except (OSError, subprocess.SubprocessError) as e:
             result = (False, f"{python} cannot run ({e})")
-    _probe_cache[python] = result
+    _probe_cache[key] = result
     return result
 
 
+def expand(command: str, values: dict[str, str]) -> str:
+    """A command with git's %-placeholders expanded as git does (%% is %, unknown ones stay)."""
+    return re.sub(r"%(.)", lambda m: "%" if m.group(1) == "%" else values.get(m.group(1), m.group(0)), command)
+
+
+def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run a configured command the way git does: through sh, extra arguments as "$@"."""
+    shell = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
+    script = f'{command} "$@"' if args else command
+    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}  # probe nbteam itself
+    return subprocess.run([shell, "-c", script, command, *args], cwd=cwd, input=stdin, capture_output=True,
+                          env=env, timeout=60)
+
+
+PROBE_NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+_HANDSHAKE = b"0016git-filter-client\n000eversion=2\n0000" + b"0015capability=clean\n0000"
+
+
+def start_check(key: str, command: str, cwd: str | None) -> str | None:
+    """Start a registered command as git would, on a tiny notebook; None if it works, else why not."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nbteam-doctor-") as tmp:
+        paths = {}
+        for name in "OAB":
+            paths[name] = os.path.join(tmp, f"probe-{name}.ipynb")
+            with open(paths[name], "wb") as f:
+                f.write(PROBE_NOTEBOOK)
+        if key == "merge.nbteam.driver":
+            values = {**paths, "L": "7", "P": "'doctor-probe.ipynb'", "S": "base", "X": "ours", "Y": "theirs"}
+            p = _sh(expand(command, values), [], cwd)
+            good = p.returncode == 0 and b'"cells"' in open(paths["A"], "rb").read()
+        elif key == "filter.nbteam.clean":
+            p = _sh(expand(command, {"f": "'doctor-probe.ipynb'"}), [], cwd, PROBE_NOTEBOOK)
+            good = p.returncode == 0 and b'"cells"' in p.stdout
+        elif key == "filter.nbteam.process":
+            p = _sh(command, [], cwd, _HANDSHAKE)
+            good = p.returncode == 0 and b"git-filter-server" in p.stdout and b"capability=clean" in p.stdout
+        elif key == "diff.nbteam.textconv":
+            p = _sh(command, [paths["A"]], cwd)
+            good = p.returncode == 0
+        else:
+            p = _sh(command, ["doctor-probe.ipynb", paths["O"], "0" * 40, "100644", paths["B"], "0" * 40, "100644"],
+                    cwd)
+            good = p.returncode == 0
+    if good:
+        return None
+    lines = [line for line in p.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return (lines[0] if lines else f"exit {p.returncode}")[:200]
+
+
 def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = (), in_repo: bool = True) -> list[Check]:
-    """The effective value of one driver key: set, in nbteam's form, and its interpreter working."""
+    """The effective value of one driver key: set, in nbteam's form, and really starting as git runs it."""
     entries = config_entries(key, cwd)
     fix = f"nbteam init{'' if in_repo else ' --global'}   (registers {sys.executable})"
     if not entries:
@@ -106,19 +155,22 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
     scope, value = entries[-1]
     checks = []
     missing = [n for n in needs if n not in value]
-    python = interpreter_of(value)
-    if python is None:
+    parsed = parse(value, key)
+    where = "" if scope in ("local", "worktree") else " --global"
+    fix = f"nbteam init{where}   (registers {sys.executable})"
+    if parsed is None:
         checks.append(Check(False, f"{label} ({scope} config): {key} = {value} is not nbteam's command", fix))
     elif missing:
         checks.append(Check(False, f"{label} ({scope} config): {key} lacks {' '.join(missing)}", fix))
     else:
-        works, detail = probe_interpreter(python)
-        if works:
+        python, entry, _ = parsed
+        works, detail = probe_interpreter(python, entry)
+        failure = start_check(key, value, cwd) if works else detail
+        if failure is None:
             checks.append(Check(True, f"{label} ({scope} config): {python} runs {detail}"))
         else:
-            where = "" if scope in ("local", "worktree") else " --global"
-            checks.append(Check(False, f"{label} ({scope} config): {detail}",
-                                f"nbteam init{where}   (registers {sys.executable})"))
+            checks.append(Check(False, f"{label} ({scope} config): does not start as git runs it: {failure}", fix)
+                          if works else Check(False, f"{label} ({scope} config): {detail}", fix))
     for other_scope, other in entries[:-1]:
         if other != value:
             checks.append(Check(None, f"{key} is also set in {other_scope} config; the {scope} value wins"))
