@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
 
+from nbteam.errors import NbteamError
 from nbteam.git.launcher import parse
+from nbteam.git.run import run_git
 
 MIN_GIT = (2, 11)  # long-running filter processes
 
@@ -213,13 +216,95 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
                                                    "(`git check-attr -a -- PATH` shows what applies)"))
         else:
             checks.append(Check(True, f"all {len(tracked)} tracked notebook{'s' * (len(tracked) != 1)} use nbteam"))
+        filtered = [t for t in tracked if per_file.get(t, {}).get("filter") == "nbteam"]
+        if filtered:
+            checks.append(check_committed_outputs(top, filtered))
     return checks, filt == "nbteam"
+
+
+def head_blobs(top: str, paths: list[str]) -> dict[str, bytes]:
+    """Content of each path in HEAD (paths missing there are left out), read by one `git cat-file --batch`."""
+    p = run_git(["cat-file", "--batch"], cwd=top, input="".join(f"HEAD:{path}\n" for path in paths).encode())
+    out, pos = {}, 0
+    data = p.stdout
+    for path in paths:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            out[path] = data[pos:pos + size]
+            pos += size + 1
+    return out
+
+
+def committed_with_outputs(top: str, paths: list[str]) -> list[str]:
+    """Notebooks whose HEAD version still holds what the filter strips (committed by a clone without it)."""
+    from nbteam.notebook.strip import strip_notebook
+
+    blobs = head_blobs(top, paths)
+    return [path for path, data in blobs.items() if strip_notebook(data, path)[0] != data]
+
+
+RENORMALIZE_MESSAGE = "Strip outputs committed without nbteam's filter"
+
+
+def renormalize_commands(paths: list[str]) -> list[list[str]]:
+    """The git commands that re-commit notebooks through the filter (what `doctor --fix` runs)."""
+    return [["add", "--renormalize", "--", *paths], ["commit", "-q", "-m", RENORMALIZE_MESSAGE, "--", *paths]]
+
+
+def check_committed_outputs(top: str, tracked: list[str]) -> Check:
+    """Tracked notebooks committed with outputs show as modified forever; say why and how to fix it."""
+    dirty = committed_with_outputs(top, tracked)
+    if not dirty:
+        return Check(True, "no committed notebook holds outputs")
+    shown = ", ".join(dirty[:5]) + (", ..." if len(dirty) > 5 else "")
+    fix = " && ".join(shlex.join(["git", *cmd]) for cmd in renormalize_commands(dirty)) + "   (or `nbteam doctor --fix`)"
+    return Check(False, f"{len(dirty)} committed notebook{'s' * (len(dirty) != 1)} still hold outputs or execution"
+                        f" counts: {shown}. They were committed without nbteam's filter (a clone that never ran"
+                        " `nbteam init`), so git shows them as modified although nobody changed them", fix)
+
+
+class FixRefused(NbteamError):
+    """`doctor --fix` would commit more than the stripping; the message says what to do first."""
+
+
+def plan_fix(top: str) -> list[list[str]]:
+    """The git commands that re-commit notebooks committed with outputs (none when there are none).
+
+    Refuses (FixRefused) when one of them has changes of its own, which the commit would take along.
+    """
+    from nbteam.notebook.strip import strip_notebook
+
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    dirty = committed_with_outputs(top, tracked)
+    if not dirty:
+        return []
+    committed = head_blobs(top, dirty)
+    for path in dirty:
+        with open(os.path.join(top, path), "rb") as f:
+            work = f.read()
+        if strip_notebook(work, path)[0] != strip_notebook(committed[path], path)[0]:
+            raise FixRefused(f"{path} has changes of its own; commit or stash them first, then run `nbteam doctor"
+                             " --fix` again")
+    return renormalize_commands(dirty)
+
+
+def run_fix(top: str, commands: list[list[str]]) -> None:
+    """Run the planned git commands, stopping at the first failure."""
+    for cmd in commands:
+        p = run_git(cmd, cwd=top)
+        if p.returncode != 0:
+            raise FixRefused(f"git {cmd[0]} failed: {p.stderr.decode('utf-8', 'replace').strip()}")
 
 
 def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     """(repository top level or None, every check in report order)."""
+    import shutil
+
     checks = [check_git()]
-    if checks[0].ok is False and "not installed" in checks[0].text:
+    if shutil.which("git") is None:
         return None, checks
     disabled = check_disabled()
     if disabled:

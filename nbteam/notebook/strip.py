@@ -39,12 +39,16 @@ def _strip_cell(cell: Any, major: int) -> bool:
         elif major == 4 and cell.get(count) is not None:
             cell[count] = None
             changed = True
-    metadata = cell.get("metadata")
-    if isinstance(metadata, dict):
-        for key in TRANSIENT_CELL_METADATA & metadata.keys():
-            del metadata[key]
-            changed = True
-    return changed
+    return _drop_keys(cell.get("metadata"), TRANSIENT_CELL_METADATA) or changed
+
+
+def _drop_keys(metadata: object, keys: frozenset[str]) -> bool:
+    """Remove the given keys from a metadata dict in place; True if any was there."""
+    if not isinstance(metadata, dict) or not keys & metadata.keys():
+        return False
+    for key in keys & metadata.keys():
+        del metadata[key]
+    return True
 
 
 def cells_of(nb: dict[str, Any], major: int) -> list[Any]:
@@ -60,12 +64,7 @@ def strip_parsed(nb: dict[str, Any], major: int) -> bool:
     changed = False
     for cell in cells_of(nb, major):
         changed = _strip_cell(cell, major) or changed
-    metadata = nb.get("metadata")
-    if isinstance(metadata, dict):
-        for key in TRANSIENT_NOTEBOOK_METADATA & metadata.keys():
-            del metadata[key]
-            changed = True
-    return changed
+    return _drop_keys(nb.get("metadata"), TRANSIENT_NOTEBOOK_METADATA) or changed
 
 
 def _major(nb: object) -> int | None:
