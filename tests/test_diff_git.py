@@ -1,0 +1,62 @@
+"""`nbteam diff` against real git: exit codes like `git diff --exit-code`, errors, history views that never stop."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import git, make_nb, nbteam, write_nb
+
+
+@pytest.fixture
+def inited(repo):
+    """A repository after `nbteam init` with one committed notebook, nb.ipynb."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    write_nb(repo / "nb.ipynb", make_nb("x = 1", "y = 2"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first")
+    return repo
+
+
+def _exit_codes(repo, *args: str) -> tuple[int, int]:
+    """(git diff --exit-code, nbteam diff --exit-code) for the same arguments."""
+    g = git(repo, "diff", "--exit-code", *args, check=False).returncode
+    n = nbteam("diff", "--exit-code", *args, cwd=repo)
+    assert n.returncode in (0, 1), n.stderr
+    return g, n.returncode
+
+
+def test_exit_code_like_git_for_rename_copy_and_mode_change(inited):
+    git(inited, "mv", "nb.ipynb", "renamed.ipynb")
+    assert _exit_codes(inited, "--cached", "-M") == (1, 1)  # a pure rename (R100) is a difference
+    out = nbteam("diff", "--cached", "-M", cwd=inited).stdout
+    assert out == git(inited, "diff", "--cached", "-M").stdout
+    assert "rename from nb.ipynb\nrename to renamed.ipynb" in out
+    git(inited, "commit", "-qm", "rename")
+    (inited / "copy.ipynb").write_bytes((inited / "renamed.ipynb").read_bytes())
+    git(inited, "add", "copy.ipynb")
+    assert _exit_codes(inited, "--cached", "-C", "--find-copies-harder") == (1, 1)  # C100
+    git(inited, "commit", "-qm", "copy")
+    (inited / "copy.ipynb").chmod(0o755)
+    assert _exit_codes(inited) == (1, 1)  # mode change only
+    out = nbteam("diff", cwd=inited).stdout
+    assert "old mode 100644\nnew mode 100755" in out
+    assert out == git(inited, "diff").stdout
+    (inited / "copy.ipynb").chmod(0o644)
+    assert _exit_codes(inited) == (0, 0)
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, git_env, inited):
+    p = nbteam("diff", "HEAD", cwd=tmp_path)  # not a repository
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == "nbteam diff: not in a git repository; give two notebook files instead\n"
+    p = nbteam("diff", "no-such-rev", "--", "nb.ipynb", cwd=inited)
+    assert p.returncode == 2 and p.stderr.startswith("nbteam diff: ") and len(p.stderr.splitlines()) == 1
+    assert "Traceback" not in p.stderr
+
+
+# --- history views never stop (issue 9 item 10) ---------------------------------------------------------
+
+def _deep_notebook(depth: int) -> bytes:
+    nb = json.dumps(make_nb("x = 1"))
+    return nb.replace('"metadata": {}', '"metadata": ' + '{"k": ' * depth + "1" + "}" * depth, 1).encode()
