@@ -273,3 +273,10 @@ def test_unified_text_rebuilds_the_new_text(old_lines, new_lines):
     if patch:
         assert patch.startswith("--- a/m.py\n+++ b/m.py\n@@ ")
         assert _apply_unified(old, patch) == new
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ('{"cells": [' + t).encode("utf-8", "surrogatepass")))
+def test_textconv_never_raises(data):
+    out = textconv(data)
+    assert isinstance(out, str)
+    assert not data.strip() or out.startswith(("# notebook:", "# nbteam: not shown as a notebook ("))

@@ -60,3 +60,41 @@ def test_errors_are_one_line_and_exit_2(tmp_path, git_env, inited):
 def _deep_notebook(depth: int) -> bytes:
     nb = json.dumps(make_nb("x = 1"))
     return nb.replace('"metadata": {}', '"metadata": ' + '{"k": ' * depth + "1" + "}" * depth, 1).encode()
+
+
+@pytest.mark.parametrize("odd", ["non_utf8", "deep"])
+def test_history_views_go_on_through_odd_notebooks(inited, odd):
+    good = make_nb("x = 1", "y = 2")
+    if odd == "non_utf8":
+        data = json.dumps(make_nb("name = 'Jos\u00e9'")).replace("\u00e9", "\\u00e9").encode().replace(b"\\u00e9", b"\xe9")
+        data2 = data.replace(b"Jos", b"Ren")
+        reason = "is not UTF-8 (byte"
+    else:
+        data, data2 = _deep_notebook(3000), _deep_notebook(3001)
+        reason = "is nested too deeply to read as a notebook"
+    (inited / "odd.ipynb").write_bytes(data)
+    git(inited, "add", "odd.ipynb")
+    git(inited, "commit", "-qm", "odd notebook")
+    (inited / "odd.ipynb").write_bytes(data2)
+    write_nb(inited / "nb.ipynb", {**good, "cells": good["cells"][:1]})
+    git(inited, "commit", "-qam", "later")
+    log = git(inited, "log", "-p", "--format=commit %s")  # check=True: git must not stop
+    assert "Traceback" not in log.stderr and "fatal" not in log.stderr
+    assert "commit first" in log.stdout and "-y = 2" in log.stdout  # history after the odd file is there
+    assert f"# nbteam: not shown as a notebook (odd.ipynb {reason}" in log.stdout
+    show = git(inited, "show", "HEAD")
+    assert "-y = 2" in show.stdout and "odd.ipynb" in show.stdout
+    diff = git(inited, "diff", "HEAD~2", "HEAD")  # the diff driver, over the odd file and the good one
+    assert "## modified" not in diff.stderr and "Traceback" not in diff.stderr
+    assert f"## b/odd.ipynb {reason}" in diff.stdout and "## deleted cell 2 (code)" in diff.stdout
+    assert git(inited, "log", "-p", "--ext-diff", "--format=").returncode == 0
+    p = nbteam("diff", "HEAD~1", "HEAD", cwd=inited)
+    assert p.returncode == 0 and f"## a/odd.ipynb {reason}" in p.stdout and "Traceback" not in p.stderr
+
+
+def test_invalid_json_warning_once(inited):
+    (inited / "nb.ipynb").write_text("{broken\n")
+    for args in (["diff"], ["log", "-p", "--format="], ["show"]):
+        p = git(inited, *args)
+        assert p.stderr.count("is not valid JSON") <= 1, (args, p.stderr)
+    assert git(inited, "diff").stderr.count("nbteam: warning: nb.ipynb is not valid JSON") == 1
