@@ -98,3 +98,83 @@ def test_invalid_json_warning_once(inited):
         p = git(inited, *args)
         assert p.stderr.count("is not valid JSON") <= 1, (args, p.stderr)
     assert git(inited, "diff").stderr.count("nbteam: warning: nb.ipynb is not valid JSON") == 1
+
+
+# --- diffs show everything that changed (issue 11 items 1, 4, 5) ---------------------------------------
+
+def test_a_tag_only_commit_is_visible_everywhere(inited):
+    nb = json.loads((inited / "nb.ipynb").read_text())
+    nb["cells"][1]["metadata"]["tags"] = ["slow"]
+    write_nb(inited / "nb.ipynb", nb)
+    expected = '## modified cell 2 (code); metadata changed: tags\n  tags: (unset) -> ["slow"]\n'
+    assert git(inited, "diff").stdout.endswith(expected)  # the diff driver
+    assert nbteam("diff", cwd=inited).stdout.endswith(expected)
+    git(inited, "commit", "-qam", "tag the slow cell")
+    for args in (["show", "--format="], ["log", "-p", "-1", "--format="]):
+        out = git(inited, *args).stdout
+        assert '\n+# metadata.tags: ["slow"]\n' in out, out  # textconv: git's own line diff
+        assert ' # %% [code] id=c1\n+# metadata.tags: ["slow"]\n y = 2\n' in out  # under its cell
+    assert git(inited, "show", "--ext-diff", "--format=").stdout.endswith(expected)
+    assert nbteam("diff", "HEAD~1", "HEAD", cwd=inited).stdout.endswith(expected)
+    nb["cells"][1]["metadata"]["tags"] = ["slow", "plot"]
+    write_nb(inited / "nb.ipynb", nb)
+    git(inited, "commit", "-qam", "retag")
+    out = git(inited, "show", "--format=").stdout
+    assert '-# metadata.tags: ["slow"]\n+# metadata.tags: ["slow", "plot"]\n' in out
+    assert 'tags: ["slow"] -> ["slow", "plot"]' in git(inited, "show", "--ext-diff", "--format=").stdout
+
+
+def test_outputs_option_shows_text_and_summarises_rich_outputs(tmp_path, git_env):
+    old = make_nb("print('hi')", "plot()")
+    new = json.loads(json.dumps(old))
+    old["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]}]
+    new["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "you\n"]}]
+    new["cells"][1]["outputs"] = [{"output_type": "display_data", "metadata": {},
+                                   "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure>"]}}]
+    write_nb(tmp_path / "old.ipynb", old)
+    write_nb(tmp_path / "new.ipynb", new)
+    plain = nbteam("diff", "old.ipynb", "new.ipynb", cwd=tmp_path)
+    assert plain.stdout.endswith("## outputs only: 2 outputs changed in cells 1, 2 (not shown; --outputs shows them)\n")
+    p = nbteam("diff", "--outputs", "old.ipynb", "new.ipynb", cwd=tmp_path)
+    assert p.returncode == 1
+    assert p.stdout == ("--- old.ipynb\n+++ new.ipynb\n"
+                        "## outputs changed in cell 1 (code)\n  outputs:\n@@ -1,3 +1,3 @@\n [out 1: stdout]\n hi\n-there\n+you\n"
+                        "## outputs changed in cell 2 (code)\n  outputs:\n@@ -0,0 +1,3 @@\n+[out 1: display_data]\n"
+                        "+  [image/png, 12 B, e155543]\n+<Figure>\n")
+
+
+def test_phantom_modification_says_why_in_one_line(repo):
+    """A teammate without `nbteam init` committed outputs: git sees a change only the filter makes."""
+    nb = make_nb("x = 1")
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+    nb["cells"][0]["execution_count"] = 3
+    write_nb(repo / "nb.ipynb", nb)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "with outputs, no filter")
+    assert nbteam("init", cwd=repo).returncode == 0
+    assert git(repo, "status", "--short", "nb.ipynb").stdout == " M nb.ipynb\n"
+    expected = ("diff --nbteam a/nb.ipynb b/nb.ipynb\n--- a/nb.ipynb\n+++ b/nb.ipynb\n"
+                "## no cell changes: only what the output filter strips differs; the committed copy still has it "
+                "(`git add --renormalize nb.ipynb` and a commit clear this)\n")
+    assert git(repo, "diff").stdout == expected
+    assert nbteam("diff", cwd=repo).stdout == expected
+
+
+def test_conflicted_merge_shows_the_merge_state(inited):
+    git(inited, "checkout", "-qb", "other")
+    write_nb(inited / "nb.ipynb", make_nb("x = 2", "y = 3"))
+    git(inited, "commit", "-qam", "other")
+    git(inited, "checkout", "-q", "main")
+    write_nb(inited / "nb.ipynb", make_nb("x = 5", "y = 2"))
+    git(inited, "commit", "-qam", "main")
+    assert git(inited, "merge", "other", check=False).returncode == 1
+    p = nbteam("diff", "--exit-code", cwd=inited)
+    assert p.returncode == 1, p.stderr
+    # Cell 2 merged cleanly (theirs): like git's combined diff, only cell 1 differs from both sides.
+    assert p.stdout == ("diff --nbteam --cc nb.ipynb\n--- a/nb.ipynb (ours)\n+++ b/nb.ipynb (work tree)\n"
+                        "## unmerged: cells that differ from both sides, shown against ours (as git diff shows a conflict)\n"
+                        "## modified cell 1 (code)\n@@ -1 +1,5 @@\n+<<<<<<< ours\n x = 5\n+=======\n+x = 2\n"
+                        "+>>>>>>> theirs\n")
+    assert "+>>>>>>> theirs" in git(inited, "diff").stdout
+    assert nbteam("diff", "--cached", cwd=inited).stdout == "* Unmerged path nb.ipynb\n"
+    assert git(inited, "diff", "--cached").stdout == "* Unmerged path nb.ipynb\n"

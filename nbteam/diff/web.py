@@ -28,7 +28,7 @@ def require_nbdime() -> None:
 def serve(old_path: str, new_path: str) -> int:
     """Run nbdime's web diff of two notebook files (`nbdiff-web OLD NEW`) until its page is closed."""
     require_nbdime()
-    from nbdime.webapp import nbdiffweb
+    from nbdime.webapp import nbdiffweb  # type: ignore[import-untyped,import-not-found,unused-ignore]
 
     return int(nbdiffweb.main([old_path, new_path]) or 0)
 
