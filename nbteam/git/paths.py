@@ -83,14 +83,13 @@ def safe_write_path(worktree_root: str | os.PathLike[str], path: str | os.PathLi
     if missing and not existing.is_dir():
         raise UnsafePathError(f"{shown}: {existing.name} is a file, not a directory")
     real = Path(os.path.realpath(existing)).joinpath(*reversed(missing))
+    for gitdir in git_dirs(root):
+        if _inside(real, gitdir):
+            raise UnsafePathError(f"{shown} resolves to {real}, inside the git directory {gitdir}")
     if not _inside(real, root):
         raise UnsafePathError(f"{shown} resolves to {real}, outside the work tree {root}")
     if real == root:
         raise UnsafePathError(f"{shown!r} is not a file name")
-    inner = real.relative_to(root).parts
-    if any(part.lower() == ".git" for part in inner):  # also `.GIT` on case-insensitive file systems
-        raise UnsafePathError(f"{shown} resolves to {real}, inside a git directory")
-    for gitdir in git_dirs(root):
-        if _inside(real, gitdir):
-            raise UnsafePathError(f"{shown} resolves to {real}, inside the git directory {gitdir}")
+    if any(part.lower() == ".git" for part in real.relative_to(root).parts):  # also `.GIT` (case-insensitive)
+        raise UnsafePathError(f"{shown} resolves to {real}, inside the git directory of a nested repository")
     return real

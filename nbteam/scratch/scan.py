@@ -12,9 +12,10 @@ import posixpath
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nbteam.config import Config
+from nbteam.git.paths import UnsafePathError, safe_write_path
 from nbteam.git.repo import Reader, blob_id_at, head_tree, list_branches, tree_reader, tree_scratchpads
 from nbteam.notebook.io import NotebookError, join_source, parse_notebook
 from nbteam.scratch.manifest import ManifestError, parse_manifest
@@ -106,8 +107,14 @@ class TargetCache:
 
 
 def analyse_cells(notebook: str, nb: dict[str, Any], index: ManifestIndex, module: Reader,
-                  repo_root: str | os.PathLike[str] | None = None) -> list[CellInfo]:
-    """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones."""
+                  repo_root: str | os.PathLike[str] | None = None, worktree: bool = True) -> list[CellInfo]:
+    """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones.
+
+    With a repo_root and worktree (the default), targets are also checked on their real path
+    in that work tree, so a cell whose target leads through a symlink out of the tree or into
+    a git directory shows as invalid, as `promote` would refuse it.
+    """
+    check = writable_check(repo_root) if repo_root is not None and worktree else None
     out = []
     for i, cell in enumerate(nb.get("cells", [])):
         raw = cell.get("source")
@@ -121,6 +128,8 @@ def analyse_cells(notebook: str, nb: dict[str, Any], index: ManifestIndex, modul
                 info.magic = parse_writefile(source)
                 if info.magic is not None:
                     info.target = resolve_target(notebook, info.magic.target, repo_root)
+                    if check is not None:
+                        check(info.target)
                     check_body(info.magic)
                     info.plan = plan_promotion(notebook, info.key, info.magic, info.target, module(info.target), index)
             except MagicError as e:
@@ -139,6 +148,23 @@ def has_conflict_markers(text: str) -> bool:
     return start is not None and _CLOSE.search(text, start.end()) is not None
 
 
+def writable_check(root: str | os.PathLike[str]) -> Callable[[str], None]:
+    """A function raising MagicError for a target nbteam may not write in root's work tree (cached)."""
+    seen: dict[str, str | None] = {}
+
+    def check(target: str) -> None:
+        if target not in seen:
+            try:
+                safe_write_path(root, target)
+                seen[target] = None
+            except UnsafePathError as e:
+                seen[target] = str(e)
+        if seen[target] is not None:
+            raise MagicError(f"target {seen[target]}")
+
+    return check
+
+
 def check_body(magic: Writefile) -> None:
     """MagicError if the body still holds conflict markers (from `promote --update`, or a merge)."""
     if has_conflict_markers(magic.body):
@@ -154,7 +180,7 @@ def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex
     except NotebookError as e:
         info.error = str(e)
         return info
-    info.cells = analyse_cells(notebook, nb, index, module, repo_root)
+    info.cells = analyse_cells(notebook, nb, index, module, repo_root, worktree=branch is None)
     return info
 
 
