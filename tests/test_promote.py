@@ -139,7 +139,7 @@ def test_hand_edited_module_is_refused_unless_forced(repo):
     p = nbteam("promote", ADA, cwd=repo)
     assert p.returncode == 1
     assert "refused: teamlib/features.py changed outside nbteam (a hand edit or a merge) since the last promotion" in p.stdout
-    assert "use --force" in p.stdout
+    assert "--force overwrites them" in p.stdout and "--update merges" in p.stdout
     assert "-B = 'added by hand'" in p.stdout  # the diff shows what --force would lose
     assert (repo / FEATURES).read_text() == "A = 1\nB = 'added by hand'\n"
     p = nbteam("promote", ADA, "--force", cwd=repo)

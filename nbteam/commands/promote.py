@@ -5,6 +5,10 @@ import argparse
 import functools
 import os
 import sys
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from nbteam.scratch.update import CellUpdate
 
 EPILOG = """\
 Each selected cell's body (without the %%writefile line) is written to its TARGET, resolved
@@ -27,6 +31,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     which.add_argument("--cell", action="extend", nargs="+", metavar="N|ID", default=None,
                        help="cells to promote: 1-based cell numbers or cell ids (default: all %%%%writefile cells)")
     which.add_argument("--all", action="store_true", help="promote every %%%%writefile cell (the default)")
+    parser.add_argument("--update", action="store_true",
+                        help="the other way: merge each promoted module's edits into its %%%%writefile cell")
     parser.add_argument("--dry-run", "-n", action="store_true", help="show the diffs, write nothing")
     parser.add_argument("--force", action="store_true", help="overwrite modules that changed since their last promotion")
     parser.add_argument("--stage", action="store_true", help="add the written modules and the manifest to git's index")
@@ -38,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Promote and report each cell; return the exit status."""
     from nbteam.config import open_repo, resolve_user
-    from nbteam.scratch.promote import OwnershipError, PromoteError, PromotionResult, promote_notebook
+    from nbteam.scratch.promote import PromoteError, PromotionResult, promote_notebook
 
     if not os.path.isfile(args.notebook):
         raise PromoteError(f"{args.notebook}: no such notebook")
@@ -46,14 +52,13 @@ def run(args: argparse.Namespace) -> int:
     if config.warning:
         print(f"warning: {config.warning}", file=sys.stderr)
     user = resolve_user(root, args.user)
-    promote = functools.partial(promote_notebook, root, config, args.notebook, user, args.cell, args.force,
-                                args.dry_run, args.stage)
-    try:
-        outcomes = promote(owner_confirmed=args.yes)
-    except OwnershipError as e:
-        if not confirm(f"{e.owner}'s scratchpad: promote from it as {e.user}?"):
-            raise
-        outcomes = promote(owner_confirmed=True)
+    if args.update:
+        from nbteam.scratch.update import update_notebook
+
+        return _report_updates(_confirmed(functools.partial(update_notebook, root, config, args.notebook, user,
+                                                            args.cell, args.dry_run), args.yes), args.dry_run)
+    outcomes = _confirmed(functools.partial(promote_notebook, root, config, args.notebook, user, args.cell,
+                                            args.force, args.dry_run, args.stage), args.yes)
     for o in outcomes:
         label = f"cell {o.cell.number} ({o.cell.key})"
         if o.cell.target:
@@ -67,6 +72,31 @@ def run(args: argparse.Namespace) -> int:
     elif args.stage and any(o.result is PromotionResult.PROMOTED for o in outcomes):
         print("staged the modules, the manifest and the notebook")
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+T = TypeVar("T")
+
+
+def _confirmed(action: Callable[..., T], yes: bool) -> T:
+    """Run action(owner_confirmed=yes); on someone else's scratchpad, ask and run it again if confirmed."""
+    from nbteam.scratch.promote import OwnershipError
+
+    try:
+        return action(owner_confirmed=yes)
+    except OwnershipError as e:
+        if not confirm(f"{e.owner}'s scratchpad: promote from it as {e.user}?"):
+            raise
+        return action(owner_confirmed=True)
+
+
+def _report_updates(updates: list[CellUpdate], dry_run: bool) -> int:
+    """Print each `--update` outcome with its diff; 1 if any cell conflicted or was refused."""
+    for u in updates:
+        sys.stdout.write(u.diff())
+        print(f"cell {u.cell.number} ({u.cell.key}) <- {u.target}: {u.result}: {u.message}")
+    if dry_run:
+        print("(dry run: nothing was written)")
+    return 0 if all(u.ok for u in updates) else 1
 
 
 def confirm(question: str) -> bool:

@@ -186,6 +186,12 @@ def _same(a: str | None, b: str | None) -> bool:
     return norm(a) == norm(b)
 
 
+def check_shown(shown: Mapping[str, str | None] | None, path: str, text: str | None) -> None:
+    """ChangedSinceShownError if the caller showed path with other content than it has now."""
+    if shown is not None and path in shown and not _same(shown[path], text):
+        raise ChangedSinceShownError(f"{path} changed since it was shown; look at it again (nothing was written)")
+
+
 def promote_cells(root: str | os.PathLike[str], config: Config, notebook: str, cells: list[CellInfo], user: str,
                   force: bool = False, dry_run: bool = False, stage: bool = False,
                   shown: Mapping[str, str | None] | None = None, owner_confirmed: bool = False) -> list[PromotionOutcome]:
@@ -218,9 +224,7 @@ def _promote_locked(root: Path, config: Config, notebook: str, cells: list[CellI
     for target in dict.fromkeys(c.target for c in cells if c.target):
         texts[target] = read(target)
         crlf[target] = texts[target] is not None and uses_crlf((texts[target] or "").encode("utf-8"))
-        if shown is not None and target in shown and not _same(shown[target], texts[target]):
-            raise ChangedSinceShownError(f"{target} changed since it was shown; look at the new diff"
-                                         " (nothing was written)")
+        check_shown(shown, target, texts[target])
     changed: list[str] = []
     outcomes: list[PromotionOutcome] = []
     bodies: dict[RecordKey, str] = {}
@@ -230,7 +234,9 @@ def _promote_locked(root: Path, config: Config, notebook: str, cells: list[CellI
         plan = plan_promotion(notebook, cell.key, cell.magic, target, texts[target], ManifestIndex(records))
         if plan.refusal and not force:
             why = f"{plan.refusal}; {module_history(root, target)}" if texts[target] is not None else plan.refusal
-            outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; use --force to overwrite", plan))
+            hint = "--update merges its edits into the cell, --force overwrites them" if (
+                target, notebook, cell.key) in records and texts[target] is not None else "use --force to overwrite"
+            outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; {hint}", plan))
             continue
         if plan.state is CellState.IN_SYNC:
             outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do", plan))
@@ -277,18 +283,23 @@ def write_manifest_into(writes: WorkTreeWrites, root: Path, config: Config, reco
         writes.add(attributes, text)
 
 
+def read_selected(root: str | os.PathLike[str], config: Config,
+                  notebook_path: str | os.PathLike[str]) -> tuple[str, list[CellInfo]]:
+    """A work-tree notebook's repo-relative path and its analysed cells."""
+    notebook = repo_relative(root, notebook_path)
+    try:
+        nb = read_notebook(Path(root) / notebook)
+    except NotebookError as e:
+        raise PromoteError(str(e)) from None
+    index = ManifestIndex(read_manifest(root, config.manifest))
+    return notebook, analyse_cells(notebook, nb, index, worktree_reader(root), root)
+
+
 def promote_notebook(root: str | os.PathLike[str], config: Config, notebook_path: str | os.PathLike[str], user: str,
                      selectors: list[str] | None = None, force: bool = False, dry_run: bool = False,
                      stage: bool = False, owner_confirmed: bool = False) -> list[PromotionOutcome]:
     """Read a notebook in the work tree, select cells and promote them."""
-    root = Path(root)
-    notebook = repo_relative(root, notebook_path)
-    try:
-        nb = read_notebook(root / notebook)
-    except NotebookError as e:
-        raise PromoteError(str(e)) from None
-    index = ManifestIndex(read_manifest(root, config.manifest))
-    cells = analyse_cells(notebook, nb, index, worktree_reader(root), root)
+    notebook, cells = read_selected(root, config, notebook_path)
     return promote_cells(root, config, notebook, select_cells(cells, selectors), user, force, dry_run, stage,
                          owner_confirmed=owner_confirmed)
 

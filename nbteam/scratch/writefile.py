@@ -133,3 +133,11 @@ def rewrite_magic_target(source: str, new_target: str) -> str:
         return source
     option = "-a " if magic.append else ""
     return f"{lead}%%writefile {option}{shlex.quote(new_target)}{sep}{rest}"
+
+
+def replace_body(source: str, body: str) -> str:
+    """The cell source with the text after its `%%writefile` line replaced by body (LF endings)."""
+    text = source.replace("\r\n", "\n")
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    return "\n".join(lines[: at + 1]) + "\n" + body

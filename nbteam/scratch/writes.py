@@ -12,7 +12,7 @@ from pathlib import Path
 
 from nbteam.errors import NbteamError
 from nbteam.git.paths import safe_write_path
-from nbteam.notebook.io import write_atomic
+from nbteam.notebook.io import Notebook, NotebookError, parse_notebook, uses_crlf, write_atomic
 
 
 class WriteError(NbteamError):
@@ -79,3 +79,13 @@ class WorkTreeWrites:
                 except OSError:
                     pass
             raise WriteError(f"cannot write {current}: {e.strerror or e}; nothing was changed") from None
+
+
+def read_notebook_file(root: str | os.PathLike[str], rel: str) -> tuple[Notebook, bool]:
+    """A work-tree notebook to rewrite, and whether its lines end in CRLF (kept when written back)."""
+    path = Path(root) / rel
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise NotebookError(f"cannot read {rel}: {e.strerror}") from None
+    return parse_notebook(data, rel), uses_crlf(data)
