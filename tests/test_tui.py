@@ -434,3 +434,26 @@ def test_nothing_stray_on_screen_after_a_dialog(team, keys):
             assert [l for i, l in enumerate(before) if i != status] == [l for i, l in enumerate(after) if i != status]
     run(go())
 
+
+# --- issue 9 item 12: no terminal, no hang ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "tty"])
+def test_tui_without_a_terminal_exits_2_with_one_line(team, stdin):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    try:
+        # stdin from /dev/null, or a real tty on stdin but stderr (where Textual draws) a pipe.
+        p = subprocess.run([sys.executable, "-m", "nbteam", "tui", "--user", "ada"], cwd=team,
+                           stdin=subprocess.DEVNULL if stdin == "devnull" else slave,
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("nbteam tui: needs a terminal")
+    assert p.stdout == ""
