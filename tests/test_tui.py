@@ -27,7 +27,9 @@ GRACE = "scratch/grace/cleaning.ipynb"
 
 def text_of(app: ScratchApp, selector: str) -> str:
     """The plain text a Static currently shows."""
-    content = app.browser.query_one(selector).content
+    widget = app.browser.query_one(selector)
+    # Static.content is Textual >= 2; before it, the same thing was Static.renderable.
+    content = widget.content if hasattr(widget, "content") else widget.renderable
     if isinstance(content, Syntax):
         return content.code
     return getattr(content, "plain", str(content))
@@ -254,7 +256,7 @@ def test_branches_are_listed_read_only(team):
             assert "⎇ grace-work  read-only" in labels
             tree = app.browser.query_one("#tree", Tree)
             node = next(n for n in _all_nodes(tree.root) if isinstance(n.data, CellRef) and n.data.notebook.path.endswith("idea.ipynb"))
-            tree.move_cursor(node)
+            tree.go_to(node)
             await settle(pilot)
             assert "branch grace-work" in text_of(app, "#info")
             assert "+IDEA = 1" in text_of(app, "#diff")
@@ -302,11 +304,11 @@ def test_large_repository_opens_only_your_scratchpads(repo):
             ada, zed = tree.root.children
             assert ada.is_expanded and len(ada.children[0].children) == 50
             assert not zed.is_expanded and not zed.children  # filled in only when opened
-            tree.move_cursor(zed)
+            tree.go_to(zed)
             await pilot.press("enter")
             await settle(pilot)
             assert zed.is_expanded and [n.label.plain for n in zed.children] == ["big.ipynb +50"]
-            tree.move_cursor(zed.children[0])
+            tree.go_to(zed.children[0])
             await pilot.press("enter")
             await settle(pilot)
             assert len(zed.children[0].children) == 50

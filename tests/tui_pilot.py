@@ -31,7 +31,11 @@ def screen_text(app: App) -> str:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let pending messages, workers (the scan) and their results run."""
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    """Let pending messages, workers (the scan) and their results run.
+
+    Three rounds: a dialog's result callback may start a worker only after the first pause.
+    """
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
     await pilot.pause()
