@@ -37,7 +37,7 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
 def fast_run(argv: list[str]) -> int | None:
     """Run without argparse when git calls us with plain positional arguments (the usual case)."""
     if 3 <= len(argv) <= 8 and not any(a.startswith("-") for a in argv):
-        return drive(*argv[:5])  # %S %X %Y (labels) are the ENGINE helper's: accepted, not used yet
+        return drive(*argv[:5])  # type: ignore[arg-type]  # base ours theirs [size [path]]; labels come next
     return None
 
 
