@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from nbteam.scratch.plan import Plan
 from nbteam.scratch.scan import CellInfo, NotebookInfo
@@ -21,8 +21,8 @@ class ConfirmPromote(ModalScreen[str | None]):
     """Show the diff a promotion would apply; dismiss with PROMOTE, FORCE or None (cancelled)."""
 
     BINDINGS = [
-        Binding("y", f"choose('{PROMOTE}')", "Promote", show=False),
-        Binding("f", f"choose('{FORCE}')", "Force", show=False),
+        Binding("y", f"choose('{PROMOTE}')", "Promote"),
+        Binding("f", f"choose('{FORCE}')", "Overwrite anyway"),
         Binding("n,escape", "choose('')", "Cancel"),
     ]
 
@@ -49,6 +49,7 @@ class ConfirmPromote(ModalScreen[str | None]):
                 else:
                     yield Button("Promote", variant="success", id=PROMOTE)
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, not those of the screen underneath
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"y" cannot override a refusal, and "f" is offered only when there is one."""
