@@ -5,6 +5,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbteam.config import Config
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -23,31 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `scratch new` or `scratch list`."""
-    from nbteam.config import ConfigError, open_repo
+    from nbteam.config import open_repo
 
-    prog = f"nbteam scratch {args.action}"
-    try:
-        root, config = open_repo(os.getcwd())
-        if config.warning:
-            print(f"warning: {config.warning}", file=sys.stderr)
-        if args.action == "new":
-            return _new(root, config, args, prog)
-        return _list(root, config, args)
-    except ConfigError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
+    root, config = open_repo(os.getcwd())
+    if config.warning:
+        print(f"warning: {config.warning}", file=sys.stderr)
+    if args.action == "new":
+        return _new(root, config, args)
+    return _list(root, config, args)
 
 
-def _new(root: Path, config, args: argparse.Namespace, prog: str) -> int:
+def _new(root: Path, config: Config, args: argparse.Namespace) -> int:
     from nbteam.config import resolve_user
-    from nbteam.scratch.create import ScratchError, create_scratchpad
+    from nbteam.scratch.create import create_scratchpad
 
     user = resolve_user(root, args.user)
-    try:
-        path, notes = create_scratchpad(root, config, user, args.name, args.from_)
-    except ScratchError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
+    path, notes = create_scratchpad(root, config, user, args.name, args.from_)
     rel = path.relative_to(root).as_posix()
     print(f"created {rel}")
     for note in notes:
@@ -55,7 +50,7 @@ def _new(root: Path, config, args: argparse.Namespace, prog: str) -> int:
     return 0
 
 
-def _list(root: Path, config, args: argparse.Namespace) -> int:
+def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
     from nbteam.config import slugify
     from nbteam.scratch.scan import dumps_json, head_tree, list_branches, scan_branch, scan_worktree
 
@@ -71,6 +66,9 @@ def _list(root: Path, config, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps_json(notebooks))
         return 0
+    if not notebooks and args.user:
+        print(f"No scratchpads for {args.user} under {config.scratch_dir}/.")
+        return 0
     if not notebooks:
         print(f"No scratchpads under {config.scratch_dir}/ yet. Create yours with `nbteam scratch new NAME`"
               f" (or `nbteam scratch new --from NOTEBOOK`).")
@@ -82,10 +80,16 @@ def _list(root: Path, config, args: argparse.Namespace) -> int:
             print(f"{nb.user}" + (f"  [branch {nb.branch}]" if nb.branch else ""))
             last_group = group
         cells = nb.promotable()
-        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({len(cells)} promotable of {len(nb.cells)} cells)"))
+        copy = f"copy of {nb.origin}; " if nb.origin else ""
+        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({copy}{len(cells)} promotable of {len(nb.cells)} cells)"))
         for c in cells:
             arrow = "-a" if c.magic and c.magic.append else "->"
             target = c.target or (c.magic.target if c.magic else "?")
             reason = c.error or (c.plan.reason if c.plan else "")
             print(f"    cell {c.number:<3} {c.key[:12]:<12} {arrow} {target:<28} {c.state}: {reason}")
+        if nb.copy_error:
+            print(f"    (cannot compare with {nb.origin}: {nb.copy_error})")
+        for k in nb.copy_cells:
+            number = str(k.number) if k.number is not None else "-"
+            print(f"    cell {number:<3} {k.key[:12]:<12} => {nb.origin or '':<28} {k.state}: {k.first_line[:60]}")
     return 0
