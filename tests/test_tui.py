@@ -465,3 +465,45 @@ def test_tui_without_a_terminal_exits_2_with_one_line(team, stdin):
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and p.stderr.startswith("nbteam tui: needs a terminal")
     assert p.stdout == ""
+
+
+# --- promotion re-checks and ownership (issue 9 item 6, issue 12 item 3) ---------------------
+
+
+def test_promoting_someone_elses_cell_says_whose_it_is_and_records_both(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            tree = app.browser.query_one("#tree", Tree)
+            node = next(n for n in _all_nodes(tree.root) if isinstance(n.data, CellRef) and n.data.user == "grace")
+            tree.go_to(node)
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote)
+            assert "This is grace's scratchpad: you (ada) promote it for them" in screen_text(app).replace("\n", " ")
+            await press_and_settle(pilot, "y")
+            assert (team / "teamlib/cleaning.py").exists()
+    run(go())
+    [entry] = read_manifest(team, ".nbteam/promotions.jsonl").values()
+    assert (entry.notebook, entry.user, entry.owner) == (GRACE, "ada", "grace")
+
+
+def test_a_module_changed_while_the_dialog_is_open_is_shown_again_not_overwritten(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote)
+            (team / "teamlib").mkdir()
+            (team / "teamlib/features.py").write_text("TEAMMATE = 1\n")  # written behind the dialog's back
+            await press_and_settle(pilot, "y")
+            assert (team / "teamlib/features.py").read_text() == "TEAMMATE = 1\n"  # nothing overwritten
+            assert isinstance(app.screen, ConfirmPromote) and "-TEAMMATE = 1" in app.screen.plan.diff()
+            assert "changed since the diff was shown" in app.browser.status_message
+    run(go())
+
+
+async def press_and_settle(pilot, *keys):
+    await pilot.press(*keys)
+    await settle(pilot)

@@ -26,9 +26,11 @@ class ConfirmPromote(ModalScreen[str | None]):
         Binding("n,escape", "choose('')", "Cancel"),
     ]
 
-    def __init__(self, notebook: NotebookInfo, cell: CellInfo, plan: Plan):
+    def __init__(self, notebook: NotebookInfo, cell: CellInfo, plan: Plan, owner: str | None = None,
+                 user: str | None = None):
         super().__init__()
         self.notebook, self.cell, self.plan = notebook, cell, plan
+        self.owner, self.user = owner, user  # owner: set when the scratchpad is someone else's
 
     def compose(self) -> ComposeResult:
         verb = "Append" if self.plan.mode == "append" else "Write"
@@ -37,6 +39,9 @@ class ConfirmPromote(ModalScreen[str | None]):
                 (f"{verb} cell {self.cell.number} of {self.notebook.path}\n", "bold"),
                 ("to ", ""), (self.plan.target, "bold cyan"), (f"  ({self.plan.state})", MARKS[self.plan.state][1]),
             ), id="question")
+            if self.owner:
+                yield Static(Text(f"This is {self.owner}'s scratchpad: you ({self.user}) promote it for them; "
+                                  "the manifest records you both.", style="bold yellow"), id="owner")
             if self.plan.refusal:
                 yield Static(Text(f"Refused without force: {self.plan.refusal}.", style="bold red"), id="refusal")
             with VerticalScroll(id="confirm-diff"):
