@@ -29,6 +29,9 @@ def clean_one(data: bytes, path: str) -> bytes:
     cleaned, warning = strip_notebook(data, path or "stdin")
     if warning:
         _warn(warning)
+    from nbteam.git.worktree_outputs import remember_from_filter  # outputs git may overwrite next
+
+    remember_from_filter(path, data, cleaned)
     return cleaned
 
 

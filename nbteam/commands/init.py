@@ -139,6 +139,12 @@ def do_init(scope: str, with_filter: bool, python: str, cwd: str = ".") -> list[
         changes.append(f"note: {attrs_path} also has `{line}`; nbteam's line comes later, so it wins")
     if scope == "repo":
         changes += _write_team_defaults(os.path.dirname(attrs_path))
+    # --- HOOKS: mergetool, commit guard and output hooks (nbteam.git.hooks) ---
+    from nbteam.git import hooks
+    changes += hooks.register_mergetool(config_path, python, cwd)
+    if scope == "repo":
+        changes += hooks.install_hooks(os.path.dirname(attrs_path), python, outputs=with_filter)
+    # --- end HOOKS ---
     return changes
 
 
@@ -157,6 +163,12 @@ def do_uninstall(scope: str, cwd: str = ".") -> list[str]:
     """Remove exactly what init adds; return one line per change."""
     config_path, attrs_path = targets(scope, cwd)
     changes: list[str] = []
+    # --- HOOKS: mergetool, commit guard and output hooks (nbteam.git.hooks) ---
+    from nbteam.git import hooks
+    changes += hooks.unregister_mergetool(config_path)
+    if scope == "repo":
+        changes += hooks.uninstall_hooks(os.path.dirname(attrs_path))
+    # --- end HOOKS ---
     if os.path.exists(config_path):
         config = _open_config(config_path)
         changes += [f"{config_path}: removed {k}" for k in _unset(config, install.all_keys())]
