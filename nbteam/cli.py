@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "filter-process": ("nbteam.commands.filter", "git long-running filter process (filter.nbteam.process)"),
     "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),
     "uninstall": ("nbteam.commands.init", "remove exactly what `nbteam init` added"),
+    "hook": ("nbteam.commands.hook", "what nbteam's git hooks run (pre-commit guard, outputs kept in the working copy)"),
     "doctor": ("nbteam.commands.doctor", "check the git configuration nbteam depends on"),
     "demo": ("nbteam.commands.demo", "build a demo repository from sample_repo/ and merge two branches"),
     "scratch": ("nbteam.commands.scratch", "create and list team scratchpads"),
