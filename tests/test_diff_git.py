@@ -178,3 +178,15 @@ def test_conflicted_merge_shows_the_merge_state(inited):
     assert "+>>>>>>> theirs" in git(inited, "diff").stdout
     assert nbteam("diff", "--cached", cwd=inited).stdout == "* Unmerged path nb.ipynb\n"
     assert git(inited, "diff", "--cached").stdout == "* Unmerged path nb.ipynb\n"
+
+
+def test_delete_modify_conflict_says_which_side_deleted(inited):
+    git(inited, "checkout", "-qb", "other")
+    git(inited, "rm", "-q", "nb.ipynb")
+    git(inited, "commit", "-qm", "delete")
+    git(inited, "checkout", "-q", "main")
+    write_nb(inited / "nb.ipynb", make_nb("x = 5", "y = 2"))
+    git(inited, "commit", "-qam", "edit")
+    assert git(inited, "merge", "other", check=False).returncode == 1
+    p = nbteam("diff", "--exit-code", cwd=inited)
+    assert (p.returncode, p.stdout) == (1, "diff --nbteam --cc nb.ipynb\n## unmerged: deleted in theirs\n")

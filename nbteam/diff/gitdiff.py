@@ -60,7 +60,7 @@ def report(old: Version, new: Version, p: Palette = PLAIN, extended: list[str] |
     lines[1:1] = [paint(p, p.meta, x) for x in extended]
     if len(lines) == 3:  # git saw a difference that is not in the content: never a bare header
         lines.append(note_line(NO_CELL_CHANGES, p))
-    return FileDiff(lines, result.differs or bool(extended), result.cells_equal)
+    return FileDiff(lines, result.differs or bool(extended))
 
 
 def _read_file(path: str) -> tuple[bytes | None, str | None]:

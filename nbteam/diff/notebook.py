@@ -152,7 +152,7 @@ def _cell_metadata(cell: Cell) -> dict[str, Any]:
     """What a normalised cell carries besides its source and type: metadata and attachments."""
     meta = dict(cell["metadata"])
     if cell.get("attachments"):
-        meta["(attachments)"] = attachment_summaries(cell["attachments"])
+        meta["attachments"] = attachment_summaries(cell["attachments"])
     return meta
 
 
