@@ -190,3 +190,26 @@ def test_delete_modify_conflict_says_which_side_deleted(inited):
     assert git(inited, "merge", "other", check=False).returncode == 1
     p = nbteam("diff", "--exit-code", cwd=inited)
     assert (p.returncode, p.stdout) == (1, "diff --nbteam --cc nb.ipynb\n## unmerged: deleted in theirs\n")
+
+
+def test_kept_outputs_and_counts_show_in_history(repo):
+    """With `init --no-filter` outputs and counts are committed: a re-run is a visible change in git show."""
+    assert nbteam("init", "--no-filter", cwd=repo).returncode == 0
+    nb = make_nb("x = 1")
+    nb["cells"][0].update(execution_count=1, outputs=[{"output_type": "stream", "name": "stdout", "text": "1\n"}])
+    write_nb(repo / "nb.ipynb", nb)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "run")
+    nb["cells"][0]["execution_count"] = 2
+    write_nb(repo / "nb.ipynb", nb)
+    git(repo, "commit", "-qam", "re-run")
+    out = git(repo, "show", "--format=").stdout
+    assert "-# execution_count: 1\n+# execution_count: 2\n" in out
+    nb["cells"][0]["outputs"][0]["text"] = "2\n"
+    write_nb(repo / "nb.ipynb", nb)
+    git(repo, "commit", "-qam", "new output")
+    out = git(repo, "show", "--format=").stdout
+    assert "-# output 1: stream stdout, " in out and "+# output 1: stream stdout, " in out
+    assert "## outputs only: 1 output changed in cell 1 (not shown; --outputs shows them)" in git(
+        repo, "show", "--ext-diff", "--format=").stdout
+    assert "-1\n+2\n" in nbteam("diff", "--outputs", "HEAD~1", "HEAD", cwd=repo).stdout

@@ -52,6 +52,9 @@ def _cell_lines(raw: dict[str, Any]) -> list[str]:
     lines = ["", head] + _meta_lines(cell["metadata"]) + _extra_lines(raw, CELL_KEYS, "")
     lines += [f"# attachment {name}: {text}"
               for name, text in sorted(attachment_summaries(cell.get("attachments")).items())]
+    count = raw.get("execution_count")
+    if count is not None:  # committed only where outputs are kept: a re-run shows
+        lines.append(f"# execution_count: {compact(count)}")
     lines += [_output_summary(n, out) for n, out in enumerate(outputs, 1)]
     return lines + str(cell["source"]).splitlines()
 
