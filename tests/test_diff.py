@@ -288,3 +288,14 @@ def test_textconv_never_raises(data):
     out = textconv(data)
     assert isinstance(out, str)
     assert not data.strip() or out.startswith(("# notebook:", "# nbteam: not shown as a notebook ("))
+
+
+def test_fields_nbteam_does_not_know_still_show():
+    """The filter keeps unknown fields, so a change in one must not be invisible in the diff."""
+    a = make_nb("x = 1")
+    b = json.loads(json.dumps(a))
+    b["cells"][0]["custom"] = 1
+    b["extra"] = {"x": 1}
+    d = diff_notebooks(a, b)
+    assert d.metadata_keys == ("field extra",) and d.cells[0].metadata_keys == ("field custom",)
+    assert [(v.old, v.new) for v in d.cells[0].metadata] == [(None, "1")]

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbteam.diff.notebook import compact, dict_of, list_of
+from nbteam.diff.notebook import CELL_KEYS, NOTEBOOK_KEYS, compact, dict_of, list_of
 from nbteam.diff.outputs import attachment_summaries, digest
 from nbteam.notebook.io import Notebook, NotebookError, parse_notebook
 from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
 
-NOTEBOOK_KEYS = ("cells", "metadata", "nbformat", "nbformat_minor")
-CELL_KEYS = ("cell_type", "id", "metadata", "source", "outputs", "execution_count", "attachments")
 NOTE = "# nbteam: not shown as a notebook ({reason}); raw text follows"
 
 
