@@ -198,14 +198,12 @@ class _Sides:
 
     def one_sided(self, kind: ChangeKind, x: int) -> CellChange:
         """A deleted (old cell x) or added (new cell x) cell, with its whole source."""
-        if kind is ChangeKind.ADDED:
-            cell, tag, old, new = self.nb[x], "+", None, x
-        else:
-            cell, tag, old, new = self.na[x], "-", x, None
-        return CellChange(kind, old, new, cell["cell_type"] if old is not None else None,
-                          cell["cell_type"] if new is not None else None,
-                          tuple(whole(source_lines(cell), tag)), source_changed=True,
-                          output_hunks=self.output_hunks(old, new))
+        added = kind is ChangeKind.ADDED
+        cell = self.nb[x] if added else self.na[x]
+        old, new = (None, x) if added else (x, None)
+        old_type, new_type = (None, cell["cell_type"]) if added else (cell["cell_type"], None)
+        return CellChange(kind, old, new, old_type, new_type, tuple(whole(source_lines(cell), "+" if added else "-")),
+                          source_changed=True, output_hunks=self.output_hunks(old, new))
 
     def compare(self, i: int, j: int, kind: ChangeKind) -> CellChange | None:
         """The change from old cell i to new cell j, or None if nothing at all differs."""
