@@ -5,27 +5,35 @@ has written a line of configuration. Values of the wrong type are an error with 
 """
 from __future__ import annotations
 
-from nbteam.errors import NbteamError
-
 import os
 import posixpath
 import re
 import sys
-import unicodedata
-from dataclasses import dataclass, field, replace
-from pathlib import Path
-from typing import Any
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised only on 3.10
-    import tomli as tomllib
+from nbteam.errors import NbteamError
+
+# The merge driver and the filter read `keep_outputs` on every start: heavy modules (pathlib,
+# dataclasses, tomllib, typing) are imported only where a settings file must really be parsed.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+    from pathlib import Path
+    from typing import Any
+
+
+def _tomllib() -> Any:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - exercised only on 3.10
+        import tomli as tomllib
+    return tomllib
+
 
 PYPROJECT = "pyproject.toml"
 NBTEAM_TOML = ".nbteam.toml"
 
 # Each key: (default, type). The order is the order `write_default_config` writes them in.
-DEFAULTS: dict[str, tuple[Any, type]] = {
+DEFAULTS: dict[str, tuple[object, type]] = {
     "scratch_dir": ("scratch", str),
     "manifest": (".nbteam/promotions.jsonl", str),
     "keep_outputs": (False, bool),
@@ -36,20 +44,47 @@ class ConfigError(NbteamError, ValueError):
     """The team's nbteam settings are unusable; the message says which key and why."""
 
 
-@dataclass(frozen=True)
 class Config:
-    """nbteam's settings for one repository (defaults where the config says nothing)."""
+    """nbteam's settings for one repository (defaults where the config says nothing); immutable."""
 
-    scratch_dir: str = DEFAULTS["scratch_dir"][0]
-    manifest: str = DEFAULTS["manifest"][0]
-    keep_outputs: bool = DEFAULTS["keep_outputs"][0]
-    source: str | None = None  # the file the settings came from, None for pure defaults
-    unknown_keys: tuple[str, ...] = field(default=())
-    warning: str | None = None  # a settings file nbteam ignores, and why
+    __slots__ = ("scratch_dir", "manifest", "keep_outputs", "source", "unknown_keys", "warning")
+    scratch_dir: str
+    manifest: str
+    keep_outputs: bool
+    source: str | None  # the file the settings came from, None for pure defaults
+    unknown_keys: tuple[str, ...]
+    warning: str | None  # a settings file nbteam ignores, and why
+
+    def __init__(self, scratch_dir: str = "scratch", manifest: str = ".nbteam/promotions.jsonl",
+                 keep_outputs: bool = False, source: str | None = None, unknown_keys: tuple[str, ...] = (),
+                 warning: str | None = None) -> None:
+        for name, value in zip(self.__slots__, (scratch_dir, manifest, keep_outputs, source, unknown_keys, warning)):
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError("Config is immutable; use replace()")
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Config) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return "Config(" + ", ".join(f"{n}={getattr(self, n)!r}" for n in self.__slots__) + ")"
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some values changed."""
+        return Config(**{**{n: getattr(self, n) for n in self.__slots__}, **changes})
 
 
 def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
     """The top of the git work tree containing start (a `.git` dir or worktree file), or None."""
+    from pathlib import Path
+
     path = Path(start).resolve()
     for candidate in (path, *path.parents):
         if (candidate / ".git").exists():
@@ -89,9 +124,10 @@ def config_from_table(table: dict[str, Any], source: str) -> Config:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    tomllib = _tomllib()
     try:
         with open(path, "rb") as f:
-            return tomllib.load(f)
+            return tomllib.load(f)  # type: ignore[no-any-return]
     except tomllib.TOMLDecodeError as e:
         raise ConfigError(f"{path.name} is not valid TOML ({e})") from None
 
@@ -107,8 +143,10 @@ def _nbteam_table(doc: dict[str, Any], name: str) -> dict[str, Any] | None:
 def load_config(repo_root: str | os.PathLike[str]) -> Config:
     """The repo's settings: pyproject `[tool.nbteam]`, or `.nbteam.toml` when there is no pyproject.
 
-    The merge driver reads `keep_outputs` by the same rule (nbteam.merge.options), so both agree.
+    `keep_outputs()` below reads the same values (it calls this when the file mentions the key).
     """
+    from pathlib import Path
+
     root = Path(repo_root)
     pyproject = root / PYPROJECT
     dotfile = root / NBTEAM_TOML
@@ -116,7 +154,7 @@ def load_config(repo_root: str | os.PathLike[str]) -> Config:
         table = _nbteam_table(_read_toml(pyproject), PYPROJECT)
         config = config_from_table(table, PYPROJECT) if table is not None else Config()
         if dotfile.is_file():
-            config = replace(config, warning=f"{NBTEAM_TOML} is ignored because the repository has a {PYPROJECT};"
+            config = config.replace(warning=f"{NBTEAM_TOML} is ignored because the repository has a {PYPROJECT};"
                                              f" move its settings to [tool.nbteam] there")
         return config
     if dotfile.is_file():
@@ -129,22 +167,81 @@ def load_config(repo_root: str | os.PathLike[str]) -> Config:
     return Config()
 
 
-def _toml_value(value: Any) -> str:
+def settings_file(repo_root: str | os.PathLike[str]) -> str | None:
+    """The file the repository's settings come from: pyproject.toml when present, else .nbteam.toml, else None."""
+    for name in (PYPROJECT, NBTEAM_TOML):
+        path = os.path.join(repo_root, name)
+        if os.path.isfile(path):
+            return path
+    return None
+
+
+def keep_outputs(repo_root: str | os.PathLike[str] = ".", env: Mapping[str, str] | None = None) -> bool:
+    """The one rule for outputs: does this repository commit and merge notebooks WITH their outputs?
+
+    NBTEAM_KEEP_OUTPUTS (any value but empty/0/false/no) overrides; else `keep_outputs` of the
+    team settings (load_config). `nbteam init` writes it (true with --no-filter), the filter keeps
+    outputs when it is true, and the merge driver keeps them through merges. Settings nbteam
+    cannot read count as the default (false): init and doctor report them.
+    """
+    value = (os.environ if env is None else env).get("NBTEAM_KEEP_OUTPUTS")
+    if value is not None:
+        return value.strip().lower() not in ("", "0", "false", "no")
+    path = settings_file(repo_root)
+    if path is None:
+        return False
+    try:
+        with open(path, "rb") as f:
+            if b"keep_outputs" not in f.read():  # most repositories: no TOML parse on the driver's start
+                return False
+        return load_config(repo_root).keep_outputs
+    except (OSError, ConfigError, UnicodeDecodeError):
+        return False
+
+
+def set_keep_outputs(repo_root: str | os.PathLike[str], value: bool) -> str | None:
+    """Change an existing `keep_outputs = ...` line of the settings file to value; what changed, or None.
+
+    Only a plain `keep_outputs = true|false` line is edited (comments and layout stay); the result
+    is read back and must differ from the original in that one value, else nothing is written.
+    """
+    path = settings_file(repo_root)
+    if path is None or load_config(repo_root).keep_outputs == value:
+        return None
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    new, count = re.subn(r"(?m)^([ \t]*keep_outputs[ \t]*=[ \t]*)(true|false)\b", rf"\g<1>{_toml_value(value)}",
+                         text)
+    if count != 1:
+        return None
+    from nbteam.notebook.io import write_atomic
+
+    write_atomic(path, new)
+    if load_config(repo_root).keep_outputs != value:  # the line was not the one nbteam reads: undo
+        write_atomic(path, text)
+        return None
+    return f"set keep_outputs = {_toml_value(value)} in {os.path.basename(path)}"
+
+
+def _toml_value(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _default_lines(missing: list[str]) -> list[str]:
-    return [f"{key} = {_toml_value(DEFAULTS[key][0])}\n" for key in missing]
-
-
-def write_default_config(repo_root: str | os.PathLike[str]) -> str | None:
-    """Write the default settings nbteam uses into pyproject.toml or .nbteam.toml.
+def write_default_config(repo_root: str | os.PathLike[str], values: Mapping[str, object] | None = None) -> str | None:
+    """Write the settings nbteam uses (defaults, or `values` for keys given) into pyproject.toml or .nbteam.toml.
 
     Adds only keys that are missing and never changes a value already there, so running it
     twice changes nothing. Returns a one-line description of the change, or None if none.
     """
+
+    def _default_lines(missing: list[str]) -> list[str]:
+        return [f"{key} = {_toml_value((values or {}).get(key, DEFAULTS[key][0]))}\n" for key in missing]
+
+    from pathlib import Path
+
+    tomllib = _tomllib()
     root = Path(repo_root)
     pyproject = root / PYPROJECT
     if pyproject.is_file():
@@ -210,33 +307,51 @@ def _strip_nbteam(doc: dict[str, Any]) -> dict[str, Any]:
 
 def slugify(name: str) -> str:
     """A path-safe lowercase slug: 'Ada Lovelace' -> 'ada-lovelace', 'Grace Hopper' -> 'grace-hopper'."""
+    import unicodedata
+
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def git_user_name(repo_root: str | os.PathLike[str]) -> str | None:
     """`git config user.name` as git itself resolves it for this repository, or None."""
-    import subprocess
+    from nbteam.git.repo import config_value
 
-    try:
-        p = subprocess.run(["git", "config", "user.name"], cwd=repo_root, capture_output=True, text=True)
-    except OSError:
-        return None
-    if p.returncode != 0:
-        return None
-    return p.stdout.strip() or None
+    return config_value(repo_root, "user.name")
+
+
+def email_user(email: str) -> str:
+    """The slug of an email's local part: 'ada.lovelace@x.org' -> 'ada-lovelace'.
+
+    GitHub's no-reply addresses ('12345+ada@users.noreply.github.com') give the login, 'ada'.
+    """
+    local = email.strip().strip("<>").split("@", 1)[0]
+    if "+" in local and local.split("+", 1)[0].isdigit():
+        local = local.split("+", 1)[1]
+    return slugify(local)
 
 
 def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None) -> str:
-    """The scratchpad owner's slug: --user, else $NBTEAM_USER, else git's user.name; ConfigError if none."""
-    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER")):
+    """The scratchpad owner's slug, the same on every machine a person uses; ConfigError if none.
+
+    In order: --user, $NBTEAM_USER, `git config nbteam.user`, the local part of
+    `git config user.email`, then `git config user.name`. The email comes before the name
+    because people spell their name differently on two machines far more often than their address.
+    """
+    from nbteam.git.repo import config_value
+
+    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER"),
+                      (config_value(repo_root, "nbteam.user"), "git config nbteam.user")):
         if raw:
             slug = slugify(raw)
             if not slug:
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
-    name = git_user_name(repo_root)
-    slug = slugify(name) if name else ""
+    email = config_value(repo_root, "user.email")
+    slug = email_user(email) if email else ""
     if not slug:
-        raise ConfigError("no user: set `git config user.name` or pass --user NAME")
+        name = git_user_name(repo_root)
+        slug = slugify(name) if name else ""
+    if not slug:
+        raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name), or pass --user NAME")
     return slug

@@ -61,3 +61,12 @@ def test_demo_refuses_a_non_empty_directory(tmp_path, git_env):
     p = nbteam("demo", str(target))
     assert p.returncode == 2 and "is not empty" in p.stderr
     assert sorted(x.name for x in target.iterdir()) == ["file.txt"]
+
+
+def test_demo_pointed_at_a_file_is_a_one_line_error(tmp_path, git_env):
+    target = tmp_path / "notes.txt"
+    target.write_text("mine\n")
+    p = nbteam("demo", str(target))
+    assert p.returncode == 2, p.stderr
+    assert p.stderr == f"nbteam demo: {target} is not a directory; give a new or empty directory\n"
+    assert target.read_text() == "mine\n" and sorted(x.name for x in tmp_path.iterdir()) == ["home", "notes.txt"]

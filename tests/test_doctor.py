@@ -35,15 +35,18 @@ def test_before_init_every_problem_has_a_fix(repo):
     assert out.count("✗") == out.count("    fix: ")
 
 
-def test_missing_and_broken_interpreters(repo):
+def test_missing_and_broken_interpreters(repo, tmp_path):
     assert nbteam("init", cwd=repo).returncode == 0
     git(repo, "config", "merge.nbteam.driver", '"/gone/venv/bin/python" -m nbteam merge-driver %O %A %B %L %P')
-    base = getattr(sys, "_base_executable", None) or "/usr/bin/python3"
+    base = tmp_path / "bin" / "python3"  # an interpreter without nbteam
+    base.parent.mkdir()
+    base.write_text("#!/bin/sh\necho \"ModuleNotFoundError: No module named 'nbteam'\" >&2\nexit 1\n")
+    base.chmod(0o755)
     git(repo, "config", "diff.nbteam.command", f'"{base}" -m nbteam diff-driver')
     code, out = doctor(repo)
     assert code == 1
     assert "✗ merge driver (local config): /gone/venv/bin/python does not exist (a deleted or moved virtualenv?)" in out
-    assert f"✗ diff driver (local config): {base} cannot import nbteam (ModuleNotFoundError" in out
+    assert f"✗ diff driver (local config): {base} cannot run nbteam (ModuleNotFoundError" in out
     assert "✓ output filter (local config)" in out
     assert "fix: nbteam init   (registers" in out
 
@@ -93,3 +96,48 @@ def test_outside_a_repository_checks_user_config(tmp_path, git_env):
     code, out = doctor(tmp_path)
     assert code == 0, out
     assert "not in a git repository" in out and "merge driver (global config)" in out
+
+
+def _executed(*sources: str) -> dict:
+    nb = make_nb(*sources)
+    for k, cell in enumerate(nb["cells"]):
+        cell["execution_count"] = k + 1
+        cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": [f"{k}\n" * 40]}]
+    return nb
+
+
+def test_a_clone_without_init_commits_outputs_then_doctor_explains_and_fixes(repo, tmp_path, git_env):
+    assert nbteam("init", cwd=repo).returncode == 0
+    write_nb(repo / "clean.ipynb", make_nb("y = 2\n"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "team setup")
+    # A teammate's clone that never ran `nbteam init`: git has no filter there, outputs go in.
+    mate = tmp_path / "mate"
+    git(tmp_path, "clone", "-q", str(repo), str(mate))
+    write_nb(mate / "analysis.ipynb", _executed("x = 1\n", "print(x)\n"))
+    git(mate, "add", "analysis.ipynb")
+    git(mate, "commit", "-qm", "analysis, run")
+    git(repo, "pull", "-q", "--ff-only", str(mate), "main")
+    # Back in the set-up clone: the phantom modification.
+    assert git(repo, "status", "--porcelain").stdout == " M analysis.ipynb\n"
+    code, out = doctor(repo)
+    assert code == 1
+    assert ("✗ 1 committed notebook still hold outputs or execution counts: analysis.ipynb. They were committed"
+            " without nbteam's filter") in out, out
+    assert ("fix: git add --renormalize -- analysis.ipynb && git commit -q -m 'Strip outputs committed without"
+            " nbteam'\"'\"'s filter' -- analysis.ipynb") in out
+    # A real edit in that notebook: --fix refuses rather than commit it along.
+    work = (repo / "analysis.ipynb").read_text()
+    write_nb(repo / "analysis.ipynb", _executed("x = 100\n", "print(x)\n"))
+    p = nbteam("doctor", "--fix", cwd=repo)
+    assert p.returncode == 2 and "analysis.ipynb has changes of its own" in p.stderr
+    (repo / "analysis.ipynb").write_text(work)
+    p = nbteam("doctor", "--fix", cwd=repo)
+    assert p.stdout.index("$ git add --renormalize -- analysis.ipynb") < p.stdout.index("done:")
+    assert p.returncode == 0, p.stdout
+    assert "✓ no committed notebook holds outputs" in p.stdout
+    assert git(repo, "status", "--porcelain").stdout == ""
+    committed = git(repo, "show", "HEAD:analysis.ipynb").stdout
+    assert '"output_type"' not in committed
+    assert (repo / "analysis.ipynb").read_text() == work  # the working copy keeps its outputs
+    assert git(repo, "log", "-1", "--format=%s").stdout.strip() == "Strip outputs committed without nbteam's filter"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
-from nbteam.git import setup as install
+from nbteam.git import launcher, setup as install
 from nbteam.notebook.io import join_source, read_notebook
 
 LINE = "*.ipynb merge=nbteam diff=nbteam filter=nbteam"
-PY = f'"{os.path.abspath(sys.executable)}" -m nbteam'
+PY = f'exec "{os.path.abspath(sys.executable)}" -I -S "{launcher.ENTRY}"'
 
 
 def no_venv_path() -> str:
@@ -38,11 +38,15 @@ def test_init_from_subdirectory_writes_top_level_attributes_and_absolute_interpr
     assert p.returncode == 0, p.stderr
     assert (repo / ".gitattributes").read_text() == LINE + "\n"
     assert not (sub / ".gitattributes").exists()
-    assert git(repo, "config", "merge.nbteam.driver").stdout.strip() == f"{PY} merge-driver %O %A %B %L %P"
-    assert git(repo, "config", "diff.nbteam.command").stdout.strip() == f"{PY} diff-driver"
-    assert git(repo, "config", "diff.nbteam.textconv").stdout.strip() == f"{PY} diff-driver --textconv"
-    assert git(repo, "config", "filter.nbteam.process").stdout.strip() == f"{PY} filter-process"
-    assert git(repo, "config", "filter.nbteam.clean").stdout.strip() == f"{PY} clean %f"
+    # Each command: a shell test for the interpreter, then the fast entry (contracts: the label placeholders).
+    assert git(repo, "config", "merge.nbteam.driver").stdout.strip().endswith(
+        f"; }}; {PY} merge-driver %O %A %B %L %P %S %X %Y")
+    assert git(repo, "config", "diff.nbteam.command").stdout.strip().endswith(f"; }}; {PY} diff-driver")
+    assert git(repo, "config", "diff.nbteam.textconv").stdout.strip().endswith(f"; }}; {PY} diff-driver --textconv")
+    assert git(repo, "config", "filter.nbteam.process").stdout.strip().endswith(f"; }}; {PY} filter-process")
+    assert git(repo, "config", "filter.nbteam.clean").stdout.strip().endswith(f"; }}; {PY} clean %f")
+    for key in ("merge.nbteam.driver", "filter.nbteam.process"):
+        assert git(repo, "config", key).stdout.startswith(f'[ -x "{os.path.abspath(sys.executable)}" ] && [ -f ')
     # No `required`: a broken filter must not block `git add` (documented in docs/git-integration.md).
     assert git(repo, "config", "filter.nbteam.required", check=False).returncode == 1
     attrs = git(sub, "check-attr", "merge", "diff", "filter", "--", "x.ipynb").stdout
@@ -108,8 +112,11 @@ def test_uninstall_after_no_filter_then_filter_reinit(repo):
     assert p.returncode == 0
     assert attrs.read_text() == "*.png binary\n*.ipynb merge=nbteam diff=nbteam\n"
     assert git(repo, "config", "--get-regexp", "^filter\\.", check=False).stdout == ""
-    # Switching to the filter replaces nbteam's line in place rather than adding a second one.
+    # Plain init follows the team setting --no-filter wrote (keep_outputs = true) ...
     p = nbteam("init", cwd=repo)
+    assert "this repository keeps outputs" in p.stdout and "nothing to change" in p.stdout
+    # ... and --filter switches to stripping, replacing nbteam's line in place rather than adding a second one.
+    p = nbteam("init", "--filter", cwd=repo)
     assert "replaced `*.ipynb merge=nbteam diff=nbteam` with" in p.stdout
     assert attrs.read_text() == f"*.png binary\n{LINE}\n"
     # And back: --no-filter removes the filter keys it no longer needs.
@@ -202,18 +209,52 @@ def test_merge_goes_through_nbteam_without_the_venv_on_path(repo, git_env):
     git(repo, "merge", "--abort", check=False)
 
 
-def test_interpreter_path_with_spaces_is_quoted(repo, git_env, tmp_path):
-    # A venv-like interpreter under a directory with a space: git must still run it.
+def fake_venv(where: Path) -> str:
+    """A venv-like interpreter at where/bin/python (the real one linked, its site-packages shared)."""
     venv = Path(sys.prefix)
-    fake = tmp_path / "my envs" / "team venv"
-    (fake / "bin").mkdir(parents=True)
-    os.symlink(os.path.abspath(sys.executable), fake / "bin" / "python")
-    shutil.copy(venv / "pyvenv.cfg", fake / "pyvenv.cfg")
-    os.symlink(venv / "lib", fake / "lib")
-    python = str(fake / "bin" / "python")
+    (where / "bin").mkdir(parents=True)
+    os.symlink(os.path.abspath(sys.executable), where / "bin" / "python")
+    shutil.copy(venv / "pyvenv.cfg", where / "pyvenv.cfg")
+    os.symlink(venv / "lib", where / "lib")
+    return str(where / "bin" / "python")
+
+
+def test_interpreter_path_with_percent_placeholders_is_escaped(repo, git_env, tmp_path):
+    # git expands %A, %O, %B, %L, %P in the merge driver (and %f in clean): a path holding them
+    # must reach the shell unchanged, and doctor must prove the commands really start.
+    python = fake_venv(tmp_path / "env %A %O %P 100%")
     p = nbteam("init", "--python", python, cwd=repo)
     assert p.returncode == 0, p.stderr
-    assert git(repo, "config", "merge.nbteam.driver").stdout.startswith(f'"{python}" -m nbteam merge-driver')
+    assert "env %%A %%O %%P 100%%" in git(repo, "config", "merge.nbteam.driver").stdout
+    assert "env %A %O %P 100%/" in git(repo, "config", "filter.nbteam.process").stdout  # not expanded by git
+    doctor = nbteam("doctor", cwd=repo)
+    assert doctor.returncode == 0, doctor.stdout
+    assert f"✓ merge driver (local config): {python} runs nbteam" in doctor.stdout
+    _base_and_branches(repo)
+    p = git(repo, "merge", "--no-edit", "other", check=False, env={**git_env, "PATH": no_venv_path()})
+    assert "nbteam: nb.ipynb: merged" in p.stderr, p.stderr
+    sources = [join_source(c["source"]) for c in read_notebook(repo / "nb.ipynb")["cells"]]
+    assert sources[:3] == ["a = 10\n", "b = 2\n", "c = 30\n"]
+
+
+def test_doctor_catches_a_command_git_cannot_start(repo, tmp_path):
+    # The same interpreter registered by hand without escaping: git turns %A into a temp file name.
+    python = fake_venv(tmp_path / "env%A")
+    assert nbteam("init", "--python", python, cwd=repo).returncode == 0
+    broken = launcher.command("merge.nbteam.driver", python).replace("%%", "%")
+    git(repo, "config", "merge.nbteam.driver", broken)
+    p = nbteam("doctor", cwd=repo)
+    assert p.returncode == 1
+    assert "✗ merge driver (local config): does not start as git runs it: " in p.stdout, p.stdout
+    assert "fix: nbteam init" in p.stdout
+
+
+def test_interpreter_path_with_spaces_is_quoted(repo, git_env, tmp_path):
+    # A venv-like interpreter under a directory with a space: git must still run it.
+    python = fake_venv(tmp_path / "my envs" / "team venv")
+    p = nbteam("init", "--python", python, cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert f'exec "{python}" -I -S ' in git(repo, "config", "merge.nbteam.driver").stdout
     _base_and_branches(repo)
     p = git(repo, "merge", "--no-edit", "other", check=False, env={**git_env, "PATH": no_venv_path()})
     assert "nbteam: nb.ipynb: merged" in p.stderr, p.stderr
@@ -252,7 +293,7 @@ def test_drop_empty_sections_keeps_non_empty_and_foreign_sections():
     ("/x/$HOME/python", "'/x/$HOME/python'"),
 ])
 def test_quote_program(path, expected):
-    assert install.quote_program(path) == expected
+    assert launcher.quote_program(path) == expected
 
 
 def test_init_writes_the_team_defaults_once(repo, git_env):
@@ -265,3 +306,58 @@ def test_init_writes_the_team_defaults_once(repo, git_env):
     assert "keep_outputs = false" in text
     again = nbteam("init", cwd=repo)
     assert "pyproject.toml" not in again.stdout and (repo / "pyproject.toml").read_text() == text
+
+
+def test_init_with_a_broken_git_config_is_a_one_line_error_and_writes_nothing(repo):
+    config = repo / ".git" / "config"
+    config.write_text(config.read_text() + "[merge \"nbteam\"\n\tdriver = oops\n")
+    before = config.read_bytes()
+    for command in ("init", "uninstall"):
+        p = nbteam(command, cwd=repo)
+        assert p.returncode == 2, p.stdout + p.stderr
+        assert p.stderr.startswith(f"nbteam {command}: ") and p.stderr.count("\n") == 1, p.stderr
+        assert "Traceback" not in p.stderr and "config" in p.stderr
+        assert config.read_bytes() == before
+        assert sorted(x.name for x in repo.iterdir()) == [".git"]
+
+
+def test_init_with_gitattributes_as_a_directory_is_a_one_line_error_and_writes_nothing(repo):
+    (repo / ".gitattributes").mkdir()
+    before = (repo / ".git" / "config").read_bytes()
+    for command in ("init", "uninstall"):
+        p = nbteam(command, cwd=repo)
+        assert p.returncode == 2
+        assert p.stderr == f"nbteam {command}: {repo / '.gitattributes'} is a directory, not a file; move it away and run again\n"
+        assert (repo / ".git" / "config").read_bytes() == before
+        assert sorted(x.name for x in repo.iterdir()) == [".git", ".gitattributes"]
+
+
+def test_a_teammates_clone_init_and_uninstall_leave_the_committed_attributes_alone(repo, tmp_path):
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "nbteam for the team")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(repo), str(clone))
+    before = (clone / ".gitattributes").read_bytes()
+    p = nbteam("init", cwd=clone)
+    assert p.returncode == 0, p.stderr
+    assert "set merge.nbteam.driver" in p.stdout
+    assert "Commit" not in p.stdout  # nothing to commit: the team's files are already in HEAD
+    assert git(clone, "status", "--porcelain").stdout == ""
+    p = nbteam("uninstall", cwd=clone)
+    assert p.returncode == 0, p.stderr
+    assert (clone / ".gitattributes").read_bytes() == before
+    assert f"note: left `{LINE}` in {clone / '.gitattributes'}: it is committed, so it is the team's" in p.stdout
+    assert git(clone, "status", "--porcelain").stdout == ""
+    assert git(clone, "config", "--get-regexp", "nbteam", check=False).stdout == ""
+
+
+def test_uninstall_says_when_it_leaves_a_line_the_user_edited(repo):
+    assert nbteam("init", cwd=repo).returncode == 0
+    attrs = repo / ".gitattributes"
+    attrs.write_text("*.ipynb merge=nbteam diff=nbteam filter=nbteam -text\n")
+    p = nbteam("uninstall", cwd=repo)
+    assert p.returncode == 0
+    assert attrs.read_text() == "*.ipynb merge=nbteam diff=nbteam filter=nbteam -text\n"
+    assert ("note: left `*.ipynb merge=nbteam diff=nbteam filter=nbteam -text` in "
+            f"{attrs}: it names nbteam but is not a line init writes; edit it by hand") in p.stdout

@@ -10,10 +10,13 @@ import json
 import os
 import shlex
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TextIO
+
+from nbteam.errors import NbteamError
+from nbteam.git.run import run_git
 
 NOTEBOOK = "analysis.ipynb"
 PARAMS = "params"  # cell ids in sample_repo/analysis.ipynb that the two branches edit
@@ -84,43 +87,69 @@ def bob_version(nb: dict) -> dict:
     params = source_of(nb, PARAMS).replace("MIN_UNITS = 5  # smaller orders are samples and returns, not sales",
                                            "MIN_UNITS = 2  # keep small shops: only single units are samples")
     params = params.replace("TOP_N = 3", "TOP_N = 5")
-    chart = {"cell_type": "code", "execution_count": None, "id": "top-chart", "metadata": {}, "outputs": [],
+    chart: dict[str, object] = {"cell_type": "code", "execution_count": None, "id": "top-chart", "metadata": {}, "outputs": [],
              "source": "ax = top.sort_values().plot.barh(title=\"Top products by revenue\")\nax.set_xlabel(\"revenue\");"}
     return edit_cells(nb, {PARAMS: params}, {TOP: chart})
+
+
+class DemoError(NbteamError):
+    """The demo cannot be built where asked, or one of its steps failed."""
+
+
+class Step:
+    """What one shown command printed, and its exit code."""
+
+    def __init__(self, code: int, stdout: str, stderr: str) -> None:
+        self.returncode, self.stdout, self.stderr = code, stdout, stderr
 
 
 class Demo:
     """Runs the steps in a directory and prints a transcript."""
 
-    def __init__(self, root: Path, out=sys.stdout) -> None:
+    def __init__(self, root: Path, out: TextIO = sys.stdout) -> None:
         self.root = root
         self.out = out
 
     def say(self, text: str = "") -> None:
+        """One line of the transcript."""
         print(text, file=self.out, flush=True)
 
-    def run(self, *cmd: str, who: str = "Nbteam Demo", show: bool = True, ok=(0,)) -> subprocess.CompletedProcess:
-        email = f"{who.split()[0].lower()}@example.com"
-        p = subprocess.run(list(cmd), cwd=self.root, env=git_env(who, email), capture_output=True, text=True)
+    def _show(self, cmd: tuple[str, ...], p: Step, show: bool, ok: tuple[int, ...]) -> Step:
         if show:
-            shown = shlex.join(cmd[2:] if cmd[0] == sys.executable else cmd)
-            self.say(f"$ {shown}")
+            self.say(f"$ {shlex.join(cmd)}")
             for line in (p.stdout + p.stderr).rstrip("\n").splitlines():
                 self.say(f"  {line}")
         if p.returncode not in ok:
-            raise RuntimeError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip() or p.stdout.strip()}")
+            raise DemoError(f"{' '.join(cmd)} exited {p.returncode}: {p.stderr.strip() or p.stdout.strip()}")
         return p
 
-    def git(self, *args: str, **kw) -> subprocess.CompletedProcess:
-        return self.run("git", *args, **kw)
+    def git(self, *args: str, who: str = "Nbteam Demo", show: bool = True, ok: tuple[int, ...] = (0,)) -> Step:
+        """Run git in the demo repository as `who`, with no user or system config."""
+        p = run_git(args, cwd=str(self.root), env=git_env(who, f"{who.split()[0].lower()}@example.com"))
+        step = Step(p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace"))
+        return self._show(("git", *args), step, show, ok)
 
-    def nbteam(self, *args: str, **kw) -> subprocess.CompletedProcess:
-        return self.run(sys.executable, "-m", "nbteam", *args, **kw)
+    def nbteam(self, *args: str, show: bool = True, ok: tuple[int, ...] = (0,)) -> Step:
+        """Run an nbteam command in this process, in the demo repository, as a user would type it."""
+        import contextlib
+        import io
+
+        from nbteam.cli import main
+
+        out, err, here = io.StringIO(), io.StringIO(), os.getcwd()
+        os.chdir(self.root)
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                code = main(list(args))
+        finally:
+            os.chdir(here)
+        return self._show(("nbteam", *args), Step(code, out.getvalue(), err.getvalue()), show, ok)
 
     def write_notebook(self, nb: dict) -> None:
-        from nbteam.notebook.io import dumps_notebook
+        """Write the demo notebook as Jupyter would."""
+        from nbteam.notebook.io import dumps_notebook, write_atomic
 
-        (self.root / NOTEBOOK).write_text(dumps_notebook(nb), encoding="utf-8")
+        write_atomic(self.root / NOTEBOOK, dumps_notebook(nb))
 
 
 def text_merge_conflicts(demo: Demo, base: str, ours: str, theirs: str) -> int:
@@ -129,14 +158,12 @@ def text_merge_conflicts(demo: Demo, base: str, ours: str, theirs: str) -> int:
         paths = []
         for rev in (ours, base, theirs):
             p = Path(tmp) / rev
-            p.write_bytes(subprocess.run(["git", "show", f"{rev}:{NOTEBOOK}"], cwd=demo.root, capture_output=True,
-                                         env=git_env()).stdout)
+            p.write_bytes(run_git(["show", f"{rev}:{NOTEBOOK}"], cwd=str(demo.root), env=git_env()).stdout)
             paths.append(str(p))
-        p = subprocess.run(["git", "merge-file", "-p", *paths], capture_output=True, env=git_env())
-        return max(p.returncode, 0)
+        return max(run_git(["merge-file", "-p", *paths], env=git_env()).returncode, 0)
 
 
-def build(root: Path, sample: Path, out=sys.stdout) -> int:
+def build(root: Path, sample: Path, out: TextIO = sys.stdout) -> int:
     """Build the demo repository in root and narrate; return the exit code."""
     from nbteam.notebook.markers import find_conflicts
     from nbteam.notebook.io import read_notebook
@@ -205,25 +232,28 @@ def build(root: Path, sample: Path, out=sys.stdout) -> int:
     return 0 if merge.returncode in (0, 1) else 1
 
 
+def demo_root(target: str | None) -> Path:
+    """The directory to build in: a new or empty directory, or a fresh temporary one; DemoError otherwise."""
+    if not target:
+        return Path(tempfile.mkdtemp(prefix="nbteam-demo-"))
+    root = Path(target).resolve()
+    if root.exists() and not root.is_dir():
+        raise DemoError(f"{root} is not a directory; give a new or empty directory")
+    if root.is_dir() and any(root.iterdir()):
+        raise DemoError(f"{root} is not empty; give a new or empty directory")
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise DemoError(f"cannot create {root}: {e.strerror}") from None
+    return root
+
+
 def run(args: argparse.Namespace) -> int:
+    """Build the demo where asked and narrate it."""
     sample = find_sample_repo()
     if sample is None:
-        print("nbteam demo: sample_repo/ is not installed with this copy of nbteam; set NBTEAM_SAMPLE_REPO to a "
-              "checkout's sample_repo/", file=sys.stderr)
-        return 2
+        raise DemoError("sample_repo/ is not installed with this copy of nbteam; set NBTEAM_SAMPLE_REPO to a "
+                        "checkout's sample_repo/")
     if shutil.which("git") is None:
-        print("nbteam demo: git is not installed (or not on PATH)", file=sys.stderr)
-        return 2
-    if args.dir:
-        root = Path(args.dir).resolve()
-        if root.exists() and any(root.iterdir()):
-            print(f"nbteam demo: {root} is not empty; give a new or empty directory", file=sys.stderr)
-            return 2
-        root.mkdir(parents=True, exist_ok=True)
-    else:
-        root = Path(tempfile.mkdtemp(prefix="nbteam-demo-"))
-    try:
-        return build(root, sample)
-    except RuntimeError as e:
-        print(f"nbteam demo: {e}", file=sys.stderr)
-        return 1
+        raise DemoError("git is not installed (or not on PATH)")
+    return build(demo_root(args.dir), sample)

@@ -1,7 +1,7 @@
 """`nbteam merge-driver %O %A %B %L %P`: git's merge-driver contract (result written into %A)."""
 from __future__ import annotations
 
-from nbteam.seq.merge3 import Markers
+from nbteam.notebook.markers import Markers
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
 
@@ -16,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("theirs", metavar="%B", help="other branch's version")
     parser.add_argument("marker_size", metavar="%L", nargs="?", default="7", help="conflict marker size")
     parser.add_argument("path", metavar="%P", nargs="?", default=None, help="the notebook's path in the repository")
+    parser.add_argument("labels", metavar="%S %X %Y", nargs="*", help="labels (git >= 2.44)")
     add_options(parser)
 
 
@@ -35,8 +36,8 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
 
 def fast_run(argv: list[str]) -> int | None:
     """Run without argparse when git calls us with plain positional arguments (the usual case)."""
-    if 3 <= len(argv) <= 5 and not any(a.startswith("-") for a in argv):
-        return drive(*argv)
+    if 3 <= len(argv) <= 8 and not any(a.startswith("-") for a in argv):
+        return drive(*argv[:5])  # type: ignore[arg-type]  # base ours theirs [size [path]]; labels come next
     return None
 
 

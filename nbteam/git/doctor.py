@@ -11,6 +11,10 @@ import subprocess
 import sys
 from dataclasses import dataclass
 
+from nbteam.errors import NbteamError
+from nbteam.git.launcher import parse
+from nbteam.git.run import run_git
+
 MIN_GIT = (2, 11)  # long-running filter processes
 
 
@@ -63,42 +67,90 @@ def config_entries(key: str, cwd: str | None) -> list[tuple[str, str]]:
 
 
 def interpreter_of(command: str) -> str | None:
-    """The Python a `"<python>" -m nbteam ...` command runs, or None if it is not that form."""
-    try:
-        words = shlex.split(command)
-    except ValueError:
-        return None
-    if len(words) >= 3 and words[1:3] == ["-m", "nbteam"]:
-        return words[0]
-    return None
+    """The Python a registered nbteam command runs, or None if it is not nbteam's form."""
+    parsed = parse(command)
+    return parsed[0] if parsed else None
 
 
 _probe_cache: dict[str, tuple[bool, str]] = {}
 
 
-def probe_interpreter(python: str) -> tuple[bool, str]:
+def probe_interpreter(python: str, entry: str | None = None) -> tuple[bool, str]:
     """(works, detail): the interpreter exists and imports nbteam (detail: its version, or why not)."""
-    if python in _probe_cache:
-        return _probe_cache[python]
+    key = f"{python}\0{entry}"
+    if key in _probe_cache:
+        return _probe_cache[key]
     if not os.path.isabs(python):
         result = (False, f"{python} is not an absolute path: git may not find it from a GUI or another shell")
     elif not os.path.exists(python):
         result = (False, f"{python} does not exist (a deleted or moved virtualenv?)")
+    elif entry is not None and not os.path.isfile(entry):
+        result = (False, f"{entry} does not exist (nbteam was moved or uninstalled from that environment)")
     else:
+        args = [python, "-I", "-S", entry, "--version"] if entry else [python, "-m", "nbteam", "--version"]
         try:
-            p = subprocess.run([python, "-c", "import nbteam; print(nbteam.__version__)"], capture_output=True,
-                               text=True, timeout=30)
-            ok = p.returncode == 0
+            p = subprocess.run(args, capture_output=True, text=True, timeout=30)
             last = (p.stderr.strip().splitlines() or ["?"])[-1]
-            result = (True, f"nbteam {p.stdout.strip()}") if ok else (False, f"{python} cannot import nbteam ({last})")
+            result = (True, p.stdout.strip()) if p.returncode == 0 else (False, f"{python} cannot run nbteam ({last})")
         except (OSError, subprocess.SubprocessError) as e:
             result = (False, f"{python} cannot run ({e})")
-    _probe_cache[python] = result
+    _probe_cache[key] = result
     return result
 
 
+def expand(command: str, values: dict[str, str]) -> str:
+    """A command with git's %-placeholders expanded as git does (%% is %, unknown ones stay)."""
+    return re.sub(r"%(.)", lambda m: "%" if m.group(1) == "%" else values.get(m.group(1), m.group(0)), command)
+
+
+def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
+    """Run a configured command the way git does: through sh, extra arguments as "$@"."""
+    shell = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
+    script = f'{command} "$@"' if args else command
+    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}  # probe nbteam itself
+    return subprocess.run([shell, "-c", script, command, *args], cwd=cwd, input=stdin, capture_output=True,
+                          env=env, timeout=60)
+
+
+PROBE_NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
+_HANDSHAKE = b"0016git-filter-client\n000eversion=2\n0000" + b"0015capability=clean\n0000"
+
+
+def start_check(key: str, command: str, cwd: str | None) -> str | None:
+    """Start a registered command as git would, on a tiny notebook; None if it works, else why not."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="nbteam-doctor-") as tmp:
+        paths = {}
+        for name in "OAB":
+            paths[name] = os.path.join(tmp, f"probe-{name}.ipynb")
+            with open(paths[name], "wb") as f:
+                f.write(PROBE_NOTEBOOK)
+        if key == "merge.nbteam.driver":
+            values = {**paths, "L": "7", "P": "'doctor-probe.ipynb'", "S": "base", "X": "ours", "Y": "theirs"}
+            p = _sh(expand(command, values), [], cwd)
+            good = p.returncode == 0 and b'"cells"' in open(paths["A"], "rb").read()
+        elif key == "filter.nbteam.clean":
+            p = _sh(expand(command, {"f": "'doctor-probe.ipynb'"}), [], cwd, PROBE_NOTEBOOK)
+            good = p.returncode == 0 and b'"cells"' in p.stdout
+        elif key == "filter.nbteam.process":
+            p = _sh(command, [], cwd, _HANDSHAKE)
+            good = p.returncode == 0 and b"git-filter-server" in p.stdout and b"capability=clean" in p.stdout
+        elif key == "diff.nbteam.textconv":
+            p = _sh(command, [paths["A"]], cwd)
+            good = p.returncode == 0
+        else:
+            p = _sh(command, ["doctor-probe.ipynb", paths["O"], "0" * 40, "100644", paths["B"], "0" * 40, "100644"],
+                    cwd)
+            good = p.returncode == 0
+    if good:
+        return None
+    lines = [line for line in p.stderr.decode("utf-8", "replace").splitlines() if line.strip()]
+    return (lines[0] if lines else f"exit {p.returncode}")[:200]
+
+
 def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = (), in_repo: bool = True) -> list[Check]:
-    """The effective value of one driver key: set, in nbteam's form, and its interpreter working."""
+    """The effective value of one driver key: set, in nbteam's form, and really starting as git runs it."""
     entries = config_entries(key, cwd)
     fix = f"nbteam init{'' if in_repo else ' --global'}   (registers {sys.executable})"
     if not entries:
@@ -106,19 +158,22 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
     scope, value = entries[-1]
     checks = []
     missing = [n for n in needs if n not in value]
-    python = interpreter_of(value)
-    if python is None:
+    parsed = parse(value, key)
+    where = "" if scope in ("local", "worktree") else " --global"
+    fix = f"nbteam init{where}   (registers {sys.executable})"
+    if parsed is None:
         checks.append(Check(False, f"{label} ({scope} config): {key} = {value} is not nbteam's command", fix))
     elif missing:
         checks.append(Check(False, f"{label} ({scope} config): {key} lacks {' '.join(missing)}", fix))
     else:
-        works, detail = probe_interpreter(python)
-        if works:
+        python, entry, _ = parsed
+        works, detail = probe_interpreter(python, entry)
+        failure = start_check(key, value, cwd) if works else detail
+        if failure is None:
             checks.append(Check(True, f"{label} ({scope} config): {python} runs {detail}"))
         else:
-            where = "" if scope in ("local", "worktree") else " --global"
-            checks.append(Check(False, f"{label} ({scope} config): {detail}",
-                                f"nbteam init{where}   (registers {sys.executable})"))
+            checks.append(Check(False, f"{label} ({scope} config): does not start as git runs it: {failure}", fix)
+                          if works else Check(False, f"{label} ({scope} config): {detail}", fix))
     for other_scope, other in entries[:-1]:
         if other != value:
             checks.append(Check(None, f"{key} is also set in {other_scope} config; the {scope} value wins"))
@@ -161,13 +216,95 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
                                                    "(`git check-attr -a -- PATH` shows what applies)"))
         else:
             checks.append(Check(True, f"all {len(tracked)} tracked notebook{'s' * (len(tracked) != 1)} use nbteam"))
+        filtered = [t for t in tracked if per_file.get(t, {}).get("filter") == "nbteam"]
+        if filtered:
+            checks.append(check_committed_outputs(top, filtered))
     return checks, filt == "nbteam"
+
+
+def head_blobs(top: str, paths: list[str]) -> dict[str, bytes]:
+    """Content of each path in HEAD (paths missing there are left out), read by one `git cat-file --batch`."""
+    p = run_git(["cat-file", "--batch"], cwd=top, input="".join(f"HEAD:{path}\n" for path in paths).encode())
+    out, pos = {}, 0
+    data = p.stdout
+    for path in paths:
+        end = data.index(b"\n", pos)
+        header = data[pos:end].split()
+        pos = end + 1
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            out[path] = data[pos:pos + size]
+            pos += size + 1
+    return out
+
+
+def committed_with_outputs(top: str, paths: list[str]) -> list[str]:
+    """Notebooks whose HEAD version still holds what the filter strips (committed by a clone without it)."""
+    from nbteam.notebook.strip import strip_notebook
+
+    blobs = head_blobs(top, paths)
+    return [path for path, data in blobs.items() if strip_notebook(data, path)[0] != data]
+
+
+RENORMALIZE_MESSAGE = "Strip outputs committed without nbteam's filter"
+
+
+def renormalize_commands(paths: list[str]) -> list[list[str]]:
+    """The git commands that re-commit notebooks through the filter (what `doctor --fix` runs)."""
+    return [["add", "--renormalize", "--", *paths], ["commit", "-q", "-m", RENORMALIZE_MESSAGE, "--", *paths]]
+
+
+def check_committed_outputs(top: str, tracked: list[str]) -> Check:
+    """Tracked notebooks committed with outputs show as modified forever; say why and how to fix it."""
+    dirty = committed_with_outputs(top, tracked)
+    if not dirty:
+        return Check(True, "no committed notebook holds outputs")
+    shown = ", ".join(dirty[:5]) + (", ..." if len(dirty) > 5 else "")
+    fix = " && ".join(shlex.join(["git", *cmd]) for cmd in renormalize_commands(dirty)) + "   (or `nbteam doctor --fix`)"
+    return Check(False, f"{len(dirty)} committed notebook{'s' * (len(dirty) != 1)} still hold outputs or execution"
+                        f" counts: {shown}. They were committed without nbteam's filter (a clone that never ran"
+                        " `nbteam init`), so git shows them as modified although nobody changed them", fix)
+
+
+class FixRefused(NbteamError):
+    """`doctor --fix` would commit more than the stripping; the message says what to do first."""
+
+
+def plan_fix(top: str) -> list[list[str]]:
+    """The git commands that re-commit notebooks committed with outputs (none when there are none).
+
+    Refuses (FixRefused) when one of them has changes of its own, which the commit would take along.
+    """
+    from nbteam.notebook.strip import strip_notebook
+
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    dirty = committed_with_outputs(top, tracked)
+    if not dirty:
+        return []
+    committed = head_blobs(top, dirty)
+    for path in dirty:
+        with open(os.path.join(top, path), "rb") as f:
+            work = f.read()
+        if strip_notebook(work, path)[0] != strip_notebook(committed[path], path)[0]:
+            raise FixRefused(f"{path} has changes of its own; commit or stash them first, then run `nbteam doctor"
+                             " --fix` again")
+    return renormalize_commands(dirty)
+
+
+def run_fix(top: str, commands: list[list[str]]) -> None:
+    """Run the planned git commands, stopping at the first failure."""
+    for cmd in commands:
+        p = run_git(cmd, cwd=top)
+        if p.returncode != 0:
+            raise FixRefused(f"git {cmd[0]} failed: {p.stderr.decode('utf-8', 'replace').strip()}")
 
 
 def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     """(repository top level or None, every check in report order)."""
+    import shutil
+
     checks = [check_git()]
-    if checks[0].ok is False and "not installed" in checks[0].text:
+    if shutil.which("git") is None:
         return None, checks
     disabled = check_disabled()
     if disabled:

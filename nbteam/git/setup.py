@@ -1,14 +1,24 @@
-"""What `nbteam init` writes and `nbteam uninstall` removes, as pure functions over text.
+"""What `nbteam init` writes and `nbteam uninstall` removes.
 
-Git config values are set through pygit2 (in cmd_init); this module decides the values,
-edits `.gitattributes` text line by line, and drops the empty `[merge "nbteam"]`-style
-section headers that libgit2 (like `git config --unset`) leaves behind.
+Pure functions decide the config values (nbteam.git.launcher builds the commands), edit
+`.gitattributes` text line by line, and drop the empty `[merge "nbteam"]`-style section
+headers that libgit2 (like `git config --unset`) leaves behind. `init()` and `uninstall()`
+do the I/O: config values through pygit2, files written atomically, every check made
+before anything is written.
 """
 from __future__ import annotations
 
 import os
 import re
-import shlex
+from dataclasses import dataclass, field
+
+from nbteam.errors import NbteamError
+from nbteam.git.files import global_attributes_path, global_config_path
+from nbteam.git.launcher import ENTRY, command
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 DRIVER = "nbteam"
 ATTR_PATTERN = "*.ipynb"
@@ -19,31 +29,16 @@ OUR_SECTIONS = (("merge", DRIVER), ("diff", DRIVER), ("filter", DRIVER))
 # Cell headers of the textconv view ("# %% [code] cell 3"): git shows them in hunk headers.
 XFUNCNAME = r"^# %% \[.*$"
 
-_SAFE_PATH = re.compile(r"^[A-Za-z0-9_@%+=:,./ ~()\[\]{}-]+$")
-
-
-def quote_program(path: str) -> str:
-    """The interpreter path quoted for the POSIX shell git runs drivers with (spaces are fine)."""
-    if os.name == "nt":
-        path = path.replace("\\", "/")  # git for Windows runs sh: forward slashes survive quoting
-    if _SAFE_PATH.match(path):
-        return f'"{path}"'
-    return shlex.quote(path)
-
-
-def config_values(python: str, with_filter: bool = True) -> dict[str, str]:
+def config_values(python: str, with_filter: bool = True, entry: str = ENTRY) -> dict[str, str]:
     """Every git config key nbteam registers, with its value, for the given interpreter."""
-    run = f"{quote_program(python)} -m nbteam"
-    values = {
-        "merge.nbteam.name": "nbteam: cell-aware notebook merge",
-        "merge.nbteam.driver": f"{run} merge-driver %O %A %B %L %P",
-        "diff.nbteam.command": f"{run} diff-driver",
-        "diff.nbteam.textconv": f"{run} diff-driver --textconv",
-        "diff.nbteam.xfuncname": XFUNCNAME,
-    }
+    values = {"merge.nbteam.name": "nbteam: cell-aware notebook merge",
+              "merge.nbteam.driver": command("merge.nbteam.driver", python, entry),
+              "diff.nbteam.command": command("diff.nbteam.command", python, entry),
+              "diff.nbteam.textconv": command("diff.nbteam.textconv", python, entry),
+              "diff.nbteam.xfuncname": XFUNCNAME}
     if with_filter:
-        values["filter.nbteam.clean"] = f"{run} clean %f"
-        values["filter.nbteam.process"] = f"{run} filter-process"
+        values["filter.nbteam.clean"] = command("filter.nbteam.clean", python, entry)
+        values["filter.nbteam.process"] = command("filter.nbteam.process", python, entry)
     return values
 
 
@@ -53,10 +48,12 @@ def all_keys() -> list[str]:
 
 
 def _eol(text: str) -> str:
+    """The line ending a text uses."""
     return "\r\n" if "\r\n" in text else "\n"
 
 
 def _split(text: str) -> list[str]:
+    """Lines with their endings."""
     return text.splitlines(keepends=True)
 
 
@@ -101,6 +98,12 @@ def remove_attribute_lines(text: str) -> tuple[str, list[str]]:
     return "".join(keep), removed
 
 
+def edited_nbteam_lines(text: str) -> list[str]:
+    """Lines that name nbteam's drivers but are not a line init writes (the user edited them)."""
+    return [bare for line in _split(text) if (bare := line.strip()) and not bare.startswith("#")
+            and bare not in OUR_LINES and re.search(rf"\b(merge|diff|filter)={DRIVER}\b", bare)]
+
+
 def other_ipynb_attributes(text: str) -> list[str]:
     """Lines of a `.gitattributes` text, other than nbteam's, that set merge/diff/filter for *.ipynb."""
     found = []
@@ -120,13 +123,14 @@ _HEADER = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]
 
 
 def _section_of(line: str) -> tuple[str, str] | None:
+    """(section, subsection) of a config header line, or None."""
     m = _HEADER.match(line.rstrip("\r\n"))
     if not m:
         return None
     return m.group(1).lower(), (m.group(2) or "")
 
 
-def drop_empty_sections(text: str, sections=OUR_SECTIONS) -> tuple[str, list[str]]:
+def drop_empty_sections(text: str, sections: tuple[tuple[str, str], ...] = OUR_SECTIONS) -> tuple[str, list[str]]:
     """Config text without headers of the given sections that have no entries left."""
     lines = _split(text)
     out: list[str] = []
@@ -134,7 +138,7 @@ def drop_empty_sections(text: str, sections=OUR_SECTIONS) -> tuple[str, list[str
     i = 0
     while i < len(lines):
         sec = _section_of(lines[i])
-        if sec in sections:
+        if sec is not None and sec in sections:
             j = i + 1
             while j < len(lines) and not lines[j].strip():
                 j += 1
@@ -147,23 +151,249 @@ def drop_empty_sections(text: str, sections=OUR_SECTIONS) -> tuple[str, list[str
     return "".join(out), dropped
 
 
-def global_attributes_path(configured: str | None, env: dict[str, str] | None = None) -> str:
-    """Where git reads user-level attributes: core.attributesFile, else $XDG_CONFIG_HOME/git/attributes."""
-    env = os.environ if env is None else env
-    if configured:
-        return os.path.expanduser(configured)
-    xdg = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
-    return os.path.join(xdg, "git", "attributes")
+# --- I/O: init and uninstall ------------------------------------------------------------------
+
+class SetupError(NbteamError):
+    """Setup cannot proceed; the message says why in one line. Nothing has been written."""
 
 
-def global_config_path(env: dict[str, str] | None = None) -> str:
-    """The file `git config --global` writes: ~/.gitconfig, or the XDG file if only that exists."""
-    env = os.environ if env is None else env
-    if env.get("GIT_CONFIG_GLOBAL"):
-        return env["GIT_CONFIG_GLOBAL"]
-    home = os.path.expanduser("~")
-    dot = os.path.join(home, ".gitconfig")
-    xdg = os.path.join(env.get("XDG_CONFIG_HOME") or os.path.join(home, ".config"), "git", "config")
-    if not os.path.exists(dot) and os.path.exists(xdg):
-        return xdg
-    return dot
+@dataclass
+class Report:
+    """What init or uninstall did: one line per change, notes, and work-tree files the team should commit."""
+
+    changes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    to_commit: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """The files one scope edits."""
+
+    config: str
+    attributes: str
+    top: str | None  # the work tree's top (repository scope), None for --global
+
+
+def _gitdir_common(gitdir: str) -> str:
+    """The directory holding `config` (a linked worktree's gitdir points to it via `commondir`)."""
+    try:
+        with open(os.path.join(gitdir, "commondir"), encoding="utf-8") as f:
+            return os.path.normpath(os.path.join(gitdir, f.read().strip()))
+    except OSError:
+        return gitdir
+
+
+def _one_line(e: BaseException | str) -> str:
+    return " ".join(str(e).split())
+
+
+def targets(scope: str, cwd: str = ".") -> Targets:
+    """The config and attributes files the scope edits; raise SetupError when there are none."""
+    import pygit2
+
+    if scope == "global":
+        config_path = global_config_path()
+        configured = None
+        if os.path.exists(config_path):
+            _check_config_readable(config_path)
+            config = _open_config(config_path, create=False)
+            configured = config["core.attributesFile"] if "core.attributesFile" in config else None
+        return Targets(config_path, global_attributes_path(configured), None)
+    try:
+        found = pygit2.discover_repository(os.path.abspath(cwd))
+        if not found:
+            raise SetupError("not inside a git repository (run `git init` first, or use --global)")
+        repo = pygit2.Repository(found)
+    except pygit2.GitError as e:
+        raise SetupError(f"cannot open the repository: {_one_line(e)}") from None
+    if repo.is_bare or not repo.workdir:
+        raise SetupError("bare repository: there is no working tree to add .gitattributes to; use --global")
+    top = os.path.normpath(repo.workdir)
+    return Targets(os.path.join(_gitdir_common(repo.path), "config"), os.path.join(top, ".gitattributes"), top)
+
+
+def _read(path: str) -> str | None:
+    """A text file's content, None when it does not exist; SetupError when it cannot be used."""
+    if os.path.isdir(path):
+        raise SetupError(f"{path} is a directory, not a file; move it away and run again")
+    try:
+        with open(path, "rb") as f:
+            data = f.read()
+    except FileNotFoundError:
+        return None
+    except OSError as e:
+        raise SetupError(f"cannot read {path}: {e.strerror}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SetupError(f"{path} is not UTF-8 text; fix it and run again") from None
+
+
+def _write(path: str, text: str) -> None:
+    from nbteam.notebook.io import write_atomic
+
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    write_atomic(path, text)
+
+
+def _open_config(path: str, create: bool = True) -> Any:
+    """A pygit2 Config on one file (created empty when missing); SetupError when it cannot be read."""
+    import pygit2
+
+    if create and not os.path.exists(path):
+        _write(path, "")
+    try:
+        return pygit2.Config(path)
+    except pygit2.GitError as e:
+        raise SetupError(f"cannot read {path}: {_one_line(e)}") from None
+
+
+def _check_config_readable(path: str) -> None:
+    """Refuse a config file git itself cannot parse, before anything is written."""
+    from nbteam.git.run import run_git
+
+    if os.path.isdir(path):
+        raise SetupError(f"{path} is a directory, not a git config file")
+    if os.path.isfile(path):
+        p = run_git(["config", "--file", path, "--list"])
+        if p.returncode != 0:
+            reason = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
+            raise SetupError(f"cannot read {path}: {_one_line(reason.removeprefix('fatal: '))}")
+
+
+def _unset(config: Any, keys: list[str]) -> list[str]:
+    removed = []
+    for key in keys:
+        if key in config:
+            # A multivar (set twice by hand) is removed whole, as `git config --unset-all` would.
+            config.delete_multivar(key, ".*")
+            removed.append(key)
+    return removed
+
+
+def _tidy_sections(path: str) -> list[str]:
+    text = _read(path)
+    if text is None:
+        return []
+    tidy, dropped = drop_empty_sections(text)
+    if dropped:
+        _write(path, tidy)
+    return dropped
+
+
+def committed_text(top: str, path: str) -> str | None:
+    """A repo-relative file's content in HEAD, or None when it is not committed."""
+    from nbteam.git.run import run_git
+
+    p = run_git(["show", f"HEAD:./{path}"], cwd=top)
+    return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
+
+
+def differs_from_head(top: str, path: str) -> bool:
+    """True when the work-tree file is untracked or differs from HEAD (the team does not have it yet)."""
+    from nbteam.git.run import run_git
+
+    p = run_git(["status", "--porcelain", "--", path], cwd=top)
+    return p.returncode != 0 or bool(p.stdout.strip())
+
+
+def _config_changes(path: str, python: str, with_filter: bool) -> list[str]:
+    """Set nbteam's keys in one config file (dropping the filter's without it); one line per change."""
+    changes = []
+    config = _open_config(path)
+    for key, value in config_values(python, with_filter).items():
+        old = config[key] if key in config else None
+        if old != value:
+            config[key] = value
+            changes.append(f"{path}: {'set' if old is None else 'changed'} {key} = {value}")
+    if not with_filter:
+        changes += [f"{path}: removed {key} (--no-filter)"
+                    for key in _unset(config, [k for k in all_keys() if k.startswith("filter.")])]
+    del config  # libgit2 writes on each set; drop the handle before the text clean-up below
+    return changes + [f"{path}: removed empty section {s}" for s in _tidy_sections(path)]
+
+
+def _team_settings(top: str, keep: bool, report: Report) -> None:
+    """Write the team settings (scratch dir, manifest, keep_outputs), with keep_outputs as the filter needs."""
+    from nbteam.config import ConfigError, set_keep_outputs, write_default_config
+
+    try:
+        for what in (write_default_config(top, {"keep_outputs": keep}), set_keep_outputs(top, keep)):
+            if what:
+                report.changes.append(f"{top}: {what}")
+    except (ConfigError, ValueError) as e:  # a pyproject we cannot parse: leave it alone, say why
+        report.notes.append(f"team settings not written ({e})")
+
+
+def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> Report:
+    """Register drivers, filter and attributes; with_filter None follows the team's keep_outputs."""
+    from nbteam.config import ConfigError, keep_outputs, settings_file
+
+    where = targets(scope, cwd)
+    _check_config_readable(where.config)
+    text = _read(where.attributes)
+    report = Report()
+    if where.top is not None and with_filter is None:
+        try:
+            team_keeps = keep_outputs(where.top, env={})
+        except ConfigError:
+            team_keeps = False
+        if team_keeps:
+            report.notes.append("this repository keeps outputs (keep_outputs = true in its settings), so no"
+                                " output filter; `nbteam init --filter` switches to stripping them")
+        with_filter = not team_keeps
+    if where.top is None and with_filter is False:
+        report.notes.append("--global --no-filter: in each repository that commits outputs, set keep_outputs ="
+                            " true in its settings (or run `nbteam init --no-filter` there) so merges keep them")
+    with_filter = with_filter is not False
+    report.changes += _config_changes(where.config, python, with_filter)
+    new, what = add_attribute_line(text or "", with_filter)
+    if what:
+        _write(where.attributes, new)
+        report.changes.append(f"{where.attributes}: {'created, ' if text is None else ''}{what}")
+    report.notes += [f"{where.attributes} also has `{line}`; nbteam's line comes later, so it wins"
+                     for line in other_ipynb_attributes(new)]
+    if where.top is not None:
+        _team_settings(where.top, not with_filter, report)
+        for path in (where.attributes, settings_file(where.top)):
+            if path and differs_from_head(where.top, os.path.relpath(path, where.top)):
+                report.to_commit.append(os.path.relpath(path, where.top))
+    return report
+
+
+def uninstall(scope: str, cwd: str = ".") -> Report:
+    """Remove exactly what this clone's init added; a committed attributes line is the team's and stays."""
+    where = targets(scope, cwd)
+    _check_config_readable(where.config)
+    text = _read(where.attributes)
+    report = Report()
+    if os.path.exists(where.config):
+        before = len(report.changes)
+        report.changes += [f"{where.config}: removed {k}" for k in _unset(_open_config(where.config), all_keys())]
+        report.changes += [f"{where.config}: removed empty section {s}" for s in _tidy_sections(where.config)]
+        if scope == "global" and _read(where.config) == "" and len(report.changes) > before:
+            os.remove(where.config)
+            report.changes.append(f"{where.config}: deleted (it held only nbteam's settings)")
+    if text is None:
+        return report
+    committed = committed_text(where.top, ".gitattributes") if where.top else None
+    new, removed = remove_attribute_lines(text)
+    shared = [line for line in removed if committed is not None and line in _bare_lines(committed)]
+    if shared:
+        new, removed = text, []
+        report.notes.append(f"left `{shared[0]}` in {where.attributes}: it is committed, so it is the team's"
+                            " (remove it in a commit if the team stops using nbteam)")
+    if removed and new == "":
+        os.remove(where.attributes)
+        report.changes.append(f"{where.attributes}: deleted (it held only nbteam's line)")
+    elif removed:
+        _write(where.attributes, new)
+        report.changes += [f"{where.attributes}: removed `{line}`" for line in removed]
+    report.notes += [f"left `{line}` in {where.attributes}: it names nbteam but is not a line init writes;"
+                     " edit it by hand" for line in edited_nbteam_lines(new)]
+    return report
+
+
+def _bare_lines(text: str) -> list[str]:
+    return [line.rstrip("\r\n") for line in _split(text)]
