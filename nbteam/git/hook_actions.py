@@ -177,7 +177,7 @@ def staged_conflicts(root: str) -> list[str]:
             continue
         for c in find_conflicts(nb):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind} conflict{detail}")
+            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
 
 
