@@ -144,6 +144,9 @@ def do_init(scope: str, with_filter: bool, python: str, cwd: str = ".") -> list[
     changes += hooks.register_mergetool(config_path, python, cwd)
     if scope == "repo":
         changes += hooks.install_hooks(os.path.dirname(attrs_path), python, outputs=with_filter)
+    else:
+        changes.append("note: git hooks (commit guard, outputs kept through merges) are per repository:"
+                       " run `nbteam init` in each one")
     # --- end HOOKS ---
     return changes
 
