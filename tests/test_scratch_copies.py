@@ -62,7 +62,7 @@ def test_copy_records_origin_and_keeps_cell_ids(team):
     assert origin == Origin(TEAM, head_blob, head_blob, {})  # the committed version: teammates have it too
     assert copy_states(team) == {}
     p = nbteam("scratch", "list", cwd=team)
-    assert f"{COPY}  (copy of {TEAM}; 1 promotable of 4 cells)" in p.stdout
+    assert f"{COPY}  (copy of {TEAM}; 1 promotable of 4 cells, 0 differ from {TEAM})" in p.stdout
 
 
 def test_copy_cell_promoted_back_while_the_origin_changed_clean(team):

@@ -18,7 +18,7 @@ from nbteam.config import Config
 from nbteam.git.paths import UnsafePathError, safe_write_path
 from nbteam.git.repo import Reader, blob_id_at, blob_reader, head_tree, list_branches, tree_reader, tree_scratchpads
 from nbteam.notebook.io import NotebookError, join_source, parse_notebook
-from nbteam.scratch.copies import BlobReader, CopyCell, copy_cells, read_origin
+from nbteam.scratch.copies import BlobReader, CopyCell, base_bytes, copy_cells, read_origin
 from nbteam.scratch.manifest import ManifestError, parse_manifest
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, plan_promotion
 from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
@@ -193,7 +193,7 @@ def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex
     origin = read_origin(nb)
     if origin is not None:
         info.origin = origin.path
-        base = bases(origin.base) if bases is not None else None
+        base = base_bytes(origin, bases, None if branch else repo_root) if bases is not None else None
         try:
             if base is None:
                 raise NotebookError(f"its base (git blob {origin.base[:12]}) is not in this repository's git objects;"
