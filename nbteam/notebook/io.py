@@ -54,6 +54,8 @@ def parse_notebook(data: bytes, name: str = "notebook") -> Notebook:
         if has_text_conflict_markers(text):
             raise TextMarkersError(f"{name} already holds text conflict markers (an unresolved merge?)") from None
         raise NotebookError(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+    except RecursionError:
+        raise NotebookError(f"{name} is nested too deeply to read as a notebook") from None
     if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
         raise NotebookError(f"{name} is JSON but not a notebook (no cells)")
     major = nb.get("nbformat")
