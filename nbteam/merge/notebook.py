@@ -226,16 +226,35 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         raise LostWorkError(f"{len(missing)} line(s) added by a side are missing from the merge, "
                             f"e.g. {missing[0][:60]!r}")
     conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
+    doubled = [] if conflicts else doubled_cells(b["cells"], o["cells"], t["cells"], cells)
+    if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
+        raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
+                            f"e.g. {doubled[0][:60]!r}")
     nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
     return MergeResult(nb, conflicts)
 
 
 class LostWorkError(NbteamError, RuntimeError):
-    """The merge would drop lines that one side added: a safety check caught an nbteam bug."""
+    """The merge would drop lines that one side added, or apply a shared change twice: a safety
+    check caught an nbteam bug."""
 
 
 def _lines(cells: list[Cell]) -> set[str]:
     return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+
+
+def doubled_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+    """Cells both sides added alike (as often on each side, more often than in base) that a clean
+    merge holds more often than either side: a shared change applied twice."""
+    def counts(cells: list[Cell]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in cells:
+            if c["source"].strip():
+                out[c["source"]] = out.get(c["source"], 0) + 1
+        return out
+
+    b, o, t, m = counts(base), counts(ours), counts(theirs), counts(merged)
+    return sorted(s for s, n in o.items() if t.get(s) == n > b.get(s, 0) and m.get(s, 0) > n)
 
 
 def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:

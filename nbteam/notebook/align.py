@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.notebook.io import Cell
-from nbteam.seq.match import matched_pairs
+from nbteam.seq.xdiff import matched
 
 Pair = tuple[int, int]
 
@@ -152,15 +152,19 @@ def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_
         # As many cells on both sides: edits in place are the likely story, so equal cells at
         # equal positions anchor first. A longest common subsequence alone would happily match
         # repeated cells (empty ones, say) across positions and misalign everything between.
+        # Unless the common subsequence keeps more cells: then cells really were inserted and
+        # deleted, and git's alignment (the same for both sides of a merge) is the story.
         diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
-        if diagonal:
+        if diagonal and len(diagonal) >= len(matched(ka, kb)):
             return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, inner)]
     return inner(a, b, ia, ib)
 
 
 def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool) -> list[Pair]:
     """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
-    exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
+    # Aligned as git aligns lines (each cell one "line"): where cells repeat, both sides of a
+    # merge are then aligned to base the same way, so a shared change is applied once.
+    exact = matched([_key(c) for c in a], [_key(c) for c in b])
     pairs = _fill(a, b, exact, lambda ga, gb, ja, jb: _pair_gap(ga, gb, ja, jb, lone_edit))
     return [(i + ia, j + ib) for i, j in pairs]
 
@@ -191,22 +195,17 @@ def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, in
     taken = set(matched.values())
     free = [x for x in range(len(base)) if x not in matched]
     by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
-    by_key: dict[tuple[str, str], int] = {}
-    repeated: set[tuple[str, str]] = set()
-    for x in free:
-        key = (base[x]["cell_type"], base[x]["source"])
-        if key in by_key:
-            repeated.add(key)
-        by_key[key] = x
+    by_key = {_key(base[x]): x for x in free}
+    # Content found twice in base says nothing about which cell moved: no move by content.
+    repeated = {k for k, n in Counter(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
     for j, cell in enumerate(side):
         if j in taken:
             continue
-        key = (cell["cell_type"], cell["source"])
         found = by_id.get(cell.get("id"))
-        if found is None and cell["source"].strip() and key not in repeated:
-            found = by_key.get(key)
+        if found is None and cell["source"].strip() and _key(cell) not in repeated:
+            found = by_key.get(_key(cell))
         if found is not None and found not in claimed:
             moves[j] = found
             claimed.add(found)
