@@ -7,7 +7,7 @@ import sys
 
 from nbteam.errors import NbteamError
 from nbteam.merge.file import merge_files, report
-from nbteam.merge.options import add_options, keep_outputs_configured
+from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
 from nbteam.notebook.markers import Markers
 
 
@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
             raise NbteamError(f"{path}: permission denied")
     if args.marker_size < 1:
         raise NbteamError("--marker-size must be positive")
-    markers = Markers(size=args.marker_size, style=args.style or "merge")
+    markers = Markers(size=args.marker_size, style=args.style or git_conflict_style())
     keep = args.keep_outputs if args.keep_outputs is not None else keep_outputs_configured()
     out = args.output
     if out is None:

@@ -77,10 +77,11 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         from nbteam.merge.notebook import merge_notebooks
 
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
-        nbs = {role: parse_notebook(data, role) for role, data in raw.items()}
+        # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
+        nbs = {role: parse_notebook(data, role, empty_ok=role == "base") for role, data in raw.items()}
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)
         text = dumps_notebook(result.notebook)
-        write_atomic(out, text, crlf=uses_crlf(raw["ours"]))
+        write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")

@@ -116,8 +116,24 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
     return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
 
 
+def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+    """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
+    by similarity merge as two edits of an empty cell, so where they differ they conflict."""
+    out: list[Entry] = []
+    for (po, pt), (jo, jt), anchored in gaps(match_cells(ours, theirs), (len(ours), len(theirs))):
+        out += _merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]])
+        if anchored:
+            empty: Cell = {"cell_type": ours[jo]["cell_type"], "metadata": {}, "source": ""}
+            if empty["cell_type"] == "code":
+                empty.update(outputs=[], execution_count=None)
+            out.append(merge_cell(empty, ours[jo], theirs[jt], markers))
+    return out
+
+
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+    if not base and ours and theirs:
+        return _merge_added(ours, theirs, markers)
     pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
@@ -191,7 +207,10 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
             shaped["outputs"] = cell.get("outputs", [])
             shaped["execution_count"] = cell.get("execution_count")
         elif cell.get("attachments"):
-            shaped["attachments"] = cell["attachments"]
+            # Only what the schema allows (name -> MIME bundle): anything else cannot be shown anyway.
+            attachments = {k: v for k, v in cell["attachments"].items() if isinstance(v, dict)}
+            if attachments:
+                shaped["attachments"] = attachments
         if minor >= 5:
             cid = cell.get("id")
             if not isinstance(cid, str) or not _valid_id(cid) or cid in taken:
