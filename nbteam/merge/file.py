@@ -9,7 +9,6 @@ import sys
 
 from nbteam.bypass import disabled
 from nbteam.notebook.markers import Markers
-from nbteam.seq.merge3 import merge3_text
 from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
@@ -47,6 +46,8 @@ def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[byt
     if p is not None and 0 <= p.returncode < 128:
         return p.stdout, p.returncode
     # No usable git: the same line merge nbteam uses inside cells, on the whole file.
+    from nbteam.seq.merge3 import merge3_text
+
     texts = [_read(path).decode("utf-8", errors="surrogateescape") for path in (base, ours, theirs)]
     merged, conflicts = merge3_text(texts[0], texts[1], texts[2], markers)
     return merged.encode("utf-8", errors="surrogateescape"), conflicts

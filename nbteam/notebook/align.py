@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.notebook.io import Cell
-from nbteam.seq.xdiff import matched
 
 Pair = tuple[int, int]
 
@@ -150,6 +149,8 @@ def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_
         # repeated cells (empty ones, say) across positions and misalign everything between.
         # Unless the common subsequence keeps more cells: then cells really were inserted and
         # deleted, and git's alignment (the same for both sides of a merge) is the story.
+        from nbteam.seq.xdiff import matched
+
         diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
         if diagonal and len(diagonal) >= len(matched(ka, kb)):
             return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, inner)]
@@ -158,6 +159,8 @@ def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_
 
 def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool) -> list[Pair]:
     """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
+    from nbteam.seq.xdiff import matched
+
     # Aligned as git aligns lines (each cell one "line"): where cells repeat, both sides of a
     # merge are then aligned to base the same way, so a shared change is applied once.
     exact = matched([_key(c) for c in a], [_key(c) for c in b])

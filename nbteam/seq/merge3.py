@@ -10,7 +10,6 @@ result git gives, and a conflict here is one git reports too.
 from __future__ import annotations
 
 from nbteam.notebook.markers import STYLES, Markers  # the one marker grammar (STYLES re-exported)
-from nbteam.seq.xdiff import diff
 
 __all__ = ["STYLES", "Markers", "merge3_lines", "merge3_text", "split_lines"]
 
@@ -50,6 +49,7 @@ def _append(regions: list[_Region], mode: int, i0: int, chg0: int, i1: int, chg1
 
 def _regions(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], level: int) -> list[_Region]:
     """Walk both sides' changes in base order and classify each stretch (xdl_do_merge)."""
+    from nbteam.seq.xdiff import diff
     s1, s2 = diff(base, ours), diff(base, theirs)
     regions: list[_Region] = []
     x = y = 0
@@ -96,6 +96,8 @@ def _regions(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], le
 
 def _refine(regions: list[_Region], ours: Sequence[str], theirs: Sequence[str]) -> list[_Region]:
     """Narrow each conflict to the lines where the sides really differ (identical: no conflict)."""
+    from nbteam.seq.xdiff import diff
+
     out: list[_Region] = []
     for m in regions:
         if m.mode != CONFLICT or not m.chg1 or not m.chg2:
@@ -145,6 +147,9 @@ def _terminated(lines: Sequence[str]) -> list[str]:
 def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str],
                  markers: Markers = Markers()) -> tuple[list[str], int]:
     """Merge two edits of a list of lines; return the merged lines and the number of conflicts."""
+    # Imported on first need: most cells change on one side only and never get here.
+    from nbteam.seq.xdiff import diff
+
     if not diff(base, ours):
         return list(theirs), 0
     if not diff(base, theirs):
