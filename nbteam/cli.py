@@ -12,7 +12,7 @@ import sys
 # name -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("nbteam.commands.merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
-    "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P"),
+    "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P %S %X %Y"),
     "resolve": ("nbteam.commands.resolve", "resolve conflicts: --ours/--theirs/--both, or the terminal merge tool"),
     "conflicts": ("nbteam.commands.conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
     "diff": ("nbteam.commands.diff", "cell-aware diff of two notebooks or git revisions"),

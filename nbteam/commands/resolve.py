@@ -38,7 +38,12 @@ def _merge_first(args: argparse.Namespace) -> None:
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured
     from nbteam.notebook.markers import Markers
 
-    markers = Markers(size=marker_sizes(args.files)[args.files[0]], style=git_conflict_style())
+    def labels() -> tuple[str, str, str]:
+        from nbteam.git.labels import merge_labels  # git's own labels for this operation (HEAD, the branch, ...)
+
+        return merge_labels((None, None, None))
+
+    markers = Markers(size=marker_sizes(args.files)[args.files[0]], style=git_conflict_style(), find_labels=labels)
     outcome = merge_files(args.base, args.local, args.remote, args.files[0], args.files[0], markers,
                           keep_outputs_configured())
     if outcome.code > 1:
