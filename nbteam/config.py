@@ -313,18 +313,45 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
+def git_user_name(repo_root: str | os.PathLike[str]) -> str | None:
+    """`git config user.name` as git itself resolves it for this repository, or None."""
+    from nbteam.git.repo import config_value
+
+    return config_value(repo_root, "user.name")
+
+
+def email_user(email: str) -> str:
+    """The slug of an email's local part: 'ada.lovelace@x.org' -> 'ada-lovelace'.
+
+    GitHub's no-reply addresses ('12345+ada@users.noreply.github.com') give the login, 'ada'.
+    """
+    local = email.strip().strip("<>").split("@", 1)[0]
+    if "+" in local and local.split("+", 1)[0].isdigit():
+        local = local.split("+", 1)[1]
+    return slugify(local)
+
+
 def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None) -> str:
-    """The scratchpad owner's slug: --user, else $NBTEAM_USER, else git's user.name; ConfigError if none."""
-    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER")):
+    """The scratchpad owner's slug, the same on every machine a person uses; ConfigError if none.
+
+    In order: --user, $NBTEAM_USER, `git config nbteam.user`, the local part of
+    `git config user.email`, then `git config user.name`. The email comes before the name
+    because people spell their name differently on two machines far more often than their address.
+    """
+    from nbteam.git.repo import config_value
+
+    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER"),
+                      (config_value(repo_root, "nbteam.user"), "git config nbteam.user")):
         if raw:
             slug = slugify(raw)
             if not slug:
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
-    from nbteam.git.settings import user_name
-
-    name = user_name(repo_root)
-    slug = slugify(name) if name else ""
+    email = config_value(repo_root, "user.email")
+    slug = email_user(email) if email else ""
     if not slug:
-        raise ConfigError("no user: set `git config user.name` or pass --user NAME")
+        name = git_user_name(repo_root)
+        slug = slugify(name) if name else ""
+    if not slug:
+        raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name), or pass --user NAME")
     return slug

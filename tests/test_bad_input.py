@@ -73,3 +73,13 @@ def test_nbformat2_and_3_are_upgraded():
 def test_read_notebook_missing_file(tmp_path):
     with pytest.raises(NotebookError, match="cannot read"):
         read_notebook(tmp_path / "nope.ipynb")
+
+
+def test_nbformat2_lines_without_newlines_keep_their_line_breaks():
+    """nbformat 2 stored a source as lines without newlines; Jupyter's reader joins them with newlines."""
+    v2 = {"metadata": {"name": "tour"}, "nbformat": 2, "worksheets": [{"cells": [
+        {"cell_type": "markdown", "source": ["# Tour", "", "Text"]},
+        {"cell_type": "code", "input": ["a = 1", "b = 2"], "language": "python", "outputs": []}]}]}
+    nb = parse_notebook(json.dumps(v2).encode())
+    assert [c["source"] for c in nb["cells"]] == ["# Tour\n\nText", "a = 1\nb = 2"]
+    assert "id" not in nb["cells"][0] and nb["metadata"] == {}  # deterministic: no random ids, no bookkeeping

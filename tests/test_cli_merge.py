@@ -58,7 +58,7 @@ def test_conflicts_on_text_markers_and_unreadable(tmp_path):
 
 def test_merge_usage_errors(tmp_path):
     p = nbteam("merge", "a.ipynb", "b.ipynb", "c.ipynb")
-    assert (p.returncode, p.stderr) == (2, "nbteam: a.ipynb: no such file\n")
+    assert (p.returncode, p.stderr) == (2, "nbteam merge: a.ipynb: no such file\n")
     p = nbteam("merge", "only-one")
     assert p.returncode == 2 and "usage: nbteam merge" in p.stderr
     p = nbteam("frobnicate")

@@ -131,12 +131,13 @@ def test_slugify(name, slug):
 
 def test_user_comes_from_git_then_flag(repo, monkeypatch):
     monkeypatch.delenv("NBTEAM_USER", raising=False)
-    assert resolve_user(repo) == "ada-lovelace"
+    assert resolve_user(repo) == "ada"  # the email's local part (the full rule: tests/test_scratch_user.py)
     assert resolve_user(repo, "Grace Hopper") == "grace-hopper"
     monkeypatch.setenv("NBTEAM_USER", "linus")
     assert resolve_user(repo) == "linus"
     monkeypatch.delenv("NBTEAM_USER")
     git(repo, "config", "user.name", "???")
+    git(repo, "config", "--unset", "user.email")
     with pytest.raises(ConfigError, match="user.name"):
         resolve_user(repo)
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from helpers import ROOT, git, make_nb, nbteam, write_nb
-from nbteam.diff.render import textconv
-from nbteam.diff.notebook import EMPTY, diff_notebooks
+from nbteam.diff.textconv import textconv
+from nbteam.diff.notebook import EMPTY, ChangeKind, diff_notebooks
 from test_init import no_venv_path
 
 GOLDEN = ROOT / "tests" / "golden" / "diff"
@@ -54,7 +54,7 @@ def test_moves_without_ids_by_content():
     a = make_nb("a = 1", "b = 2", "c = 3", "d = 4", ids=False)
     b = make_nb("d = 4", "a = 1", "b = 2", "c = 3", ids=False)
     d = diff_notebooks(a, b)
-    assert [(c.kind, c.old, c.new) for c in d.cells] == [("moved", 3, 0)]
+    assert [(c.kind, c.old, c.new) for c in d.cells] == [(ChangeKind.MOVED, 3, 0)]
 
 
 def test_moved_and_modified_by_id():
@@ -64,14 +64,14 @@ def test_moved_and_modified_by_id():
     moved["source"] = "a = 100"
     b["cells"].append(moved)
     d = diff_notebooks(a, b)
-    assert [(c.kind, c.old, c.new, c.source_changed) for c in d.cells] == [("moved", 0, 3, True)]
+    assert [(c.kind, c.old, c.new, c.source_changed) for c in d.cells] == [(ChangeKind.MOVED, 0, 3, True)]
     assert [line for h in d.cells[0].hunks for line in h.lines] == [("-", "a = 1"), ("+", "a = 100")]
 
 
 def test_new_and_deleted_notebook():
     nb = make_nb("a = 1\nb = 2", "c")
-    assert [(c.kind, c.new) for c in diff_notebooks(EMPTY, nb).cells] == [("added", 0), ("added", 1)]
-    assert [(c.kind, c.old) for c in diff_notebooks(nb, EMPTY).cells] == [("deleted", 0), ("deleted", 1)]
+    assert [(c.kind, c.new) for c in diff_notebooks(EMPTY, nb).cells] == [(ChangeKind.ADDED, 0), (ChangeKind.ADDED, 1)]
+    assert [(c.kind, c.old) for c in diff_notebooks(nb, EMPTY).cells] == [(ChangeKind.DELETED, 0), (ChangeKind.DELETED, 1)]
 
 
 def test_invalid_json_falls_back_to_a_text_diff(tmp_path, git_env):
@@ -86,11 +86,14 @@ def test_invalid_json_falls_back_to_a_text_diff(tmp_path, git_env):
 def test_textconv_view():
     nb = make_nb("import os\nx = 1", "y")
     nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1"}]
-    nb["metadata"] = {"kernelspec": {"name": "python3"}}
+    nb["cells"][1]["metadata"] = {"tags": ["slow"], "collapsed": True}  # collapsed: view state, not shown
+    nb["metadata"] = {"kernelspec": {"name": "python3"}, "widgets": {"state": {}}}
     assert textconv(json.dumps(nb).encode()) == (
-        "# notebook: nbformat 4.5, kernel python3\n\n# %% [code] id=c0\nimport os\nx = 1\n\n"
-        "# %% [code] id=c1 (1 output)\ny\n")
-    assert textconv(b"not json\n") == "not json\n"
+        '# notebook: nbformat 4.5, kernel python3\n# metadata.kernelspec: {"name": "python3"}\n\n'
+        "# %% [code] id=c0\nimport os\nx = 1\n\n"
+        '# %% [code] id=c1 (1 output)\n# metadata.tags: ["slow"]\n# output 1: stream stdout, 56 B, 6e3360c\ny\n')
+    assert textconv(b"not json\n") == ("# nbteam: not shown as a notebook (notebook is not valid JSON "
+                                        "(line 1: Expecting value)); raw text follows\nnot json\n")
 
 
 # --- through git ------------------------------------------------------------------------------------
@@ -133,7 +136,8 @@ def test_git_log_p_and_show_use_the_textconv_view(history):
         assert "-THRESHOLD = 0.5" in out and "+THRESHOLD = 0.7" in out
         assert "+# %% [markdown] id=regions" in out
         assert '"source"' not in out  # no JSON
-        assert "@@ -13,20 +16,17 @@ # %% [code] id=load" in out  # hunk headers name the cell
+        assert "@@ -14,20 +17,18 @@ # %% [code] id=load" in out  # hunk headers name the cell
+        assert '+# metadata.tags: ["parameters"]' in out  # a metadata change shows
     out = git(history, "log", "-p", "--ext-diff", "-1", "--format=").stdout
     assert "## modified cell 4 -> 5 (code); metadata changed: tags" in out
 
@@ -269,3 +273,10 @@ def test_unified_text_rebuilds_the_new_text(old_lines, new_lines):
     if patch:
         assert patch.startswith("--- a/m.py\n+++ b/m.py\n@@ ")
         assert _apply_unified(old, patch) == new
+
+
+@given(st.binary(max_size=200) | st.text(max_size=200).map(lambda t: ('{"cells": [' + t).encode("utf-8", "surrogatepass")))
+def test_textconv_never_raises(data):
+    out = textconv(data)
+    assert isinstance(out, str)
+    assert not data.strip() or out.startswith(("# notebook:", "# nbteam: not shown as a notebook ("))

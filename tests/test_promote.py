@@ -9,7 +9,7 @@ import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
-from nbteam.scratch.manifest import Entry, dumps_manifest, parse_manifest, read_manifest, sha256
+from nbteam.scratch.manifest import Mode, PromotionRecord, dumps_manifest, parse_manifest, read_manifest, sha256
 from nbteam.scratch.promote import PROMOTED, REFUSED, UNCHANGED, PromoteError, promote_notebook
 from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW
 from nbteam.scratch.scan import scan_worktree
@@ -101,7 +101,8 @@ def test_new_cell_is_written_with_diff_preview_and_manifest(repo):
     assert "cell 2 (c1) -> teamlib/features.py: promoted" in p.stdout
     assert (repo / FEATURES).read_text() == "def add_one(x):\n    return x + 1\n"
     [entry] = read_manifest(repo, ".nbteam/promotions.jsonl").values()
-    assert (entry.target, entry.notebook, entry.cell, entry.mode, entry.user) == (FEATURES, ADA, "c1", "write", "ada-lovelace")
+    assert (entry.target, entry.notebook, entry.cell, entry.mode, entry.user, entry.owner) == (
+        FEATURES, ADA, "c1", Mode.WRITE, "ada", "ada")
     assert entry.cell_sha == sha256("def add_one(x):\n    return x + 1\n") == entry.module_sha
     assert states(repo) == {(ADA, "c1"): IN_SYNC}
 
@@ -138,7 +139,7 @@ def test_hand_edited_module_is_refused_unless_forced(repo):
     p = nbteam("promote", ADA, cwd=repo)
     assert p.returncode == 1
     assert "refused: teamlib/features.py changed outside nbteam (a hand edit or a merge) since the last promotion" in p.stdout
-    assert "use --force" in p.stdout
+    assert "--force overwrites them" in p.stdout and "--update merges" in p.stdout
     assert "-B = 'added by hand'" in p.stdout  # the diff shows what --force would lose
     assert (repo / FEATURES).read_text() == "A = 1\nB = 'added by hand'\n"
     p = nbteam("promote", ADA, "--force", cwd=repo)
@@ -243,18 +244,23 @@ def test_hand_edited_append_block_is_refused(repo):
 
 
 def test_escapes_are_refused_and_nothing_is_written(repo, tmp_path):
+    """An invalid target stops the whole promotion before any write: one line, exit 2."""
     outside = tmp_path / "outside.py"
     write_nb(repo / ADA, make_nb(
+        "%%writefile '../../ok dir/fine.py'\nA = 1\n",
         "%%writefile ../../../outside.py\nA = 1\n",
         f"%%writefile {outside}\nA = 1\n",
-        "%%writefile '../../ok dir/fine.py'\nA = 1\n",
     ))
-    assert states(repo) == {(ADA, "c0"): INVALID, (ADA, "c1"): INVALID, (ADA, "c2"): NEW}
+    assert states(repo) == {(ADA, "c0"): NEW, (ADA, "c1"): INVALID, (ADA, "c2"): INVALID}
     p = nbteam("promote", ADA, cwd=repo)
-    assert p.returncode == 1
-    assert "cell 1 (c0): invalid: target '../../../outside.py' (from scratch/ada/explore.ipynb) resolves outside the repository" in p.stdout
-    assert f"target '{outside}' is outside the repository" in p.stdout
-    assert not outside.exists()
+    assert p.returncode == 2 and p.stdout == ""
+    assert p.stderr == ("nbteam promote: cell 2 (c1): target '../../../outside.py' (from scratch/ada/explore.ipynb)"
+                        " resolves outside the repository; nothing was promoted\n")
+    assert not outside.exists() and not (repo / "ok dir").exists() and not (repo / ".nbteam").exists()
+    p = nbteam("promote", ADA, "--cell", "3", cwd=repo)
+    assert p.returncode == 2 and f"target '{outside}' is outside the repository" in p.stderr
+    p = nbteam("promote", ADA, "--cell", "c0", cwd=repo)
+    assert p.returncode == 0, p.stderr
     assert (repo / "ok dir" / "fine.py").read_text() == "A = 1\n"
 
 
@@ -262,9 +268,12 @@ def test_symlink_escape_is_refused(repo, tmp_path):
     (tmp_path / "elsewhere").mkdir()
     (repo / "teamlib").symlink_to(tmp_path / "elsewhere")
     write_nb(repo / ADA, make_nb("%%writefile ../../teamlib/features.py\nA = 1\n"))
-    [o] = promote(repo, ADA)
-    assert o.result == "invalid" and "symlink" in o.message
+    with pytest.raises(PromoteError, match="outside the work tree"):
+        promote(repo, ADA)
+    with pytest.raises(PromoteError, match="outside the work tree"):
+        promote(repo, ADA, force=True)  # --force never overrides a safety refusal
     assert not (tmp_path / "elsewhere" / "features.py").exists()
+    assert not (repo / ".nbteam").exists()
 
 
 def test_dry_run_writes_nothing(repo):
@@ -280,7 +289,7 @@ def test_stage_adds_module_and_manifest_to_the_index(repo):
     p = nbteam("promote", "ada/explore.ipynb", "--stage", cwd=repo / "scratch")
     assert p.returncode == 0, p.stderr
     staged = git(repo, "diff", "--cached", "--name-only").stdout.split()
-    assert staged == [".nbteam/.gitattributes", ".nbteam/promotions.jsonl", FEATURES]
+    assert staged == [".nbteam/.gitattributes", ".nbteam/promotions.jsonl", ADA, FEATURES]  # the notebook too
     assert git(repo, "show", f":{FEATURES}").stdout == "A = 1\n"
 
 
@@ -357,8 +366,8 @@ def test_manifest_merges_without_conflict_when_two_branches_promote(repo):
 
 
 def test_union_duplicates_keep_the_latest_entry():
-    old = Entry(FEATURES, ADA, "c0", "write", "a", "a", 1, "ada", "2026-01-01T00:00:00.000000Z")
-    new = Entry(FEATURES, ADA, "c0", "write", "b", "b", 1, "ada", "2026-01-02T00:00:00.000000Z")
+    old = PromotionRecord(FEATURES, ADA, "c0", Mode.WRITE, "a", "a", 1, "ada", "2026-01-01T00:00:00.000000Z")
+    new = PromotionRecord(FEATURES, ADA, "c0", Mode.WRITE, "b", "b", 1, "ada", "2026-01-02T00:00:00.000000Z")
     merged = dumps_manifest([new]) + dumps_manifest([old])  # what union leaves, in either order
     assert parse_manifest(merged)[new.key] == new
     assert parse_manifest(dumps_manifest([old]) + dumps_manifest([new]))[new.key] == new

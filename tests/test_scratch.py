@@ -11,8 +11,8 @@ from nbteam.scratch.scan import list_branches, scan_branch
 def test_new_blank_scratchpad_for_git_user(repo):
     p = nbteam("scratch", "new", "explore", cwd=repo)
     assert p.returncode == 0, p.stderr
-    assert p.stdout.startswith("created scratch/ada-lovelace/explore.ipynb")
-    nb = json.loads((repo / "scratch/ada-lovelace/explore.ipynb").read_text())
+    assert p.stdout.startswith("created scratch/ada/explore.ipynb")  # the local part of ada@example.com
+    nb = json.loads((repo / "scratch/ada/explore.ipynb").read_text())
     assert nb["nbformat"] == 4 and nb["nbformat_minor"] >= 5
     assert [c["cell_type"] for c in nb["cells"]] == ["markdown", "code"]
     assert "%%writefile ../../teamlib/your_module.py" in "".join(nb["cells"][0]["source"])
@@ -96,7 +96,7 @@ def test_list_branches_reads_git_objects_without_checkout(repo):
     head_before = git(clone, "rev-parse", "HEAD").stdout
     branches = dict(list_branches(clone))
     assert "origin/grace-work" in branches and "origin/HEAD" not in branches and "main" not in branches
-    found = {(n.branch, n.path): [c.state for c in n.promotable()]
+    found = {(n.branch, n.path): [str(c.state) for c in n.promotable()]
              for name, commit in list_branches(clone) for n in scan_branch(clone, name, commit, Config())}
     assert found[("origin/grace-work", "scratch/grace/idea.ipynb")] == ["in sync"]
     assert found[("origin/main", "scratch/ada/explore.ipynb")] == ["new"]

@@ -13,9 +13,13 @@ from rich.syntax import Syntax  # noqa: E402
 from textual.widgets import Tree  # noqa: E402
 
 from helpers import git, make_nb, nbteam, write_nb  # noqa: E402
+from tui_pilot import screen_text, settle  # noqa: E402
 from nbteam.config import Config  # noqa: E402
 from nbteam.scratch.manifest import read_manifest  # noqa: E402
-from nbteam.tui.app import ConfirmPromote, HelpScreen, ScratchApp  # noqa: E402
+from nbteam.tui.app import ScratchApp  # noqa: E402
+from nbteam.tui.confirm import ConfirmPromote  # noqa: E402
+from nbteam.tui.help import HelpScreen  # noqa: E402
+from nbteam.tui.model import CellRef  # noqa: E402
 
 ADA = "scratch/ada/explore.ipynb"
 GRACE = "scratch/grace/cleaning.ipynb"
@@ -23,7 +27,9 @@ GRACE = "scratch/grace/cleaning.ipynb"
 
 def text_of(app: ScratchApp, selector: str) -> str:
     """The plain text a Static currently shows."""
-    content = app.query_one(selector).content
+    widget = app.browser.query_one(selector)
+    # Static.content is Textual >= 2; before it, the same thing was Static.renderable.
+    content = widget.content if hasattr(widget, "content") else widget.renderable
     if isinstance(content, Syntax):
         return content.code
     return getattr(content, "plain", str(content))
@@ -39,12 +45,12 @@ def visible_labels(app: ScratchApp) -> list[str]:
             if child.is_expanded:
                 walk(child, depth + 1)
 
-    walk(app.query_one("#tree", Tree).root, 0)
+    walk(app.browser.query_one("#tree", Tree).root, 0)
     return out
 
 
 def cursor(app: ScratchApp):
-    return app.query_one("#tree", Tree).cursor_node.data
+    return app.browser.query_one("#tree", Tree).cursor_node.data
 
 
 def run(coro):
@@ -71,15 +77,15 @@ def test_empty_repository_says_how_to_create_a_scratchpad(repo):
     async def go():
         app = app_for(repo)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            assert app.query_one("#empty").display and not app.query_one("#tree").display
+            await settle(pilot)
+            assert app.browser.query_one("#empty").display and not app.browser.query_one("#tree").display
             message = text_of(app, "#empty")
             assert "No scratchpads yet" in message and "nbteam scratch new NAME" in message
             # Creating one and refreshing shows it, without restarting.
             assert nbteam("scratch", "new", "first", "--user", "ada", cwd=repo).returncode == 0
             await pilot.press("r")
-            await pilot.pause()
-            assert not app.query_one("#empty").display
+            await settle(pilot)
+            assert not app.browser.query_one("#empty").display
             assert any("first.ipynb" in l for l in visible_labels(app))
     run(go())
 
@@ -88,8 +94,8 @@ def test_tree_lists_users_notebooks_and_promotable_cells_with_marks(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            assert app.loaded
+            await settle(pilot)
+            assert app.browser.loaded
             labels = visible_labels(app)
             assert labels[0].startswith("ada  (you)")
             assert labels[1:4] == ["  explore.ipynb +2", "    +  2 → features.py", "    +  3 -a features.py"]
@@ -105,18 +111,18 @@ def test_navigate_shows_source_and_diff(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             ref = cursor(app)
-            assert (ref.kind, ref.cell.key) == ("cell", "c1")  # the first promotable cell is selected
+            assert isinstance(ref, CellRef) and ref.cell.key == "c1"  # the first promotable cell is selected
             assert text_of(app, "#source").startswith("%%writefile ../../teamlib/features.py\ndef add_one")
             assert "+def add_one(x):" in text_of(app, "#diff")
             assert "new: never promoted" in text_of(app, "#info")
             await pilot.press("down")
-            await pilot.pause()
+            await settle(pilot)
             assert cursor(app).cell.key == "c2"
             assert text_of(app, "#source").startswith("%%writefile -a")
             assert "+def double(x):" in text_of(app, "#diff")
-            assert app.query_one("#diff-pane").border_title == "diff: teamlib/features.py"
+            assert app.browser.query_one("#diff-pane").border_title == "diff: teamlib/features.py"
     run(go())
 
 
@@ -124,28 +130,28 @@ def test_promote_after_confirming_the_diff(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             screen = app.screen
             assert isinstance(screen, ConfirmPromote)
             assert screen.plan.target == "teamlib/features.py"
             assert "+def add_one(x):" in screen.plan.diff()
             assert not (team / "teamlib/features.py").exists()  # nothing written before confirming
             await pilot.press("y")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
             assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1\n"
             [entry] = read_manifest(team, ".nbteam/promotions.jsonl").values()
             assert (entry.notebook, entry.cell, entry.user) == (ADA, "c1", "ada")
-            assert "promoted" in app.status_message
+            assert "promoted" in app.browser.status_message
             # The tree now marks it in sync, and the cursor stayed on it.
             assert cursor(app).cell.key == "c1" and cursor(app).cell.state == "in sync"
             assert "    ✓  2 → features.py" in visible_labels(app)
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
-            assert "in sync" in app.status_message
+            assert "in sync" in app.browser.status_message
     run(go())
 
 
@@ -153,14 +159,14 @@ def test_cancel_writes_nothing(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("down", "p")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
-            assert app.status_message == "promotion cancelled"
+            assert app.browser.status_message == "promotion cancelled"
             assert not (team / "teamlib").exists() and not (team / ".nbteam").exists()
     run(go())
 
@@ -175,20 +181,20 @@ def test_refused_promotion_needs_force(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             assert cursor(app).cell.state == "module changed"
             assert "    !  2 → features.py" in visible_labels(app)
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
             assert "changed outside nbteam" in app.screen.plan.refusal
             assert app.screen.query_one("#refusal")
             await pilot.press("y")  # plain yes cannot override a refusal
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
             assert "hand edit" in (team / "teamlib/features.py").read_text()
             await pilot.press("f")
-            await pilot.pause()
+            await settle(pilot)
             assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 2\n"
             assert cursor(app).cell.state == "in sync"
     run(go())
@@ -198,36 +204,36 @@ def test_toggle_all_cells_and_filter(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             await pilot.press("a")
-            await pilot.pause()
+            await settle(pilot)
             assert "    ·  1 import pandas as pd" in visible_labels(app)
             await pilot.press("a")
-            await pilot.pause()
+            await settle(pilot)
             assert not any("import pandas" in l for l in visible_labels(app))
             await pilot.press("slash")
-            await pilot.pause()
+            await settle(pilot)
             assert app.focused.id == "filter"
             await pilot.press(*"tidy")
-            await pilot.pause()
+            await settle(pilot)
             labels = visible_labels(app)
             assert labels[0].startswith("grace") and not any(l.startswith("ada") for l in labels)
             await pilot.press("q")  # typed into the filter, not a quit
-            await pilot.pause()
-            assert app.is_running and app.filter_text == "tidyq"
+            await settle(pilot)
+            assert app.is_running and app.browser.filter_text == "tidyq"
             assert visible_labels(app) == ["no match for 'tidyq' (Esc clears)"]
             await pilot.press("escape")
-            await pilot.pause()
-            assert app.filter_text == "" and app.focused.id == "tree"
+            await settle(pilot)
+            assert app.browser.filter_text == "" and app.focused.id == "tree"
             assert any(l.startswith("ada") for l in visible_labels(app))
             await pilot.press("question_mark")
-            await pilot.pause()
+            await settle(pilot)
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, HelpScreen)
             await pilot.press("q")
-            await pilot.pause()
+            await settle(pilot)
         assert not app.is_running
     run(go())
 
@@ -245,19 +251,19 @@ def test_branches_are_listed_read_only(team):
     async def go():
         app = app_for(team, branches=True)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             labels = visible_labels(app)
             assert "⎇ grace-work  read-only" in labels
-            tree = app.query_one("#tree", Tree)
-            node = next(n for n in _all_nodes(tree.root) if n.data and n.data.cell and n.data.notebook.path.endswith("idea.ipynb"))
-            tree.move_cursor(node)
-            await pilot.pause()
+            tree = app.browser.query_one("#tree", Tree)
+            node = next(n for n in _all_nodes(tree.root) if isinstance(n.data, CellRef) and n.data.notebook.path.endswith("idea.ipynb"))
+            tree.go_to(node)
+            await settle(pilot)
             assert "branch grace-work" in text_of(app, "#info")
             assert "+IDEA = 1" in text_of(app, "#diff")
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
-            assert "read-only" in app.status_message
+            assert "read-only" in app.browser.status_message
             assert not (team / "teamlib/idea.py").exists()
     run(go())
 
@@ -272,15 +278,15 @@ def test_promote_sees_edits_made_after_the_tui_opened(team):
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
+            await settle(pilot)
             nb = json.loads((team / ADA).read_text())
             nb["cells"][1]["source"] = "%%writefile ../../teamlib/features.py\nEDITED = True\n"
             (team / ADA).write_text(json.dumps(nb))
             await pilot.press("p")
-            await pilot.pause()
+            await settle(pilot)
             assert "+EDITED = True" in app.screen.plan.diff()
             await pilot.press("y")
-            await pilot.pause()
+            await settle(pilot)
             assert (team / "teamlib/features.py").read_text() == "EDITED = True\n"
     run(go())
 
@@ -293,17 +299,163 @@ def test_large_repository_opens_only_your_scratchpads(repo):
     async def go():
         app = app_for(repo)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.pause()
-            tree = app.query_one("#tree", Tree)
+            await settle(pilot)
+            tree = app.browser.query_one("#tree", Tree)
             ada, zed = tree.root.children
             assert ada.is_expanded and len(ada.children[0].children) == 50
             assert not zed.is_expanded and not zed.children  # filled in only when opened
-            tree.move_cursor(zed)
+            tree.go_to(zed)
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert zed.is_expanded and [n.label.plain for n in zed.children] == ["big.ipynb +50"]
-            tree.move_cursor(zed.children[0])
+            tree.go_to(zed.children[0])
             await pilot.press("enter")
-            await pilot.pause()
+            await settle(pilot)
             assert len(zed.children[0].children) == 50
     run(go())
+
+
+# --- issue 12 item 4: a TUI a team can live in ------------------------------------------------
+
+
+def test_first_paint_does_not_wait_for_the_scan(team, monkeypatch):
+    import threading
+
+    import nbteam.tui.browser as browser
+
+    release, real_scan = threading.Event(), browser.scan_all
+    monkeypatch.setattr(browser, "scan_all", lambda ws: (release.wait(10), real_scan(ws))[1])
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            # Drawn while the scan is still running: a placeholder, the footer, and keys work.
+            screen = screen_text(app)
+            assert "reading scratchpads…" in screen and "Quit" in screen
+            assert not app.browser.loaded
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            release.set()
+            await settle(pilot)
+            assert app.browser.loaded and visible_labels(app)[0].startswith("ada  (you)")
+    run(go())
+
+
+def test_diff_pane_wraps_so_the_end_of_a_long_changed_line_is_visible(team):
+    head = "%%writefile ../../teamlib/long.py\nSETTINGS = dict(" + ", ".join(f"option_{i}={i}" for i in range(14))
+    write_nb(team / ADA, make_nb(head + ", tail='OLDTAIL')\n"))
+    assert nbteam("promote", ADA, "--cell", "1", "--user", "ada", cwd=team).returncode == 0
+    write_nb(team / ADA, make_nb(head + ", tail='NEWTAIL')\n"))
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "tail='NEWTAIL'" in text_of(app, "#diff")
+            screen = screen_text(app).replace("\n", "")
+            # Both changed ends are on screen, not cut off at the pane's edge.
+            assert "OLDTAIL" in screen and "NEWTAIL" in screen
+    run(go())
+
+
+def test_tab_moves_focus_between_the_tree_and_the_panes(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.focused.id == "tree"
+            order = []
+            for _ in range(3):
+                await pilot.press("tab")
+                order.append(app.focused.id)
+            assert order == ["source-pane", "diff-pane", "tree"]
+            await pilot.press("shift+tab")
+            assert app.focused.id == "diff-pane"
+            await pilot.press("down", "p")  # keys still work from a pane
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmPromote)
+    run(go())
+
+
+def test_escape_clears_an_applied_filter(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert "Clear filter" not in screen_text(app)  # nothing to clear yet
+            await pilot.press("slash", *"tidy", "enter")
+            await pilot.pause()
+            assert app.focused.id == "tree" and app.browser.filter_text == "tidy"
+            assert [l for l in visible_labels(app) if not l.startswith(" ")] == ["grace  +1"]
+            assert "Clear filter" in screen_text(app)  # the footer offers Esc while a filter is applied
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.browser.filter_text == "" and app.focused.id == "tree"
+            assert any(l.startswith("ada") for l in visible_labels(app))
+            assert "Clear filter" not in screen_text(app) and "filter:" not in screen_text(app)
+            assert app.is_running  # Esc with nothing to clear does nothing either
+            await pilot.press("escape")
+            await pilot.pause()
+            assert app.is_running and app.screen is app.browser
+    run(go())
+
+
+@pytest.mark.parametrize("key", ["escape", "q", "question_mark"])
+def test_help_says_how_to_close_it_and_closes(team, key):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            assert "Esc, q or ? closes this help." in screen_text(app)
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is app.browser and app.is_running
+    run(go())
+
+
+@pytest.mark.parametrize("keys", [("p", "escape"), ("p", "n"), ("question_mark", "escape")])
+def test_nothing_stray_on_screen_after_a_dialog(team, keys):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            before = screen_text(app).splitlines()
+            for key in keys:
+                await pilot.press(key)
+                await pilot.pause()
+            await settle(pilot)
+            after = screen_text(app).splitlines()
+            # Identical but for the status line (which may say "promotion cancelled").
+            status = next(i for i, line in enumerate(after) if "promotion cancelled" in line) if keys[0] == "p" else None
+            assert [l for i, l in enumerate(before) if i != status] == [l for i, l in enumerate(after) if i != status]
+    run(go())
+
+
+# --- issue 9 item 12: no terminal, no hang ---------------------------------------------------
+
+
+@pytest.mark.parametrize("stdin", ["devnull", "tty"])
+def test_tui_without_a_terminal_exits_2_with_one_line(team, stdin):
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    master, slave = pty.openpty()
+    try:
+        # stdin from /dev/null, or a real tty on stdin but stderr (where Textual draws) a pipe.
+        p = subprocess.run([sys.executable, "-m", "nbteam", "tui", "--user", "ada"], cwd=team,
+                           stdin=subprocess.DEVNULL if stdin == "devnull" else slave,
+                           capture_output=True, text=True, timeout=60)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert p.returncode == 2
+    assert p.stderr.count("\n") == 1 and p.stderr.startswith("nbteam tui: needs a terminal")
+    assert p.stdout == ""

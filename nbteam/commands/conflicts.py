@@ -4,33 +4,37 @@ from __future__ import annotations
 import argparse
 import sys
 
+from nbteam.git.labels import marker_sizes
+from nbteam.notebook.io import NotebookError, TextMarkersError, read_notebook
 from nbteam.notebook.markers import find_conflicts
-from nbteam.notebook.io import NotebookError, read_notebook
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """The command's arguments."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="notebooks to check")
     parser.add_argument("-q", "--quiet", action="store_true", help="print nothing, only set the exit code")
 
 
 def run(args: argparse.Namespace) -> int:
+    """Check every file (an unreadable one does not stop the others); 2 beats 1 beats 0."""
     status = 0
+    sizes = marker_sizes(args.files)  # git's conflict-marker-size attribute, as the merge used it
     for path in args.files:
         try:
             nb = read_notebook(path)
-        except NotebookError as e:
-            if "conflict markers" in str(e):
-                if not args.quiet:
-                    print(f"{path}: text conflict markers in the file itself (not a notebook until resolved)")
-                status = max(status, 1)
-            else:
-                print(f"nbteam: {path}: {e}", file=sys.stderr)
-                status = 2
+        except TextMarkersError:
+            if not args.quiet:
+                print(f"{path}: text conflict markers in the file itself (not a notebook until resolved)")
+            status = max(status, 1)
             continue
-        found = find_conflicts(nb)
+        except NotebookError as e:
+            print(f"nbteam {args.command}: {path}: {e}", file=sys.stderr)
+            status = 2
+            continue
+        found = find_conflicts(nb, sizes[path])
         if found:
             status = max(status, 1)
         if not args.quiet:
             for c in found:
-                print(f"{path}: cell {c.cell} ({c.cell_type}): {c.kind} conflict: {c.first_line}")
+                print(f"{path}: cell {c.cell} ({c.cell_type}): {c.kind.value} conflict: {c.first_line}")
     return status

@@ -1,38 +1,47 @@
 """`nbteam diff` (two files, or git revisions like `git diff`) and `nbteam diff-driver` (what git runs).
 
 diff-driver serves both of git's hooks: as `diff.nbteam.command` it gets GIT_EXTERNAL_DIFF's
-arguments (path old-file old-hex old-mode new-file new-hex new-mode [new-path meta], or
-just path for an unmerged file); with --textconv FILE it prints the readable text view git's
-own line diff uses in `git log -p` and `git show`. It always exits 0: git stops on failure.
+arguments; with --textconv FILE it prints the text view git's own line diff uses in
+`git log -p` and `git show`. It always exits 0: git stops the whole diff on a failure.
 """
 from __future__ import annotations
 
 import argparse
 import os
 import sys
+from typing import TYPE_CHECKING
 
-from nbteam.diff.render import COLOUR, PLAIN, Palette, file_diff, textconv
-
-NULL = "/dev/null"
-ZERO = "0" * 40
+if TYPE_CHECKING:
+    from nbteam.diff.render import Palette
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """The options of `nbteam diff` or `nbteam diff-driver`."""
     if name == "diff-driver":
         parser.add_argument("--textconv", metavar="FILE", help="print FILE as text for git's textconv")
         parser.add_argument("args", nargs="*", help="GIT_EXTERNAL_DIFF's arguments")
         return
-    parser.usage = ("nbteam diff [--cached] [--color=WHEN] [--exit-code] OLD.ipynb NEW.ipynb\n"
-                    "       nbteam diff [--cached] [REV [REV]] [-- PATH...]")
+    parser.usage = ("nbteam diff [--outputs] [--color=WHEN] [--web] OLD.ipynb NEW.ipynb\n"
+                    "       nbteam diff [--cached] [--exit-code] [--outputs] [--web] [REV [REV]] [-- PATH...]")
     parser.add_argument("--cached", "--staged", action="store_true", help="staged changes (as git diff --cached)")
     parser.add_argument("--color", "--colour", default="auto", choices=("auto", "always", "never"),
                         help="colour the output (default: only on a terminal)")
     parser.add_argument("--exit-code", action="store_true", help="exit 1 if there are differences (git mode)")
+    parser.add_argument("--outputs", action="store_true",
+                        help="diff outputs too: text as text, images and other rich data as one summary line")
+    parser.add_argument("--web", action="store_true", help="open nbdime's rendered diff in a browser (needs nbdime)")
+    detect = parser.add_argument_group("renames and copies (git mode, passed to git diff)")
+    detect.add_argument("-M", "--find-renames", dest="git_options", action="append_const", const="-M")
+    detect.add_argument("-C", "--find-copies", dest="git_options", action="append_const", const="-C")
+    detect.add_argument("--find-copies-harder", dest="git_options", action="append_const", const="--find-copies-harder")
+    detect.add_argument("--no-renames", dest="git_options", action="append_const", const="--no-renames")
     parser.add_argument("args", nargs=argparse.REMAINDER, help="two notebook files, or git revisions and paths")
 
 
 def palette(setting: str = "auto") -> Palette:
     """Colours for a --color setting; auto means stdout is a terminal (or git's pager) and NO_COLOR unset."""
+    from nbteam.diff.render import COLOUR, PLAIN
+
     setting = os.environ.get("NBTEAM_COLOR", setting) if setting == "auto" else setting
     if setting == "always":
         return COLOUR
@@ -43,167 +52,72 @@ def palette(setting: str = "auto") -> Palette:
 
 
 def _emit(lines: list[str]) -> None:
+    """Print report lines; file names git gave as undecodable bytes go out as those bytes."""
     if lines:
-        sys.stdout.write("\n".join(lines) + "\n")
-
-
-def _read(path: str) -> bytes | None:
-    if path == NULL:
-        return None
-    with open(path, "rb") as f:
-        return f.read()
-
-
-def blob_id(data: bytes, length: int = 40) -> str:
-    """Git's object id of a blob with this content (SHA-1, or SHA-256 for 64-digit ids)."""
-    import hashlib
-
-    algo = hashlib.sha256 if length == 64 else hashlib.sha1
-    return algo(b"blob %d\0" % len(data) + data).hexdigest()
-
-
-def faithful(data: bytes | None, hex_id: str) -> bytes | None:
-    """The blob git named, when the file it passed is not it.
-
-    For a side that matches the index, git hands over the work-tree file itself, before the
-    clean filter (with outputs); when its bytes do not hash to the id, read the real blob.
-    """
-    if data is None or len(hex_id) not in (40, 64) or set(hex_id) == {"0"} or blob_id(data, len(hex_id)) == hex_id:
-        return data
-    p = _git(["cat-file", "blob", hex_id])
-    return p.stdout if p.returncode == 0 else data
+        sys.stdout.flush()
+        sys.stdout.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.flush()
 
 
 def run_driver(args: argparse.Namespace) -> int:
-    """git's side: GIT_EXTERNAL_DIFF arguments, or --textconv FILE."""
+    """git's side: GIT_EXTERNAL_DIFF arguments, or --textconv FILE. Always 0."""
     if args.textconv:
+        from nbteam.diff.textconv import raw_view, textconv
+
         try:
-            data = _read(args.textconv) or b""
+            with open(args.textconv, "rb") as f:
+                data = f.read()
         except OSError as e:
-            print(f"nbteam: cannot read {args.textconv}: {e.strerror}", file=sys.stderr)
-            return 1
-        sys.stdout.write(textconv(data))
+            _emit([raw_view(b"", f"cannot read {args.textconv}: {e.strerror}").rstrip("\n")])
+            return 0
+        sys.stdout.buffer.write(textconv(data, os.path.basename(args.textconv)).encode("utf-8", "surrogateescape"))
         return 0
-    a = args.args
-    if len(a) == 1:
-        print(f"* Unmerged path {a[0]}")
-        return 0
-    if len(a) not in (7, 9):
-        print(f"nbteam diff-driver: expected 7 or 9 arguments from git, got {len(a)}", file=sys.stderr)
-        return 0  # git stops the whole diff on failure; say so and let it go on
-    path, old_file, new_file = a[0], a[1], a[4]
-    new_path = a[7] if len(a) == 9 else path
-    p = palette()
-    try:
-        old, new = faithful(_read(old_file), a[2]), faithful(_read(new_file), a[5])
-    except OSError as e:
-        print(f"nbteam diff-driver: {path}: {e.strerror}", file=sys.stderr)
-        return 0
-    old_label = NULL if old is None else f"a/{path}"
-    new_label = NULL if new is None else f"b/{new_path}"
-    lines, _ = file_diff(old, new, old_label, new_label, p, f"diff --nbteam a/{path} b/{new_path}")
-    if len(a) == 9 and a[8]:
-        lines[1:1] = [p.meta + x + p.reset if p.meta else x for x in a[8].rstrip("\n").split("\n")]
+    from nbteam.diff.gitdiff import driver_lines
+
+    lines, warning = driver_lines(args.args, palette())
+    if warning:
+        print(f"nbteam diff-driver: {warning}", file=sys.stderr)
     _emit(lines)
     return 0
 
 
-def _git(args: list[str], cwd: str | None = None, input: bytes | None = None):
-    import subprocess  # only git mode and the rare re-read need it: keep the driver's start-up short
+def _web(args: argparse.Namespace, rest: list[str], files: bool) -> int:
+    """Hand each changed notebook's two versions to nbdime's web diff."""
+    from nbteam.diff import web
 
-    return subprocess.run(["git", *args], cwd=cwd, input=input, capture_output=True)
+    web.require_nbdime()  # say how to get it before reading anything
+    if files:
+        return web.serve(rest[0], rest[1])
+    from nbteam.diff.gitdiff import changed_notebooks
+    from nbteam.git.blobs import toplevel
 
-
-def parse_raw(out: bytes) -> list[tuple[str, str, str, str, str]]:
-    """`git diff --raw -z` records as (status, old sha, new sha, old path, new path)."""
-    fields = out.split(b"\0")
-    records = []
-    k = 0
-    while k < len(fields) and fields[k].startswith(b":"):
-        meta = fields[k][1:].decode().split()
-        status = meta[4]
-        old_path = fields[k + 1].decode("utf-8", errors="surrogateescape")
-        if status[0] in "RC":
-            new_path = fields[k + 2].decode("utf-8", errors="surrogateescape")
-            k += 3
-        else:
-            new_path = old_path
-            k += 2
-        records.append((status, meta[2], meta[3], old_path, new_path))
-    return records
-
-
-def read_blobs(shas: list[str], cwd: str | None = None) -> dict[str, bytes]:
-    """Blob contents by sha, read with one `git cat-file --batch`."""
-    if not shas:
-        return {}
-    p = _git(["cat-file", "--batch"], cwd, "\n".join(shas).encode() + b"\n")
-    blobs: dict[str, bytes] = {}
-    out, pos = p.stdout, 0
-    for sha in shas:
-        end = out.index(b"\n", pos)
-        head = out[pos:end].split()
-        pos = end + 1
-        if len(head) < 3 or head[1] == b"missing":
-            continue
-        size = int(head[2])
-        blobs[sha] = out[pos:pos + size]
-        pos += size + 1
-    return blobs
-
-
-def run_git_mode(args: argparse.Namespace, rest: list[str]) -> int:
-    """Diff notebooks between revisions, the index and the work tree, as `git diff` would."""
-    top = _git(["rev-parse", "--show-toplevel"])
-    if top.returncode != 0:
-        print("nbteam diff: not in a git repository; give two notebook files instead", file=sys.stderr)
-        return 2
-    root = top.stdout.decode().strip()
-    cmd = ["diff", "--raw", "-z", "--no-abbrev", "--no-ext-diff", "--no-textconv"]
-    if args.cached:
-        cmd.append("--cached")
-    p = _git(cmd + rest)
-    if p.returncode != 0:
-        sys.stderr.write(p.stderr.decode(errors="replace"))
-        return 2
-    records = [r for r in parse_raw(p.stdout) if r[4].endswith(".ipynb") or r[3].endswith(".ipynb")]
-    shas = sorted({s for r in records for s in r[1:3] if s != ZERO})
-    blobs = read_blobs(shas)
-    pal = palette(args.color)
-    differs = False
-    for status, old_sha, new_sha, old_path, new_path in records:
-        old = None if status == "A" else blobs.get(old_sha)
-        if status == "D":
-            new = None
-        elif new_sha == ZERO:
-            try:
-                new = _read(os.path.join(root, new_path))
-            except OSError:
-                new = None
-        else:
-            new = blobs.get(new_sha)
-        lines, changed = file_diff(old, new, NULL if old is None else f"a/{old_path}",
-                                   NULL if new is None else f"b/{new_path}", pal,
-                                   f"diff --nbteam a/{old_path} b/{new_path}")
-        differs = differs or changed or status in "ADRC"
-        _emit(lines)
-    return 1 if args.exit_code and differs else 0
+    code = 0
+    for f in changed_notebooks((args.git_options or []) + rest, toplevel(), args.cached):
+        code = web.show_versions(f.new.path, f.old.data, f.new.data) or code
+    return code
 
 
 def run(args: argparse.Namespace) -> int:
+    """`nbteam diff` or `nbteam diff-driver`."""
     if args.command == "diff-driver":
         return run_driver(args)
     rest = list(args.args)
     files = "--" not in rest and len(rest) == 2 and all(os.path.isfile(x) for x in rest)
-    if not files:
-        return run_git_mode(args, rest)
-    old_path, new_path = rest
-    try:
-        old, new = _read(old_path), _read(new_path)
-    except OSError as e:
-        print(f"nbteam diff: {e.filename}: {e.strerror}", file=sys.stderr)
-        return 2
-    lines, differs = file_diff(old, new, old_path, new_path, palette(args.color))
-    if differs:
-        _emit(lines)
-    return 1 if differs else 0
+    if args.web:
+        return _web(args, rest, files)
+    from nbteam.diff.gitdiff import read_input, revision_reports
+    from nbteam.diff.render import file_diff
+
+    pal = palette(args.color)
+    if files:
+        result = file_diff(read_input(rest[0]), read_input(rest[1]), rest[0], rest[1], pal, with_outputs=args.outputs)
+        if result.differs:
+            _emit(result.lines)
+        return 1 if result.differs else 0
+    from nbteam.git.blobs import toplevel
+
+    differs = False
+    for report in revision_reports((args.git_options or []) + rest, toplevel(), args.cached, pal, args.outputs):
+        differs = differs or report.differs
+        _emit(report.lines)
+    return 1 if args.exit_code and differs else 0

@@ -24,8 +24,13 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                             help="the file's name, for warnings only (git passes %%f); content is read from stdin")
 
 
+_warned: set[str] = set()  # git may clean one file twice in a command (`git diff`): warn once
+
+
 def _warn(message: str) -> None:
-    print(f"nbteam: warning: {message}", file=sys.stderr, flush=True)
+    if message not in _warned:
+        _warned.add(message)
+        print(f"nbteam: warning: {message}", file=sys.stderr, flush=True)
 
 
 def clean_one(data: bytes, path: str) -> bytes:

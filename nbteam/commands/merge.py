@@ -5,12 +5,14 @@ import argparse
 import os
 import sys
 
-from nbteam.seq.merge3 import Markers
+from nbteam.errors import NbteamError
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, keep_outputs_configured
+from nbteam.notebook.markers import Markers
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """The command's arguments."""
     parser.add_argument("base", help="common ancestor notebook")
     parser.add_argument("ours", help="our version")
     parser.add_argument("theirs", help="their version")
@@ -20,16 +22,14 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Merge, print the result (or write it to -o) and one line on stderr; exit 0 clean, 1 conflicts."""
     for path in (args.base, args.ours, args.theirs):
         if not os.path.isfile(path):
-            print(f"nbteam: {path}: no such file", file=sys.stderr)
-            return 2
+            raise NbteamError(f"{path}: no such file")
         if not os.access(path, os.R_OK):
-            print(f"nbteam: {path}: permission denied", file=sys.stderr)
-            return 2
+            raise NbteamError(f"{path}: permission denied")
     if args.marker_size < 1:
-        print("nbteam: --marker-size must be positive", file=sys.stderr)
-        return 2
+        raise NbteamError("--marker-size must be positive")
     markers = Markers(size=args.marker_size, style=args.style or "merge")
     keep = args.keep_outputs if args.keep_outputs is not None else keep_outputs_configured()
     out = args.output

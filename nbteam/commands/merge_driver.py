@@ -1,7 +1,7 @@
 """`nbteam merge-driver %O %A %B %L %P`: git's merge-driver contract (result written into %A)."""
 from __future__ import annotations
 
-from nbteam.seq.merge3 import Markers
+from nbteam.notebook.markers import Markers
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
 
@@ -37,7 +37,7 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
 def fast_run(argv: list[str]) -> int | None:
     """Run without argparse when git calls us with plain positional arguments (the usual case)."""
     if 3 <= len(argv) <= 8 and not any(a.startswith("-") for a in argv):
-        return drive(*argv[:5])  # %S %X %Y (labels) are the ENGINE helper's: accepted, not used yet
+        return drive(*argv[:5])  # type: ignore[arg-type]  # base ours theirs [size [path]]; labels come next
     return None
 
 

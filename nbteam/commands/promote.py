@@ -2,16 +2,24 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
+from typing import TYPE_CHECKING, Callable, TypeVar
+
+if TYPE_CHECKING:
+    from nbteam.scratch.update import CellUpdate
 
 EPILOG = """\
 Each selected cell's body (without the %%writefile line) is written to its TARGET, resolved
 from the notebook's directory as Jupyter does; `-a` cells are appended once. A unified diff is
 printed before anything is written, and every promotion is recorded in the manifest
 (.nbteam/promotions.jsonl by default). A module that changed since the last promotion (edited by
-hand, merged, or promoted from another cell) is not overwritten unless --force is given.
-Exit status: 0 all done, 1 some cell refused or invalid, 2 usage or setup error."""
+hand, merged, or promoted from another cell) is not overwritten unless --force is given; the
+refusal names who last changed it and in which commit. An invalid or unsafe target stops the
+whole promotion before anything is written (--force never overrides that). Promoting from
+someone else's scratchpad asks first (--yes to confirm in scripts); the manifest records both.
+Exit status: 0 all done, 1 some cell refused, 2 usage, safety or setup error."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -23,41 +31,82 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     which.add_argument("--cell", action="extend", nargs="+", metavar="N|ID", default=None,
                        help="cells to promote: 1-based cell numbers or cell ids (default: all %%%%writefile cells)")
     which.add_argument("--all", action="store_true", help="promote every %%%%writefile cell (the default)")
+    parser.add_argument("--update", action="store_true",
+                        help="the other way: merge each promoted module's edits into its %%%%writefile cell")
     parser.add_argument("--dry-run", "-n", action="store_true", help="show the diffs, write nothing")
     parser.add_argument("--force", action="store_true", help="overwrite modules that changed since their last promotion")
     parser.add_argument("--stage", action="store_true", help="add the written modules and the manifest to git's index")
-    parser.add_argument("--user", help="who is promoting, for the manifest (default: slug of git user.name)")
+    parser.add_argument("--user", help="who is promoting, for the manifest (default: see docs/scratchpads.md)")
+    parser.add_argument("--yes", "-y", action="store_true",
+                        help="confirm promoting from someone else's scratchpad (asked interactively otherwise)")
 
 
 def run(args: argparse.Namespace) -> int:
     """Promote and report each cell; return the exit status."""
-    from nbteam.config import ConfigError, open_repo, resolve_user
-    from nbteam.scratch.manifest import ManifestError
-    from nbteam.scratch.promote import PROMOTED, PromoteError, promote_notebook
+    from nbteam.config import open_repo, resolve_user
+    from nbteam.scratch.promote import PromoteError, PromotionResult, promote_notebook
 
-    prog = "nbteam promote"
     if not os.path.isfile(args.notebook):
-        print(f"{prog}: {args.notebook}: no such notebook", file=sys.stderr)
-        return 2
-    try:
-        root, config = open_repo(os.path.dirname(os.path.abspath(args.notebook)))
-        if config.warning:
-            print(f"warning: {config.warning}", file=sys.stderr)
-        user = resolve_user(root, args.user)
-        outcomes = promote_notebook(root, config, args.notebook, user, args.cell, args.force, args.dry_run, args.stage)
-    except (ConfigError, ManifestError, PromoteError) as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
+        raise PromoteError(f"{args.notebook}: no such notebook")
+    root, config = open_repo(os.path.dirname(os.path.abspath(args.notebook)))
+    if config.warning:
+        print(f"warning: {config.warning}", file=sys.stderr)
+    user = resolve_user(root, args.user)
+    if args.update:
+        from nbteam.scratch.update import update_notebook
+
+        return _report_updates(_confirmed(functools.partial(update_notebook, root, config, args.notebook, user,
+                                                            args.cell, args.dry_run), args.yes), args.dry_run)
+    outcomes = _confirmed(functools.partial(promote_notebook, root, config, args.notebook, user, args.cell,
+                                            args.force, args.dry_run, args.stage), args.yes)
     for o in outcomes:
         label = f"cell {o.cell.number} ({o.cell.key})"
         if o.cell.target:
             label += f" -> {o.cell.target}"
-        diff = o.diff() if o.plan is not None and o.result != "unchanged" else ""
+        diff = o.diff() if o.plan is not None and o.result is not PromotionResult.UNCHANGED else ""
         if diff:
             sys.stdout.write(diff)
         print(f"{label}: {o.result}: {o.message}")
     if args.dry_run:
         print("(dry run: nothing was written)")
-    elif args.stage and any(o.result == PROMOTED for o in outcomes):
-        print("staged the modules and the manifest")
+    elif args.stage and any(o.result is PromotionResult.PROMOTED for o in outcomes):
+        print("staged the modules, the manifest and the notebook")
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+T = TypeVar("T")
+
+
+def _confirmed(action: Callable[..., T], yes: bool) -> T:
+    """Run action(owner_confirmed=yes); on someone else's scratchpad, ask and run it again if confirmed."""
+    from nbteam.scratch.promote import OwnershipError
+
+    try:
+        return action(owner_confirmed=yes)
+    except OwnershipError as e:
+        if not confirm(f"{e.owner}'s scratchpad: promote from it as {e.user}?"):
+            raise
+        return action(owner_confirmed=True)
+
+
+def _report_updates(updates: list[CellUpdate], dry_run: bool) -> int:
+    """Print each `--update` outcome with its diff; 1 if any cell conflicted or was refused."""
+    for u in updates:
+        sys.stdout.write(u.diff())
+        print(f"cell {u.cell.number} ({u.cell.key}) <- {u.target}: {u.result}: {u.message}")
+    if dry_run:
+        print("(dry run: nothing was written)")
+    return 0 if all(u.ok for u in updates) else 1
+
+
+def confirm(question: str) -> bool:
+    """Ask a yes/no question on the terminal; False without one (scripts must pass --yes)."""
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        return False
+    sys.stderr.write(f"{question} [y/N] ")
+    sys.stderr.flush()
+    try:
+        answer = sys.stdin.readline()
+    except (OSError, KeyboardInterrupt):
+        return False
+    return answer.strip().lower() in ("y", "yes")

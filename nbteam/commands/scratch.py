@@ -5,6 +5,10 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from nbteam.config import Config
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -23,31 +27,22 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run `scratch new` or `scratch list`."""
-    from nbteam.config import ConfigError, open_repo
+    from nbteam.config import open_repo
 
-    prog = f"nbteam scratch {args.action}"
-    try:
-        root, config = open_repo(os.getcwd())
-        if config.warning:
-            print(f"warning: {config.warning}", file=sys.stderr)
-        if args.action == "new":
-            return _new(root, config, args, prog)
-        return _list(root, config, args)
-    except ConfigError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
+    root, config = open_repo(os.getcwd())
+    if config.warning:
+        print(f"warning: {config.warning}", file=sys.stderr)
+    if args.action == "new":
+        return _new(root, config, args)
+    return _list(root, config, args)
 
 
-def _new(root: Path, config, args: argparse.Namespace, prog: str) -> int:
+def _new(root: Path, config: Config, args: argparse.Namespace) -> int:
     from nbteam.config import resolve_user
-    from nbteam.scratch.create import ScratchError, create_scratchpad
+    from nbteam.scratch.create import create_scratchpad
 
     user = resolve_user(root, args.user)
-    try:
-        path, notes = create_scratchpad(root, config, user, args.name, args.from_)
-    except ScratchError as e:
-        print(f"{prog}: {e}", file=sys.stderr)
-        return 2
+    path, notes = create_scratchpad(root, config, user, args.name, args.from_)
     rel = path.relative_to(root).as_posix()
     print(f"created {rel}")
     for note in notes:
@@ -55,7 +50,7 @@ def _new(root: Path, config, args: argparse.Namespace, prog: str) -> int:
     return 0
 
 
-def _list(root: Path, config, args: argparse.Namespace) -> int:
+def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
     from nbteam.config import slugify
     from nbteam.scratch.scan import dumps_json, head_tree, list_branches, scan_branch, scan_worktree
 

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
+
+from nbteam.errors import NbteamError
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -17,12 +18,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Start the TUI on the repository containing the current directory."""
     from nbteam.config import ConfigError, open_repo, resolve_user
+    from nbteam.tui.terminal import require_terminal
 
-    try:
-        root, config = open_repo(args.directory or os.getcwd())
-    except ConfigError as e:
-        print(f"nbteam tui: {e}", file=sys.stderr)
-        return 2
+    root, config = open_repo(args.directory or os.getcwd())
+    require_terminal()
     user, user_error = None, None
     try:
         user = resolve_user(root, args.user)
@@ -31,7 +30,6 @@ def run(args: argparse.Namespace) -> int:
     try:
         from nbteam.tui.app import ScratchApp
     except ImportError as e:  # pragma: no cover - textual is a dependency
-        print(f"nbteam tui: needs textual ({e}); pip install textual", file=sys.stderr)
-        return 2
+        raise NbteamError(f"needs textual ({e}); pip install textual") from e
     ScratchApp(root, config, user=user, user_error=user_error, branches=args.branches).run()
     return 0

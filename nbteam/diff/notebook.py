@@ -2,144 +2,253 @@
 
 Pure: notebooks (parsed v4 dicts) in, a NotebookDiff out. Cells are matched with
 nbteam.notebook.align (ids when meaningful, else content); a cell deleted in one place and
-added unchanged (or under its id) elsewhere is a move. Sources get unified line
-hunks; outputs and execution counts are not diffed, only counted.
+added unchanged (or under its id) elsewhere is a move. Sources get unified line hunks,
+metadata its old and new values; outputs are counted, or diffed as text when asked for.
 """
 from __future__ import annotations
 
+import enum
 import json
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
+from nbteam.diff.outputs import attachment_summaries, output_lines
 from nbteam.notebook.align import find_moves, match_cells
-from nbteam.seq.diff import Hunk, unified_hunks, whole
-from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
 from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
+from nbteam.seq.diff import Hunk, unified_hunks, whole
 
 EMPTY: Notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+SHORT_VALUE = 60  # compact JSON up to this long is shown as `key: old -> new` on one line
+
+
+class ChangeKind(enum.Enum):
+    """What happened to one cell."""
+
+    ADDED = "added"
+    DELETED = "deleted"
+    MODIFIED = "modified"
+    MOVED = "moved"
+    OUTPUTS = "outputs"  # same source, metadata and type: only outputs differ
+
+
+class ValueChange(NamedTuple):
+    """One metadata key's change; a value is compact JSON, None when the key is absent."""
+
+    key: str
+    old: str | None
+    new: str | None
+    hunks: tuple[Hunk, ...] = ()  # a line diff of the indented JSON, for values too long for one line
 
 
 class CellChange(NamedTuple):
     """One changed cell. Indexes are 0-based; old is None for added cells, new for deleted."""
 
-    kind: str  # "added" | "deleted" | "modified" | "moved"
+    kind: ChangeKind
     old: int | None
     new: int | None
     old_type: str | None
     new_type: str | None
     hunks: tuple[Hunk, ...] = ()
-    metadata_keys: tuple[str, ...] = ()
+    metadata: tuple[ValueChange, ...] = ()
     outputs_changed: int = 0
     source_changed: bool = False
+    output_hunks: tuple[Hunk, ...] = ()  # only when outputs were asked for
+
+    @property
+    def metadata_keys(self) -> tuple[str, ...]:
+        """The names of the metadata keys that changed."""
+        return tuple(v.key for v in self.metadata)
 
 
 class NotebookDiff(NamedTuple):
     """Everything that differs between two notebooks, in the new notebook's order."""
 
     cells: tuple[CellChange, ...] = ()
-    metadata_hunks: tuple[Hunk, ...] = ()
-    metadata_keys: tuple[str, ...] = ()
-    outputs_only: tuple[tuple[int, int], ...] = ()  # (new cell index, outputs changed), sources equal
+    metadata: tuple[ValueChange, ...] = ()
     format_change: str | None = None
+    with_outputs: bool = False
+
+    @property
+    def metadata_keys(self) -> tuple[str, ...]:
+        """The names of the notebook metadata keys that changed."""
+        return tuple(v.key for v in self.metadata)
+
+    @property
+    def outputs_only(self) -> tuple[tuple[int, int], ...]:
+        """(new cell index, outputs changed) of the cells where only outputs differ."""
+        return tuple((c.new, c.outputs_changed) for c in self.cells if c.kind is ChangeKind.OUTPUTS
+                     and c.new is not None)
 
     @property
     def empty(self) -> bool:
         """True when nothing differs, not even outputs."""
-        return not (self.cells or self.metadata_keys or self.outputs_only or self.format_change)
+        return not (self.cells or self.metadata or self.format_change)
 
 
 def source_lines(cell: Cell) -> list[str]:
     """A normalised cell's source as lines without newlines."""
-    return cell["source"].splitlines()
+    return str(cell["source"]).splitlines()
+
+
+def compact(value: Any) -> str:
+    """A value as one line of JSON with sorted keys (how metadata values are shown)."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
 def _output_key(output: Any) -> str:
     if isinstance(output, dict):
         output = {k: v for k, v in output.items() if k != "execution_count"}
-    return json.dumps(output, sort_keys=True, default=str)
+    return compact(output)
+
+
+def dict_of(value: Any) -> dict[str, Any]:
+    """value if it is a dict, else an empty one (for fields a hand-edited file may have wrong)."""
+    return value if isinstance(value, dict) else {}
+
+
+def list_of(value: Any) -> list[Any]:
+    """value if it is a list, else an empty one."""
+    return value if isinstance(value, list) else []
+
+
+def _outputs(cell: Cell) -> list[Any]:
+    return list_of(cell.get("outputs"))
 
 
 def outputs_changed(a: Cell, b: Cell) -> int:
     """How many output positions differ between two raw cells (execution counts ignored)."""
-    oa = a.get("outputs") if isinstance(a.get("outputs"), list) else []
-    ob = b.get("outputs") if isinstance(b.get("outputs"), list) else []
+    oa, ob = _outputs(a), _outputs(b)
     if oa == ob:
         return 0
     ka, kb = [_output_key(o) for o in oa], [_output_key(o) for o in ob]
     return sum(1 for k in range(max(len(ka), len(kb))) if ka[k:k + 1] != kb[k:k + 1])
 
 
-def _metadata_keys(a: dict, b: dict) -> tuple[str, ...]:
-    return tuple(sorted(k for k in set(a) | set(b) if a.get(k, None) != b.get(k, None) or (k in a) != (k in b)))
-
-
 def has_outputs(cells: list[Cell]) -> bool:
     """True if any cell has outputs (False for a notebook the filter stripped)."""
-    return any(isinstance(c.get("outputs"), list) and c["outputs"] for c in cells)
+    return any(_outputs(c) for c in cells)
 
 
-def _compare(i: int, j: int, ca: Cell, cb: Cell, ra: Cell, rb: Cell, kind: str,
-             count_outputs: bool = True) -> CellChange | None:
-    """The change from cell ca (old index i) to cb (new index j), or None if only outputs differ."""
-    source_changed = ca["source"] != cb["source"]
-    hunks = tuple(unified_hunks(source_lines(ca), source_lines(cb))) if source_changed else ()
-    meta = _metadata_keys(ca["metadata"], cb["metadata"])
-    if ca.get("attachments") != cb.get("attachments"):
-        meta += ("attachments",)
-    outs = outputs_changed(ra, rb) if count_outputs else 0
-    if kind == "modified" and not source_changed and not meta and ca["cell_type"] == cb["cell_type"]:
-        return None
-    return CellChange(kind, i, j, ca["cell_type"], cb["cell_type"], hunks, meta, outs, source_changed)
+def value_changes(a: dict[str, Any], b: dict[str, Any]) -> tuple[ValueChange, ...]:
+    """The keys whose values differ between two metadata dicts, with old and new values."""
+    changes = []
+    for key in sorted(set(a) | set(b)):
+        old = compact(a[key]) if key in a else None
+        new = compact(b[key]) if key in b else None
+        if old == new:
+            continue
+        hunks: tuple[Hunk, ...] = ()
+        if max(len(old or ""), len(new or "")) > SHORT_VALUE:
+            def pretty(side: dict[str, Any]) -> list[str]:
+                return json.dumps(side[key], indent=1, sort_keys=True, ensure_ascii=False,
+                                  default=str).splitlines() if key in side else []
+            hunks = tuple(unified_hunks(pretty(a), pretty(b)))
+        changes.append(ValueChange(key, old, new, hunks))
+    return tuple(changes)
 
 
-def _metadata_view(nb: Notebook) -> dict:
-    meta = nb.get("metadata") if isinstance(nb.get("metadata"), dict) else {}
-    return {k: v for k, v in meta.items() if k not in TRANSIENT_NOTEBOOK_METADATA}
+def _cell_metadata(cell: Cell) -> dict[str, Any]:
+    """What a normalised cell carries besides its source and type: metadata and attachments."""
+    meta = dict(cell["metadata"])
+    if cell.get("attachments"):
+        meta["(attachments)"] = attachment_summaries(cell["attachments"])
+    return meta
 
 
-def diff_notebooks(a: Notebook, b: Notebook) -> NotebookDiff:
-    """The cell-aware diff from notebook a to notebook b."""
-    ra = [c for c in a.get("cells", []) if isinstance(c, dict)]
-    rb = [c for c in b.get("cells", []) if isinstance(c, dict)]
-    na, nb = [normalise_cell(c) for c in ra], [normalise_cell(c) for c in rb]
-    pairs = match_cells(na, nb)
-    moves = find_moves(na, nb, dict(pairs))
-    moved_old = set(moves.values())
-    # One side without any outputs was stripped (the index under the filter): counting is noise.
-    count = has_outputs(ra) and has_outputs(rb)
+def _walk(pairs: list[tuple[int, int]], len_a: int, len_b: int
+          ) -> Iterator[tuple[range, range, tuple[int, int] | None]]:
+    """For each anchor pair in order: the unmatched gap before it on each side, then the pair.
 
-    changes: list[CellChange] = []
-    outputs_only: list[tuple[int, int]] = []
+    The last step yields the gaps after the final anchor, with None for the pair."""
     pi = pj = 0
-    for i, j in pairs + [(len(na), len(nb))]:
-        for x in range(pi, i):
-            if x not in moved_old:
-                changes.append(CellChange("deleted", x, None, na[x]["cell_type"], None,
-                                          tuple(whole(source_lines(na[x]), "-")), source_changed=True))
-        for y in range(pj, j):
-            if y in moves:
-                x = moves[y]
-                changes.append(_compare(x, y, na[x], nb[y], ra[x], rb[y], "moved", count))  # type: ignore[arg-type]
-            else:
-                changes.append(CellChange("added", None, y, None, nb[y]["cell_type"],
-                                          tuple(whole(source_lines(nb[y]), "+")), source_changed=True))
-        if i < len(na):
-            change = _compare(i, j, na[i], nb[j], ra[i], rb[j], "modified", count)
-            if change is not None:
-                changes.append(change)
-            else:
-                outs = outputs_changed(ra[i], rb[j]) if count else 0
-                if outs:
-                    outputs_only.append((j, outs))
+    for i, j in pairs:
+        yield range(pi, i), range(pj, j), (i, j)
         pi, pj = i + 1, j + 1
+    yield range(pi, len_a), range(pj, len_b), None
 
-    ma, mb = _metadata_view(a), _metadata_view(b)
-    keys = _metadata_keys(ma, mb)
-    meta_hunks: tuple[Hunk, ...] = ()
-    if keys:
-        dump = lambda m: json.dumps({k: m[k] for k in keys if k in m}, indent=1, sort_keys=True,  # noqa: E731
-                                    ensure_ascii=False, default=str).splitlines()
-        meta_hunks = tuple(unified_hunks(dump(ma), dump(mb)))
+
+class _Sides:
+    """The two versions' cells, raw and normalised, and how outputs are compared."""
+
+    def __init__(self, a: Notebook, b: Notebook, with_outputs: bool) -> None:
+        self.ra = [c for c in a.get("cells", []) if isinstance(c, dict)]
+        self.rb = [c for c in b.get("cells", []) if isinstance(c, dict)]
+        self.na = [normalise_cell(c) for c in self.ra]
+        self.nb = [normalise_cell(c) for c in self.rb]
+        self.with_outputs = with_outputs
+        # One side without any outputs was stripped (the index under the filter): counting is noise,
+        # unless outputs were asked for.
+        self.count = with_outputs or (has_outputs(self.ra) and has_outputs(self.rb))
+
+    def output_hunks(self, i: int | None, j: int | None) -> tuple[Hunk, ...]:
+        """The line diff of outputs, old cell i to new cell j (None: no cell), if asked for."""
+        if not self.with_outputs:
+            return ()
+        old = output_lines(_outputs(self.ra[i])) if i is not None else []
+        new = output_lines(_outputs(self.rb[j])) if j is not None else []
+        return tuple(unified_hunks(old, new))
+
+    def one_sided(self, kind: ChangeKind, x: int) -> CellChange:
+        """A deleted (old cell x) or added (new cell x) cell, with its whole source."""
+        if kind is ChangeKind.ADDED:
+            cell, tag, old, new = self.nb[x], "+", None, x
+        else:
+            cell, tag, old, new = self.na[x], "-", x, None
+        return CellChange(kind, old, new, cell["cell_type"] if old is not None else None,
+                          cell["cell_type"] if new is not None else None,
+                          tuple(whole(source_lines(cell), tag)), source_changed=True,
+                          output_hunks=self.output_hunks(old, new))
+
+    def compare(self, i: int, j: int, kind: ChangeKind) -> CellChange | None:
+        """The change from old cell i to new cell j, or None if nothing at all differs."""
+        ca, cb = self.na[i], self.nb[j]
+        source_changed = ca["source"] != cb["source"]
+        hunks = tuple(unified_hunks(source_lines(ca), source_lines(cb))) if source_changed else ()
+        meta = value_changes(_cell_metadata(ca), _cell_metadata(cb))
+        outs = outputs_changed(self.ra[i], self.rb[j]) if self.count else 0
+        if kind is ChangeKind.MODIFIED and not source_changed and not meta and ca["cell_type"] == cb["cell_type"]:
+            if not outs:
+                return None
+            kind = ChangeKind.OUTPUTS
+        return CellChange(kind, i, j, ca["cell_type"], cb["cell_type"], hunks, meta, outs, source_changed,
+                          self.output_hunks(i, j) if outs else ())
+
+
+def _metadata_view(nb: Notebook) -> dict[str, Any]:
+    return {k: v for k, v in dict_of(nb.get("metadata")).items() if k not in TRANSIENT_NOTEBOOK_METADATA}
+
+
+def diff_notebooks(a: Notebook, b: Notebook, with_outputs: bool = False) -> NotebookDiff:
+    """The cell-aware diff from notebook a to notebook b (outputs diffed as text if with_outputs)."""
+    s = _Sides(a, b, with_outputs)
+    pairs = match_cells(s.na, s.nb)
+    moves = find_moves(s.na, s.nb, dict(pairs))
+    moved_old = set(moves.values())
+
+    changes: list[CellChange | None] = []
+    for gap_a, gap_b, pair in _walk(pairs, len(s.na), len(s.nb)):
+        changes += [s.one_sided(ChangeKind.DELETED, x) for x in gap_a if x not in moved_old]
+        changes += [s.compare(moves[y], y, ChangeKind.MOVED) if y in moves else s.one_sided(ChangeKind.ADDED, y)
+                    for y in gap_b]
+        if pair is not None:
+            changes.append(s.compare(*pair, ChangeKind.MODIFIED))
+
     fa = f"{a.get('nbformat')}.{a.get('nbformat_minor')}"
     fb = f"{b.get('nbformat')}.{b.get('nbformat_minor')}"
     fmt = f"nbformat {fa} -> {fb}" if fa != fb and a is not EMPTY and b is not EMPTY else None
-    return NotebookDiff(tuple(changes), meta_hunks, keys, tuple(outputs_only), fmt)
+    return NotebookDiff(tuple(c for c in changes if c is not None),
+                        value_changes(_metadata_view(a), _metadata_view(b)), fmt, with_outputs)
+
+
+def combined(ours: NotebookDiff, theirs: NotebookDiff) -> NotebookDiff:
+    """The part of `ours` (ours -> merged) that also differs from theirs: what a conflicted or
+    hand-edited merge changed against both sides, as git's combined diff shows it. Cells taken
+    cleanly from one side differ from the other side only, and drop out."""
+    touched = {c.new for c in theirs.cells if c.new is not None}
+    gone = {(c.old_type, c.hunks) for c in theirs.cells if c.kind is ChangeKind.DELETED}
+    keys = set(theirs.metadata_keys)
+    cells = tuple(c for c in ours.cells if c.new in touched
+                  or (c.kind is ChangeKind.DELETED and (c.old_type, c.hunks) in gone))
+    return ours._replace(cells=cells, metadata=tuple(v for v in ours.metadata if v.key in keys),
+                         format_change=ours.format_change if theirs.format_change else None)

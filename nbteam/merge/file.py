@@ -8,12 +8,18 @@ from __future__ import annotations
 import sys
 
 from nbteam.bypass import disabled
-from nbteam.seq.merge3 import Markers, merge3_text
+from nbteam.notebook.markers import Markers
+from nbteam.seq.merge3 import merge3_text
 from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
 class Outcome:
-    """What a merge did: exit code (0 clean, 1 conflicts or fallback) and a one-line message."""
+    """What a merge did: exit code and a one-line message.
+
+    Codes, as git reads a merge driver's exit: 0 clean; 1 conflicts marked in the result, or a
+    text-merge fallback; 2 not merged at all (even the text merge failed, or the result could
+    not be written), ours left as it was. git treats any non-zero code as a conflict.
+    """
 
     __slots__ = ("code", "message")
 
@@ -28,21 +34,21 @@ def _read(path: str) -> bytes:
 
 def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[bytes, int]:
     """Plain three-way text merge (git merge-file semantics): the merged bytes and the conflict count."""
-    import shutil
-    import subprocess
+    from nbteam.git.run import run_git
 
-    git = shutil.which("git")
-    if git:
-        cmd = [git, "merge-file", "-p", f"--marker-size={markers.size}", "-L", markers.ours, "-L", markers.base,
-               "-L", markers.theirs]
-        if markers.style in ("diff3", "zdiff3"):
-            cmd.append(f"--{markers.style}")
-        p = subprocess.run(cmd + [ours, base, theirs], capture_output=True)
-        if 0 <= p.returncode < 128:
-            return p.stdout, p.returncode
+    cmd = ["merge-file", "-p", f"--marker-size={markers.size}", "-L", markers.ours, "-L", markers.base,
+           "-L", markers.theirs]
+    if markers.style in ("diff3", "zdiff3"):
+        cmd.append(f"--{markers.style}")
+    try:
+        p = run_git(cmd + [ours, base, theirs])
+    except OSError:  # no usable git
+        p = None
+    if p is not None and 0 <= p.returncode < 128:
+        return p.stdout, p.returncode
     # No usable git: the same line merge nbteam uses inside cells, on the whole file.
-    texts = [_read(p).decode("utf-8", errors="surrogateescape") for p in (base, ours, theirs)]
-    merged, conflicts = merge3_text(*texts, markers=markers)
+    texts = [_read(path).decode("utf-8", errors="surrogateescape") for path in (base, ours, theirs)]
+    merged, conflicts = merge3_text(texts[0], texts[1], texts[2], markers)
     return merged.encode("utf-8", errors="surrogateescape"), conflicts
 
 
@@ -58,7 +64,9 @@ def _cells_phrase(cells: list[int]) -> str:
 
 def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers = Markers(),
                 keep_outputs: bool = False) -> Outcome:
-    """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises."""
+    """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises.
+
+    The outcome's code is 0 (clean), 1 (conflicts, or a text-merge fallback) or 2 (not merged)."""
     if disabled():
         merged, n = text_merge(base, ours, theirs, markers)
         _write(out, merged)

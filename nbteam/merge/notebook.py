@@ -5,15 +5,16 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 """
 from __future__ import annotations
 
-from nbteam.errors import NbteamError
-
 import json
 
+from nbteam.errors import NbteamError
+from nbteam.merge.cell import (CellConflict, deleted_conflict, field_block, merge_cell, merge_values, quiet_filter,
+                               same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
-from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
-from nbteam.seq.merge3 import Markers
-from nbteam.notebook.normalise import normalise_notebook
 from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.markers import ConflictKind, Markers
+from nbteam.notebook.normalise import normalise_notebook
+from nbteam.seq.gaps import gaps
 from nbteam.seq.match import matched_pairs
 
 # Metadata that describes a machine, an editor or its view rather than the work; on a
@@ -32,7 +33,7 @@ class Conflict:
 
     __slots__ = ("cell", "kind", "detail")
 
-    def __init__(self, cell: int, kind: str, detail: str) -> None:
+    def __init__(self, cell: int, kind: ConflictKind, detail: str) -> None:
         self.cell, self.kind, self.detail = cell, kind, detail
 
     def __repr__(self) -> str:
@@ -52,46 +53,46 @@ class MergeResult:
         return not self.conflicts
 
 
-def _merge_inserts(ours: list[Cell], theirs: list[Cell]) -> list[Cell]:
+Entry = tuple[Cell, list[CellConflict]]  # a merged cell and the conflicts marked in it
+Item = tuple["int | None", Entry]  # a side's cell in a region: its base index (None if new) and entry
+
+
+def _merge_inserts(ours: list[Entry], theirs: list[Entry]) -> list[Entry]:
     """Cells both sides inserted at one place: shared ones once, the rest ours first."""
     if not theirs:
         return ours
     if not ours:
         return theirs
-    key = (lambda c: (c["cell_type"], c["source"], json.dumps(c["metadata"], sort_keys=True)))
-    out: list[Cell] = []
-    pi = pj = 0
-    for i, j in matched_pairs([key(c) for c in ours], [key(c) for c in theirs]) + [(len(ours), len(theirs))]:
+    key = (lambda e: (e[0]["cell_type"], e[0]["source"], json.dumps(e[0]["metadata"], sort_keys=True)))
+    out: list[Entry] = []
+    pairs = matched_pairs([key(e) for e in ours], [key(e) for e in theirs])
+    for (pi, pj), (i, j), anchored in gaps(pairs, (len(ours), len(theirs))):
         out += ours[pi:i] + theirs[pj:j]
-        if i < len(ours):
+        if anchored:
             out.append(ours[i])
-        pi, pj = i + 1, j + 1
     return out
 
 
-Entry = tuple[Cell, list[tuple[str, str]]]
-
-
-def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs: list[tuple[int | None, Cell]],
-                  b0: int, moved: set[int], markers: Markers) -> list[Entry]:
+def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
+                  markers: Markers) -> list[Entry]:
     """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
-    def unchanged(side: list[tuple[int | None, Cell]]) -> bool:
-        return len(side) == len(base) and all(x is not None and same_cell(c, base[x - b0]) for x, c in side)
+    def unchanged(side: list[Item]) -> bool:
+        return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
     if unchanged(ours):
-        return [(c, []) for _, c in theirs]
-    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a, b) for (_, a), (_, b) in zip(ours, theirs))):
-        return [(c, []) for _, c in ours]
+        return [e for _, e in theirs]
+    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a[0], b[0]) for (_, a), (_, b) in zip(ours, theirs))):
+        return [e for _, e in ours]
 
-    def slots(side: list[tuple[int | None, Cell]]) -> tuple[dict[int, list[Cell]], dict[int, Cell]]:
-        inserts: dict[int, list[Cell]] = {}
+    def slots(side: list[Item]) -> tuple[dict[int, list[Entry]], dict[int, Cell]]:
+        inserts: dict[int, list[Entry]] = {}
         kept: dict[int, Cell] = {}
-        pending: list[Cell] = []
-        for x, c in side:
+        pending: list[Entry] = []
+        for x, e in side:
             if x is None:
-                pending.append(c)
+                pending.append(e)
             else:
-                inserts[x], kept[x], pending = pending, c, []
+                inserts[x], kept[x], pending = pending, e[0], []
         inserts[b0 + len(base)] = pending
         return inserts, kept
 
@@ -99,7 +100,7 @@ def _merge_region(base: list[Cell], ours: list[tuple[int | None, Cell]], theirs:
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
     for x in range(b0, b0 + len(base) + 1):
-        out += [(c, []) for c in _merge_inserts(ins_o.get(x, []), ins_t.get(x, []))]
+        out += _merge_inserts(ins_o.get(x, []), ins_t.get(x, []))
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
@@ -128,45 +129,38 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     moved_o = find_moves(base, ours, to_ours)
     moved_t = find_moves(base, theirs, to_theirs)
     theirs_move = {x: k for k, x in moved_t.items()}
-    # A moved cell is emitted once, at its new place (ours' place if both moved it), merged.
-    placed: dict[tuple[str, int], Entry | None] = {}
+    # A moved cell is emitted once, at its new place (ours' place if both moved it), merged;
+    # placed[side][index] is that entry, or None where nothing is emitted.
+    placed: tuple[dict[int, Entry | None], dict[int, Entry | None]] = ({}, {})
     for j, x in moved_o.items():
         other = theirs[to_theirs[x]] if x in to_theirs else theirs[theirs_move[x]] if x in theirs_move else None
-        placed["o", j] = _merge_moved(base[x], ours[j], other, True, markers)
+        placed[0][j] = _merge_moved(base[x], ours[j], other, True, markers)
         if x in theirs_move:
-            placed["t", theirs_move[x]] = None
+            placed[1][theirs_move[x]] = None
     for k, x in moved_t.items():
-        if ("t", k) not in placed:
-            placed["t", k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
+        if k not in placed[1]:
+            placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
     moved = set(moved_o.values()) | set(moved_t.values())
-    found = {id(e[0]): e[1] for e in placed.values() if e is not None}
 
-    def items(side: str, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[tuple[int | None, Cell]]:
-        out = []
+    def items(side: int, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[Item]:
+        out: list[Item] = []
         for j in range(lo, hi):
-            if (side, j) in placed:
-                entry = placed[side, j]
-                if entry is not None:
-                    out.append((None, entry[0]))
-            else:
-                out.append((back.get(j), cells[j]))
+            if j not in placed[side]:
+                out.append((back.get(j), (cells[j], [])))
+            elif (entry := placed[side][j]) is not None:
+                out.append((None, entry))
         return out
 
     from_ours = {j: i for i, j in to_ours.items()}
     from_theirs = {j: i for i, j in to_theirs.items()}
-    anchors = [i for i in range(len(base)) if i in to_ours and i in to_theirs]
+    anchors = [(i, to_ours[i], to_theirs[i]) for i in range(len(base)) if i in to_ours and i in to_theirs]
     out: list[Entry] = []
-    pb = po = pt = 0
-    for i in anchors + [len(base)]:
-        jo = to_ours.get(i, len(ours))
-        jt = to_theirs.get(i, len(theirs))
+    for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
-            region = _merge_region(base[pb:i], items("o", ours, from_ours, po, jo),
-                                   items("t", theirs, from_theirs, pt, jt), pb, moved, markers)
-            out += [(c, found.get(id(c), f)) for c, f in region]
-        if i < len(base):
+            out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
+                                 pb, moved, markers)
+        if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
-        pb, po, pt = i + 1, jo + 1, jt + 1
     return out
 
 
@@ -200,7 +194,7 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
             shaped["attachments"] = cell["attachments"]
         if minor >= 5:
             cid = cell.get("id")
-            if not _valid_id(cid) or cid in taken:
+            if not isinstance(cid, str) or not _valid_id(cid) or cid in taken:
                 cid = _fresh_id(cell, n, taken)
             taken.add(cid)
             shaped["id"] = cid
@@ -217,11 +211,11 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
     shown = quiet_filter(bad, ENVIRONMENT_METADATA)
     if shown:
-        block = field_block(markers, "metadata", shown, b["metadata"], o["metadata"], t["metadata"])
+        block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
                 "Edit the notebook metadata if theirs is right, then delete this cell.\n")
         cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
-        entries.insert(0, (cell, [("notebook metadata", "both sides changed " + ", ".join(shown))]))
+        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + ", ".join(shown))]))
 
     minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
     if bad:

@@ -12,6 +12,7 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
 
+from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.notebook.io import Cell
 from nbteam.seq.match import matched_pairs
@@ -133,13 +134,11 @@ def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit:
 def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> list[Pair]:
     """Anchors plus `inner(a_gap, b_gap, ia, ib)` matches inside every gap between anchors."""
     out: list[Pair] = []
-    pi = pj = 0
-    for i, j in anchors + [(len(a), len(b))]:
+    for (pi, pj), (i, j), anchored in gaps(anchors, (len(a), len(b))):
         if i > pi and j > pj:
             out += inner(a[pi:i], b[pj:j], pi, pj)
-        if i < len(a):
+        if anchored:
             out.append((i, j))
-        pi, pj = i + 1, j + 1
     return out
 
 
@@ -204,13 +203,13 @@ def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, in
     for j, cell in enumerate(side):
         if j in taken:
             continue
-        x = by_id.get(cell.get("id"))
         key = (cell["cell_type"], cell["source"])
-        if x is None and cell["source"].strip() and key not in repeated:
-            x = by_key.get(key)
-        if x is not None and x not in claimed:
-            moves[j] = x
-            claimed.add(x)
+        found = by_id.get(cell.get("id"))
+        if found is None and cell["source"].strip() and key not in repeated:
+            found = by_key.get(key)
+        if found is not None and found not in claimed:
+            moves[j] = found
+            claimed.add(found)
     return moves
 
 

@@ -22,6 +22,10 @@ class NotebookError(NbteamError, ValueError):
     """The input is not a notebook nbteam can merge; the message says why, in one line."""
 
 
+class TextMarkersError(NotebookError):
+    """The file holds git's line-level conflict markers: an unresolved text merge, not JSON."""
+
+
 def decode_text(data: bytes, name: str = "notebook") -> str:
     """Decode notebook bytes as UTF-8 (a BOM is allowed)."""
     try:
@@ -48,7 +52,7 @@ def parse_notebook(data: bytes, name: str = "notebook") -> Notebook:
         nb = json.loads(text)
     except json.JSONDecodeError as e:
         if has_text_conflict_markers(text):
-            raise NotebookError(f"{name} already holds text conflict markers (an unresolved merge?)") from None
+            raise TextMarkersError(f"{name} already holds text conflict markers (an unresolved merge?)") from None
         raise NotebookError(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
     if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
         raise NotebookError(f"{name} is JSON but not a notebook (no cells)")

@@ -9,7 +9,8 @@ import uuid
 from pathlib import Path
 
 from nbteam.config import Config
-from nbteam.notebook.io import NotebookError, Notebook, dumps_notebook, read_notebook, write_atomic
+from nbteam.notebook.io import NotebookError, Notebook, dumps_notebook, read_notebook
+from nbteam.scratch.writes import WorkTreeWrites
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.scratch.writefile import MagicError, parse_writefile, relative_target, resolve_target, rewrite_magic_target
 
@@ -112,6 +113,7 @@ def create_scratchpad(repo_root: str | os.PathLike[str], config: Config, user: s
             nb, notes = copy_for_scratch(source_nb, dest_rel, dest_rel, root)
     else:
         nb = blank_scratchpad(user, dest_rel)
-    folder.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, dumps_notebook(nb))
+    writes = WorkTreeWrites(root)
+    writes.add(dest_rel, dumps_notebook(nb))  # refuses a scratch/<user> that is a symlink out of the tree
+    writes.commit()
     return path, notes

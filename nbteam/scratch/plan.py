@@ -1,13 +1,15 @@
 """Promotion status and planning: pure functions from (cell, module text, manifest) to a Plan.
 
-A cell's state is one of:
-  new             never promoted from this cell
+A cell's state is one of the CellState members:
+  new             never promoted from this cell, and promoting it overwrites nobody's work
   in sync         promoted, and neither the cell nor its module changed since
   cell changed    the cell changed since its promotion; promoting again updates the module
   module changed  the module changed since the promotion, by someone else (a hand edit, a merge,
-                  or a promotion from another cell): promoting would overwrite that, so it is
+                  or a promotion from another cell), or a never-promoted cell would replace a
+                  module nbteam did not write from it: promoting would overwrite that, so it is
                   refused unless forced
-  invalid         the `%%writefile` line cannot be promoted (bad target, malformed magic)
+  invalid         the `%%writefile` line cannot be promoted (bad target, malformed magic,
+                  unresolved conflict markers in the cell)
 """
 from __future__ import annotations
 
@@ -15,24 +17,36 @@ from dataclasses import dataclass
 from typing import Callable
 
 from nbteam.seq.diff import unified_text
-from nbteam.scratch.manifest import Entry, sha256
+from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, TextEnum, sha256
 from nbteam.scratch.writefile import Writefile
 
-NEW = "new"
-IN_SYNC = "in sync"
-CELL_CHANGED = "cell changed"
-MODULE_CHANGED = "module changed"
-INVALID = "invalid"
-STATES = (NEW, IN_SYNC, CELL_CHANGED, MODULE_CHANGED, INVALID)
+
+class CellState(TextEnum):
+    """Where a `%%writefile` cell stands against its module and the manifest.
+
+    A str enum: JSON output and older callers comparing with "in sync" keep working.
+    """
+
+    NEW = "new"
+    IN_SYNC = "in sync"
+    CELL_CHANGED = "cell changed"
+    MODULE_CHANGED = "module changed"
+    INVALID = "invalid"
+
+
+# Short names for callers that predate the enum (the TUI's marks and legend).
+NEW, IN_SYNC, CELL_CHANGED, MODULE_CHANGED, INVALID = (CellState.NEW, CellState.IN_SYNC, CellState.CELL_CHANGED,
+                                                        CellState.MODULE_CHANGED, CellState.INVALID)
+STATES = tuple(CellState)
 
 
 class ManifestIndex:
     """Manifest entries by key and, per target, in time order (built once, queried per cell)."""
 
-    def __init__(self, entries: dict[tuple[str, str, str], Entry]):
-        self.by_key = dict(entries)
-        self.by_target: dict[str, list[Entry]] = {}
-        for entry in entries.values():
+    def __init__(self, records: dict[RecordKey, PromotionRecord]):
+        self.by_key = dict(records)
+        self.by_target: dict[str, list[PromotionRecord]] = {}
+        for entry in records.values():
             self.by_target.setdefault(entry.target, []).append(entry)
         for items in self.by_target.values():
             items.sort(key=lambda e: e.time)
@@ -45,10 +59,11 @@ class ManifestIndex:
             sha = self._shas[text] = sha256(text)
         return sha
 
-    def get(self, target: str, notebook: str, cell: str) -> Entry | None:
+    def get(self, target: str, notebook: str, cell: str) -> PromotionRecord | None:
+        """The record of this cell's promotion to target, if any."""
         return self.by_key.get((target, notebook, cell))
 
-    def last(self, target: str, mode: str | None = None) -> Entry | None:
+    def last(self, target: str, mode: Mode | None = None) -> PromotionRecord | None:
         """The latest promotion to target (of the given mode, if any)."""
         for entry in reversed(self.by_target.get(target, ())):
             if mode is None or entry.mode == mode:
@@ -60,7 +75,7 @@ class ManifestIndex:
 class Plan:
     """What promoting one cell would do: its state, why, and the module text afterwards."""
 
-    state: str
+    state: CellState
     reason: str
     target: str
     old_text: str | None  # the module now (None: it does not exist)
@@ -71,16 +86,18 @@ class Plan:
     refusal: str | None = None  # why promotion is refused without --force
     body_sha: str = ""
     lines: int = 0
-    mode: str = "write"
+    mode: Mode = Mode.WRITE
 
     @property
     def new_text(self) -> str:
+        """The module after promotion (computed on first use)."""
         if callable(self.text):
             object.__setattr__(self, "text", self.text())  # computed once, then kept
         return self.text  # type: ignore[return-value]
 
     @property
     def changes_module(self) -> bool:
+        """True if promoting would change the module's text."""
         return self.old_text != self.new_text
 
     def diff(self) -> str:
@@ -93,11 +110,11 @@ def unified_diff(target: str, old: str | None, new: str) -> str:
     return unified_text(old, new, f"a/{target}", f"b/{target}")
 
 
-def _who(entry: Entry) -> str:
+def _who(entry: PromotionRecord) -> str:
     return f"{entry.user} at {entry.time[:16].replace('T', ' ')} UTC"
 
 
-def _from(entry: Entry) -> str:
+def _from(entry: PromotionRecord) -> str:
     return f"{entry.notebook} cell {entry.cell}"
 
 
@@ -157,14 +174,14 @@ def appended_blocks(text: str | None, index: ManifestIndex, target: str) -> str:
     lines = text.splitlines(keepends=True)
     found = []
     for entry in index.by_target.get(target, ()):
-        if entry.mode == "append":
+        if entry.mode is Mode.APPEND:
             at = find_block(lines, entry.lines, entry.cell_sha)
             if at is not None:
                 found.append((at, "".join(lines[at : at + entry.lines])))
     return "".join(block for _, block in sorted(found))
 
 
-def _plan_write(notebook: str, cell: str, own: Entry | None, last: Entry | None, accounted: bool,
+def _plan_write(notebook: str, cell: str, own: PromotionRecord | None, last: PromotionRecord | None, accounted: bool,
                 index: ManifestIndex, text: str | None, body: str, body_sha: str, common: dict) -> Plan:
     target = common["target"]
 
@@ -173,33 +190,34 @@ def _plan_write(notebook: str, cell: str, own: Entry | None, last: Entry | None,
 
     if own is None:
         if text is None:
-            return Plan(NEW, f"never promoted; {target} does not exist yet", text=body, **common)
+            return Plan(CellState.NEW, f"never promoted; {target} does not exist yet", text=body, **common)
         if text == body:
-            return Plan(NEW, f"never promoted, but {target} already holds exactly this cell", text=body, **common)
+            return Plan(CellState.NEW, f"never promoted, but {target} already holds exactly this cell", text=body, **common)
         if last is None:
             why = f"{target} already exists and nbteam has no record of who wrote it"
         else:
             why = (f"{target} already exists and was last promoted from {_from(last)} by {_who(last)}"
                    + ("" if accounted else ", and changed outside nbteam since"))
-        return Plan(NEW, "never promoted from this cell", text=rewrite,
+        # Not "new": promote would refuse it, and `scratch list` must not promise otherwise.
+        return Plan(CellState.MODULE_CHANGED, why + "; never promoted from this cell", text=rewrite,
                     refusal=why + "; promoting would replace it", **common)
     if text is None:
         why = f"{target} was deleted since this cell was promoted by {_who(own)}"
-        return Plan(MODULE_CHANGED, why, text=body, refusal=why, **common)
+        return Plan(CellState.MODULE_CHANGED, why, text=body, refusal=why, **common)
     if text == body:
-        return Plan(IN_SYNC if own.cell_sha == body_sha else CELL_CHANGED,
+        return Plan(CellState.IN_SYNC if own.cell_sha == body_sha else CellState.CELL_CHANGED,
                     f"{target} holds exactly this cell", text=body, **common)
-    last_write = index.last(target, "write")
+    last_write = index.last(target, Mode.WRITE)
     if not accounted:
         why = (f"{target} changed outside nbteam (a hand edit or a merge) since the last promotion"
                f" ({_from(last)} by {_who(last)})" if last else f"{target} changed since promotion")
-        return Plan(MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
+        return Plan(CellState.MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
     if last_write is not None and last_write.key != own.key:
         why = (f"{target} was overwritten by a promotion from {_from(last_write)} by {_who(last_write)}"
                f" after this cell was promoted by {_who(own)}")
-        return Plan(MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
+        return Plan(CellState.MODULE_CHANGED, why, text=rewrite, refusal=why, **common)
     if own.cell_sha == body_sha:
-        return Plan(IN_SYNC, f"promoted by {_who(own)}; unchanged since", text=text, **common)
+        return Plan(CellState.IN_SYNC, f"promoted by {_who(own)}; unchanged since", text=text, **common)
     # No edits since the last promotion: the module is this cell's old body followed by blocks
     # that `-a` cells appended; replace just the body.
     lines = text.splitlines(keepends=True)
@@ -207,40 +225,42 @@ def _plan_write(notebook: str, cell: str, own: Entry | None, last: Entry | None,
         new_text = body + "".join(lines[own.lines:])
     else:
         new_text = rewrite()
-    return Plan(CELL_CHANGED, f"cell edited since it was promoted by {_who(own)}", text=new_text, **common)
+    return Plan(CellState.CELL_CHANGED, f"cell edited since it was promoted by {_who(own)}", text=new_text, **common)
 
 
-def _plan_append(own: Entry | None, last: Entry | None, accounted: bool, text: str | None, body: str,
+def _plan_append(own: PromotionRecord | None, last: PromotionRecord | None, accounted: bool, text: str | None, body: str,
                  body_sha: str, body_lines: list[str], common: dict) -> Plan:
     target = common["target"]
-    common = {**common, "mode": "append"}
+    common = {**common, "mode": Mode.APPEND}
     lines = (text or "").splitlines(keepends=True)
     present = find_text_block(lines, body_lines) is not None or not body_lines
     if own is None:
         if present:
-            return Plan(NEW, f"never promoted, but {target} already contains this cell; promoting records it",
+            return Plan(CellState.NEW, f"never promoted, but {target} already contains this cell; promoting records it",
                         text=text or "", **common)
-        return Plan(NEW, f"never promoted; it will be appended to {target}", text=_appended(text, body), **common)
+        return Plan(CellState.NEW, f"never promoted; it will be appended to {target}", text=_appended(text, body), **common)
     if present:
         if own.cell_sha == body_sha:
-            return Plan(IN_SYNC, f"appended by {_who(own)}; unchanged since", text=text or "", **common)
-        return Plan(CELL_CHANGED, f"cell edited since it was appended by {_who(own)}, but {target} already has the new text",
+            return Plan(CellState.IN_SYNC, f"appended by {_who(own)}; unchanged since", text=text or "", **common)
+        return Plan(CellState.CELL_CHANGED, f"cell edited since it was appended by {_who(own)}, but {target} already has the new text",
                     text=text or "", **common)
     at = find_block(lines, own.lines, own.cell_sha)
     if at is not None:
         # Replace the old block where it is, so the module keeps its order.
         new_text = "".join(lines[:at]) + body + "".join(lines[at + own.lines:])
-        return Plan(CELL_CHANGED, f"cell edited since it was appended by {_who(own)}", text=new_text, **common)
+        return Plan(CellState.CELL_CHANGED, f"cell edited since it was appended by {_who(own)}", text=new_text, **common)
     if accounted:
-        return Plan(NEW, f"its block is no longer in {target} (a later promotion replaced the file)",
+        return Plan(CellState.NEW, f"its block is no longer in {target} (a later promotion replaced the file)",
                     text=_appended(text, body), **common)
     why = f"the block appended to {target} by {_who(own)} was edited or removed outside nbteam"
     if text is None:
         why = f"{target} was deleted since this cell was appended by {_who(own)}"
-    return Plan(MODULE_CHANGED, why, text=_appended(text, body), refusal=why, **common)
+    return Plan(CellState.MODULE_CHANGED, why, text=_appended(text, body), refusal=why, **common)
 
 
-def make_entry(plan: Plan, notebook: str, cell: str, user: str, time: str) -> Entry:
-    """The manifest entry recording that plan was carried out."""
-    return Entry(target=plan.target, notebook=notebook, cell=cell, mode=plan.mode, cell_sha=plan.body_sha,
-                 module_sha=sha256(plan.new_text), lines=plan.lines, user=user, time=time)
+def make_record(plan: Plan, notebook: str, cell: str, user: str, time: str, owner: str = "",
+                blob: str = "") -> PromotionRecord:
+    """The manifest record saying that plan was carried out."""
+    return PromotionRecord(target=plan.target, notebook=notebook, cell=cell, mode=plan.mode, cell_sha=plan.body_sha,
+                           module_sha=sha256(plan.new_text), lines=plan.lines, user=user, time=time,
+                           owner=owner, blob=blob)

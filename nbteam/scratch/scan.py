@@ -9,17 +9,25 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nbteam.config import Config
-from nbteam.scratch.manifest import ManifestError, parse_manifest
+from nbteam.git.paths import UnsafePathError, safe_write_path
+from nbteam.git.repo import Reader, blob_id_at, head_tree, list_branches, tree_reader, tree_scratchpads
 from nbteam.notebook.io import NotebookError, join_source, parse_notebook
-from nbteam.scratch.plan import INVALID, ManifestIndex, Plan, plan_promotion
+from nbteam.scratch.manifest import ManifestError, parse_manifest
+from nbteam.scratch.plan import CellState, ManifestIndex, Plan, plan_promotion
 from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
 
-Reader = Callable[[str], "str | None"]
+if TYPE_CHECKING:
+    from nbteam.git.repo import Commit, Tree
+
+# Re-exported for the TUI, which lists branches through this module.
+__all__ = ["CellInfo", "NotebookInfo", "analyse_cells", "head_tree", "list_branches", "scan_branch", "scan_worktree",
+           "worktree_reader"]
 
 
 @dataclass
@@ -37,16 +45,19 @@ class CellInfo:
 
     @property
     def promotable(self) -> bool:
+        """True for `%%writefile` cells, valid or not."""
         return self.magic is not None or self.error is not None
 
     @property
-    def state(self) -> str | None:
+    def state(self) -> CellState | None:
+        """The promotion state, or None for a cell without `%%writefile`."""
         if self.error is not None:
-            return INVALID
+            return CellState.INVALID
         return self.plan.state if self.plan else None
 
     @property
     def first_line(self) -> str:
+        """The first non-blank line of the source, stripped."""
         for line in self.source.splitlines():
             if line.strip():
                 return line.strip()
@@ -71,10 +82,11 @@ class NotebookInfo:
         return self.path[at + len(marker):] if at >= 0 else posixpath.basename(self.path)
 
     def promotable(self) -> list[CellInfo]:
+        """The `%%writefile` cells."""
         return [c for c in self.cells if c.promotable]
 
 
-def cell_key(cell: dict, index: int) -> str:
+def cell_key(cell: dict[str, Any], index: int) -> str:
     """The manifest's name for a cell: its id, or `#index` for notebooks without ids."""
     cell_id = cell.get("id")
     return cell_id if isinstance(cell_id, str) and cell_id else f"#{index}"
@@ -88,14 +100,21 @@ class TargetCache:
         self.texts: dict[str, str | None] = {}
 
     def __call__(self, path: str) -> str | None:
+        """The text of path, read on first use."""
         if path not in self.texts:
             self.texts[path] = self.read(path)
         return self.texts[path]
 
 
-def analyse_cells(notebook: str, nb: dict, index: ManifestIndex, module: Reader,
-                  repo_root: str | os.PathLike[str] | None = None) -> list[CellInfo]:
-    """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones."""
+def analyse_cells(notebook: str, nb: dict[str, Any], index: ManifestIndex, module: Reader,
+                  repo_root: str | os.PathLike[str] | None = None, worktree: bool = True) -> list[CellInfo]:
+    """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones.
+
+    With a repo_root and worktree (the default), targets are also checked on their real path
+    in that work tree, so a cell whose target leads through a symlink out of the tree or into
+    a git directory shows as invalid, as `promote` would refuse it.
+    """
+    check = writable_check(repo_root) if repo_root is not None and worktree else None
     out = []
     for i, cell in enumerate(nb.get("cells", [])):
         raw = cell.get("source")
@@ -109,11 +128,47 @@ def analyse_cells(notebook: str, nb: dict, index: ManifestIndex, module: Reader,
                 info.magic = parse_writefile(source)
                 if info.magic is not None:
                     info.target = resolve_target(notebook, info.magic.target, repo_root)
+                    if check is not None:
+                        check(info.target)
+                    check_body(info.magic)
                     info.plan = plan_promotion(notebook, info.key, info.magic, info.target, module(info.target), index)
             except MagicError as e:
                 info.error = str(e)
         out.append(info)
     return out
+
+
+_OPEN = re.compile(r"^<{7,}(?: |$)", re.M)
+_CLOSE = re.compile(r"^>{7,}(?: |$)", re.M)
+
+
+def has_conflict_markers(text: str) -> bool:
+    """True if text holds a git-style conflict block (an opening and a closing marker line)."""
+    start = _OPEN.search(text)
+    return start is not None and _CLOSE.search(text, start.end()) is not None
+
+
+def writable_check(root: str | os.PathLike[str]) -> Callable[[str], None]:
+    """A function raising MagicError for a target nbteam may not write in root's work tree (cached)."""
+    seen: dict[str, str | None] = {}
+
+    def check(target: str) -> None:
+        if target not in seen:
+            try:
+                safe_write_path(root, target)
+                seen[target] = None
+            except UnsafePathError as e:
+                seen[target] = str(e)
+        if seen[target] is not None:
+            raise MagicError(f"target {seen[target]}")
+
+    return check
+
+
+def check_body(magic: Writefile) -> None:
+    """MagicError if the body still holds conflict markers (from `promote --update`, or a merge)."""
+    if has_conflict_markers(magic.body):
+        raise MagicError("the cell holds unresolved conflict markers; resolve them before promoting")
 
 
 def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex, module: Reader,
@@ -125,7 +180,7 @@ def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex
     except NotebookError as e:
         info.error = str(e)
         return info
-    info.cells = analyse_cells(notebook, nb, index, module, repo_root)
+    info.cells = analyse_cells(notebook, nb, index, module, repo_root, worktree=branch is None)
     return info
 
 
@@ -183,101 +238,26 @@ def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[No
     return notebooks, error
 
 
-def list_branches(repo_root: str | os.PathLike[str]) -> list[tuple[str, object]]:
-    """(name, commit) for every local and remote-tracking branch except the checked-out one."""
-    import pygit2
-
-    repo = pygit2.Repository(str(repo_root))
-    current = None if repo.head_is_unborn or repo.head_is_detached else repo.head.name
-    out = []
-    for name in sorted(repo.branches.local):
-        branch = repo.branches.local[name]
-        if branch.name != current:
-            out.append((name, branch.peel(pygit2.Commit)))
-    for name in sorted(repo.branches.remote):
-        if name.endswith("/HEAD"):
-            continue  # origin/HEAD is an alias of another remote branch
-        out.append((name, repo.branches.remote[name].peel(pygit2.Commit)))
-    return out
-
-
-def tree_reader(tree) -> Reader:
-    """Read repo-relative text files from a pygit2 Tree (None if missing, a dir or not UTF-8)."""
-    import pygit2
-
-    def read(rel: str) -> str | None:
-        try:
-            obj = tree[rel]
-        except KeyError:
-            return None
-        if not isinstance(obj, pygit2.Blob):
-            return None
-        try:
-            return obj.data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-
-    return read
-
-
-def _tree_notebooks(tree, prefix: str) -> Iterator[tuple[str, object]]:
-    import pygit2
-
-    for entry in tree:
-        path = f"{prefix}/{entry.name}"
-        if isinstance(entry, pygit2.Tree):
-            if not entry.name.startswith("."):
-                yield from _tree_notebooks(entry, path)
-        elif entry.name.endswith(".ipynb") and isinstance(entry, pygit2.Blob):
-            yield path, entry
-
-
-def head_tree(repo_root: str | os.PathLike[str]):
-    """The checked-out commit's tree, or None on an unborn branch."""
-    import pygit2
-
-    repo = pygit2.Repository(str(repo_root))
-    return None if repo.head_is_unborn else repo.head.peel(pygit2.Commit).tree
-
-
-def scan_branch(repo_root: str | os.PathLike[str], name: str, commit, config: Config,
-                skip_same_as=None) -> list[NotebookInfo]:
+def scan_branch(repo_root: str | os.PathLike[str], name: str, commit: Commit, config: Config,
+                skip_same_as: Tree | None = None) -> list[NotebookInfo]:
     """Scratchpads as they are on a branch, from git objects (nothing is checked out).
 
     States are computed against that branch's own manifest and modules: what the teammate sees.
     With skip_same_as (a tree, usually HEAD's), notebooks identical there are left out, so
     only what the branch adds or changes is listed.
     """
-    import pygit2
-
-    tree = commit.tree
-    read = tree_reader(tree)
+    read = tree_reader(commit.tree)
     index, _ = load_index(read, config)
     module = TargetCache(read)
-    try:
-        scratch = tree[config.scratch_dir]
-    except KeyError:
-        return []
-    if not isinstance(scratch, pygit2.Tree):
-        return []
     notebooks = []
-    for user_tree in sorted((e for e in scratch if isinstance(e, pygit2.Tree)), key=lambda e: e.name):
-        prefix = f"{config.scratch_dir}/{user_tree.name}"
-        for path, blob in sorted(_tree_notebooks(user_tree, prefix)):
-            if skip_same_as is not None and _blob_id(skip_same_as, path) == blob.id:
-                continue
-            notebooks.append(analyse_notebook(path, user_tree.name, blob.data, index, module, repo_root, branch=name))
+    for found in tree_scratchpads(commit.tree, config.scratch_dir):
+        if skip_same_as is not None and blob_id_at(skip_same_as, found.path) == found.blob:
+            continue
+        notebooks.append(analyse_notebook(found.path, found.user, found.data, index, module, repo_root, branch=name))
     return notebooks
 
 
-def _blob_id(tree, path: str):
-    try:
-        return tree[path].id
-    except KeyError:
-        return None
-
-
-def notebook_json(info: NotebookInfo) -> dict:
+def notebook_json(info: NotebookInfo) -> dict[str, Any]:
     """A JSON-ready summary of a scratchpad and its promotable cells (for `scratch list --json`)."""
     return {
         "path": info.path,
@@ -286,7 +266,7 @@ def notebook_json(info: NotebookInfo) -> dict:
         "error": info.error,
         "cells": [
             {"number": c.number, "id": c.key, "target": c.target, "append": bool(c.magic and c.magic.append),
-             "state": c.state, "reason": c.error or (c.plan.reason if c.plan else None),
+             "state": c.state.value if c.state else None, "reason": c.error or (c.plan.reason if c.plan else None),
              "refusal": c.plan.refusal if c.plan else None}
             for c in info.promotable()
         ],

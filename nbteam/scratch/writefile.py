@@ -73,20 +73,33 @@ def parse_writefile(source: str) -> Writefile | None:
     return Writefile(target=positional[0], append=append, body=body, magic_line=magic_line)
 
 
-@functools.lru_cache(maxsize=4096)  # scratchpads repeat the same few targets many times
 def resolve_target(notebook: str, target: str, repo_root: str | os.PathLike[str] | None = None) -> str:
     """TARGET as a POSIX path relative to the repo root, resolved from the notebook's directory.
 
     `notebook` is repo-relative. An absolute TARGET is accepted only if it lies inside
-    repo_root. Raises MagicError for anything that would write outside the repository.
+    repo_root. Raises MagicError for anything that would write outside the repository or
+    cannot name a file (empty, `.`, a NUL, an over-long name). Symlinks are checked at write
+    time, on the real path (nbteam.git.paths).
     """
+    return _resolve_target(notebook, target, None if repo_root is None else os.fspath(repo_root))
+
+
+@functools.lru_cache(maxsize=4096)  # scratchpads repeat the same few targets many times
+def _resolve_target(notebook: str, target: str, repo_root: str | None) -> str:
+    """resolve_target with a hashable root."""
+    if not target.strip() or target.strip() in (".", "./"):
+        raise MagicError(f"target {target!r} is not a file name")
+    if "\0" in target:
+        raise MagicError(f"target {target[:60]!r} contains a NUL character")
+    if len(target) > 4096 or any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in target.split("/")):
+        raise MagicError(f"target {target[:60]!r}... is too long for a file name")
     raw = target.replace("\\", "/")
     if raw.startswith("~"):
         raw = os.path.expanduser(raw).replace("\\", "/")
     if posixpath.isabs(raw) or re.match(r"^[A-Za-z]:/", raw):
         if repo_root is None:
             raise MagicError(f"target {target!r} is an absolute path; use a path relative to the notebook")
-        root = os.path.abspath(os.fspath(repo_root)).replace("\\", "/").rstrip("/")
+        root = os.path.abspath(repo_root).replace("\\", "/").rstrip("/")
         norm = posixpath.normpath(raw)
         if not (norm + "/").startswith(root + "/"):
             raise MagicError(f"target {target!r} is outside the repository ({root})")
@@ -95,7 +108,7 @@ def resolve_target(notebook: str, target: str, repo_root: str | os.PathLike[str]
         rel = posixpath.normpath(posixpath.join(posixpath.dirname(notebook), raw))
     if rel in ("", ".") or rel == ".." or rel.startswith("../"):
         raise MagicError(f"target {target!r} (from {notebook}) resolves outside the repository")
-    if ".git" in rel.split("/"):
+    if any(part.lower() == ".git" for part in rel.split("/")):
         raise MagicError(f"target {target!r} is inside .git")
     if rel.endswith("/") or raw.endswith("/"):
         raise MagicError(f"target {target!r} is a directory, not a file")
@@ -120,3 +133,11 @@ def rewrite_magic_target(source: str, new_target: str) -> str:
         return source
     option = "-a " if magic.append else ""
     return f"{lead}%%writefile {option}{shlex.quote(new_target)}{sep}{rest}"
+
+
+def replace_body(source: str, body: str) -> str:
+    """The cell source with the text after its `%%writefile` line replaced by body (LF endings)."""
+    text = source.replace("\r\n", "\n")
+    lines = text.split("\n")
+    at = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    return "\n".join(lines[: at + 1]) + "\n" + body

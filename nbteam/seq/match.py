@@ -9,6 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
+TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
+if TYPE_CHECKING:
+    from typing import Any
+
+from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 
 Block = tuple[int, int, int]  # (start in a, start in b, length)
@@ -18,11 +23,11 @@ PATIENCE_FROM = 200  # total tokens from which unique-token anchors cut the work
 _dmp = None
 
 
-def _differ():
+def _differ() -> "Any":
     """diff-match-patch, imported on first need: most merges are settled by prefix and suffix alone."""
     global _dmp
     if _dmp is None:
-        from diff_match_patch import diff_match_patch
+        from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
         _dmp = diff_match_patch()
         _dmp.Diff_Timeout = DIFF_TIMEOUT
@@ -91,9 +96,9 @@ def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]
     if head or tail:
         # Equal ends are matched as they stand (diff-match-patch would trim them first, too).
         inner = matching_blocks(a[head : la - tail], b[head : lb - tail])
-        blocks = [(0, 0, head)] if head else []
-        blocks += [(i + head, j + head, n) for i, j, n in inner]
-        return _coalesce(blocks + ([(la - tail, lb - tail, tail)] if tail else []))
+        ends = [(0, 0, head)] if head else []
+        ends += [(i + head, j + head, n) for i, j, n in inner]
+        return _coalesce(ends + ([(la - tail, lb - tail, tail)] if tail else []))
     # Tokens found on one side only can never match: drop them before diffing (as git's xdiff
     # does), so inputs that share little cost little. The common subsequence is the same.
     common = set(a).intersection(b)
@@ -111,13 +116,11 @@ def matching_blocks(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[Block]
     if la + lb < PATIENCE_FROM:
         return _myers_blocks(a, b)
     blocks: list[Block] = []
-    pi = pj = 0
-    for i, j in _unique_anchors(a, b) + [(len(a), len(b))]:
+    for (pi, pj), (i, j), anchored in gaps(_unique_anchors(a, b), (la, lb)):
         if i > pi and j > pj:
             blocks += [(x + pi, y + pj, n) for x, y, n in _myers_blocks(a[pi:i], b[pj:j])]
-        if i < len(a):
+        if anchored:
             blocks.append((i, j, 1))
-        pi, pj = i + 1, j + 1
     return _coalesce(blocks)
 
 

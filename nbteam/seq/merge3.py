@@ -1,33 +1,10 @@
 """Line-based three-way text merge with git-style conflict markers (like `git merge-file`)."""
 from __future__ import annotations
 
+from nbteam.notebook.markers import STYLES, Markers  # the one marker grammar (STYLES re-exported)
 from nbteam.seq.match import matching_blocks
 
-STYLES = ("merge", "diff3", "zdiff3")
-
-
-class Markers:
-    """How conflicts are written: marker length (git's %L), style and side labels."""
-
-    __slots__ = ("size", "style", "ours", "base", "theirs")
-
-    def __init__(self, size: int = 7, style: str = "merge", ours: str = "ours", base: str = "base",
-                 theirs: str = "theirs") -> None:
-        if style not in STYLES:
-            raise ValueError(f"unknown conflict style {style!r}")
-        self.size, self.style, self.ours, self.base, self.theirs = size, style, ours, base, theirs
-
-    def open(self, note: str = "") -> str:
-        return "<" * self.size + " " + self.ours + note + "\n"
-
-    def middle_base(self) -> str:
-        return "|" * self.size + " " + self.base + "\n"
-
-    def separator(self) -> str:
-        return "=" * self.size + "\n"
-
-    def close(self, note: str = "") -> str:
-        return ">" * self.size + " " + self.theirs + note + "\n"
+__all__ = ["STYLES", "Markers", "merge3_lines", "merge3_text"]
 
 
 def _sync_regions(base: list[str], ours: list[str], theirs: list[str]) -> list[tuple[int, int, int, int, int, int]]:
@@ -73,10 +50,8 @@ def _conflict(base: list[str], ours: list[str], theirs: list[str], m: Markers) -
             suffix, ours, theirs = ours[len(ours) - k :], ours[: len(ours) - k], theirs[: len(theirs) - k]
         if not ours and not theirs:
             return prefix + suffix, False
-    out = _terminated(prefix) + [m.open()] + _terminated(ours)
-    if m.style in ("diff3", "zdiff3"):
-        out += [m.middle_base()] + _terminated(base)
-    return out + [m.separator()] + _terminated(theirs) + [m.close()] + suffix, True
+    block = m.block("".join(ours), "".join(theirs), "".join(base))
+    return _terminated(prefix) + block.splitlines(keepends=True) + suffix, True
 
 
 def merge3_lines(base: list[str], ours: list[str], theirs: list[str], markers: Markers = Markers()) -> tuple[list[str], int]:

@@ -5,7 +5,10 @@ Kept free of Textual so it can be tested and reused without a terminal.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
+from pathlib import Path
 
+from nbteam.config import Config
 from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW, STATES
 from nbteam.scratch.scan import CellInfo, NotebookInfo
 
@@ -28,21 +31,82 @@ LEGEND = {
 }
 
 
-@dataclass(frozen=True)
-class Ref:
-    """What a tree node stands for; `branch` None means the work tree (promotable)."""
+# A Ref's identity across reloads: (kind, branch, user, notebook path, cell key).
+RefKey = tuple[str, str | None, str | None, str | None, str | None]
+# A notebook with the cells the tree lists for it.
+Listed = tuple[NotebookInfo, list[CellInfo]]
 
-    kind: str  # "branch", "user", "notebook", "cell" or "note"
+
+@dataclass(frozen=True)
+class Workspace:
+    """What the browser works on: the repository, its settings and who is promoting."""
+
+    root: Path
+    config: Config
+    user: str | None = None
+    user_error: str | None = None  # why there is no user (browsing works, promoting says this)
+    branches: bool = False  # also list other branches' scratchpads (read-only)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Ref:
+    """What a tree node stands for; `branch` None means the work tree (promotable).
+
+    A plain Ref is a note line (a message, nothing to act on); the subclasses are the
+    branch, user, notebook and cell nodes.
+    """
+
+    KIND: ClassVar[str] = "note"
     branch: str | None = None
     user: str | None = None
-    notebook: NotebookInfo | None = None
-    cell: CellInfo | None = None
 
     @property
-    def key(self) -> tuple:
+    def key(self) -> RefKey:
         """Stable identity across reloads, to keep the cursor where it was."""
-        return (self.kind, self.branch, self.user, self.notebook.path if self.notebook else None,
-                self.cell.key if self.cell else None)
+        return (self.KIND, self.branch, self.user, None, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class BranchRef(Ref):
+    """A branch's read-only scratchpads."""
+
+    KIND = "branch"
+    branch: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UserRef(Ref):
+    """One person's scratch folder (on the work tree or a branch)."""
+
+    KIND = "user"
+    user: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotebookRef(Ref):
+    """One scratchpad."""
+
+    KIND = "notebook"
+    user: str
+    notebook: NotebookInfo
+
+    @property
+    def key(self) -> RefKey:
+        """Stable identity across reloads, to keep the cursor where it was."""
+        return (self.KIND, self.branch, self.user, self.notebook.path, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CellRef(NotebookRef):
+    """One cell of a scratchpad."""
+
+    KIND = "cell"
+    cell: CellInfo
+
+    @property
+    def key(self) -> RefKey:
+        """Stable identity across reloads, to keep the cursor where it was."""
+        return (self.KIND, self.branch, self.user, self.notebook.path, self.cell.key)
 
 
 def visible_cells(nb: NotebookInfo, show_all: bool) -> list[CellInfo]:
@@ -55,14 +119,14 @@ def cell_matches(cell: CellInfo, needle: str) -> bool:
     return needle in cell.source.lower() or (cell.target is not None and needle in cell.target.lower())
 
 
-def filter_notebooks(notebooks: list[NotebookInfo], text: str, show_all: bool) -> list[tuple[NotebookInfo, list[CellInfo]]]:
+def filter_notebooks(notebooks: list[NotebookInfo], text: str, show_all: bool) -> list[Listed]:
     """Notebooks and cells to show for a filter text (case-insensitive).
 
     A match on the user or the notebook path keeps all its visible cells; otherwise a notebook
     is kept with just the cells whose source or target match, or dropped if none do.
     """
     needle = text.strip().lower()
-    out = []
+    out: list[Listed] = []
     for nb in notebooks:
         cells = visible_cells(nb, show_all)
         if not needle or needle in nb.user.lower() or needle in nb.path.lower():
@@ -74,9 +138,9 @@ def filter_notebooks(notebooks: list[NotebookInfo], text: str, show_all: bool) -
     return out
 
 
-def group(items: list[tuple[NotebookInfo, list[CellInfo]]], me: str | None) -> dict[str | None, dict[str, list]]:
+def group(items: list[Listed], me: str | None) -> dict[str | None, dict[str, list[Listed]]]:
     """branch -> user -> [(notebook, cells)], work tree (None) first, `me` first among users."""
-    groups: dict[str | None, dict[str, list]] = {}
+    groups: dict[str | None, dict[str, list[Listed]]] = {}
     for nb, cells in sorted(items, key=lambda it: (it[0].branch is not None, it[0].branch or "",
                                                     it[0].user != me, it[0].user, it[0].path)):
         groups.setdefault(nb.branch, {}).setdefault(nb.user, []).append((nb, cells))

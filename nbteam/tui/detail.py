@@ -1,0 +1,85 @@
+"""The right-hand side of the browser: what is selected, its source, and the diff promoting it would apply."""
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Static
+
+from nbteam.scratch.scan import NotebookInfo
+from nbteam.tui.model import (
+    MARKS,
+    BranchRef,
+    CellRef,
+    NotebookRef,
+    Ref,
+    UserRef,
+    describe_state,
+    summary,
+    visible_cells,
+)
+
+
+class Detail(Vertical):
+    """An info line, then the source pane and the diff pane (each focusable, to scroll)."""
+
+    def __init__(self, id: str | None = None):
+        super().__init__(id=id)
+        self.shown: Ref | None = None  # what the panes show
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="info")
+        with VerticalScroll(id="source-pane") as pane:
+            pane.border_title = "source"
+            yield Static(id="source")
+        with VerticalScroll(id="diff-pane") as pane:
+            pane.border_title = "diff"
+            yield Static(id="diff")
+
+    def _set(self, info: RenderableType, source: RenderableType = "", diff: RenderableType = "",
+             diff_title: str = "diff") -> None:
+        self.query_one("#info", Static).update(info)
+        self.query_one("#source", Static).update(source)
+        self.query_one("#diff", Static).update(diff)
+        self.query_one("#diff-pane").border_title = diff_title
+
+    def show(self, ref: Ref | None, notebooks: list[NotebookInfo]) -> None:
+        """Show a tree node's details; `notebooks` is everything scanned (for a user's summary)."""
+        if ref is not None and ref is self.shown:
+            return  # already on screen (a rebuild makes new Refs, so fresh data is always shown)
+        self.shown = ref
+        if isinstance(ref, CellRef):
+            self._show_cell(ref)
+        elif isinstance(ref, NotebookRef):
+            nb = ref.notebook
+            self._set(Text.assemble((nb.path, "bold"), f"  {len(nb.promotable())} of {len(nb.cells)} cells promotable"
+                                    + (f"\n{nb.error}" if nb.error else "")),
+                      Text("\n".join(f"{c.number:>3} {c.first_line}" for c in visible_cells(nb, True)), style="dim"))
+        elif isinstance(ref, UserRef):
+            nbs = [n for n in notebooks if n.user == ref.user and n.branch == ref.branch]
+            cells = [c for n in nbs for c in n.promotable()]
+            text = Text.assemble((ref.user, "bold"), f": {len(nbs)} scratchpad(s), {len(cells)} %%writefile cell(s) ")
+            for piece, style in summary(cells):
+                text.append(f" {piece}", style=style)
+            self._set(text, Text("\n".join(n.path for n in nbs), style="dim"))
+        elif isinstance(ref, BranchRef):
+            self._set(Text(f"Scratchpads as they are on branch {ref.branch} (read-only)."))
+        else:
+            self._set(Text("Select a cell."))
+
+    def _show_cell(self, ref: CellRef) -> None:
+        # Imported here: Rich's Syntax brings in Pygments, which the first screen does not need.
+        from nbteam.tui.render import diff_renderable, source_renderable
+
+        nb, cell = ref.notebook, ref.cell
+        mark, style = MARKS[cell.state]
+        head = f"{nb.path} · cell {cell.number} ({cell.key})"
+        if ref.branch:
+            head += f" · branch {ref.branch}"
+        info = Text.assemble((head + "\n", "bold"), (mark + " ", style), (describe_state(cell), style))
+        source = source_renderable(cell.source, cell.cell_type)
+        if cell.plan is not None:
+            self._set(info, source, diff_renderable(cell.plan.diff()), f"diff: {cell.plan.target}")
+        else:
+            self._set(info, source, Text(cell.error or "Not a %%writefile cell: nothing to promote.", style="dim"))

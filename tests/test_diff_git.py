@@ -1,0 +1,180 @@
+"""`nbteam diff` against real git: exit codes like `git diff --exit-code`, errors, history views that never stop."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from helpers import git, make_nb, nbteam, write_nb
+
+
+@pytest.fixture
+def inited(repo):
+    """A repository after `nbteam init` with one committed notebook, nb.ipynb."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    write_nb(repo / "nb.ipynb", make_nb("x = 1", "y = 2"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "first")
+    return repo
+
+
+def _exit_codes(repo, *args: str) -> tuple[int, int]:
+    """(git diff --exit-code, nbteam diff --exit-code) for the same arguments."""
+    g = git(repo, "diff", "--exit-code", *args, check=False).returncode
+    n = nbteam("diff", "--exit-code", *args, cwd=repo)
+    assert n.returncode in (0, 1), n.stderr
+    return g, n.returncode
+
+
+def test_exit_code_like_git_for_rename_copy_and_mode_change(inited):
+    git(inited, "mv", "nb.ipynb", "renamed.ipynb")
+    assert _exit_codes(inited, "--cached", "-M") == (1, 1)  # a pure rename (R100) is a difference
+    out = nbteam("diff", "--cached", "-M", cwd=inited).stdout
+    assert out == git(inited, "diff", "--cached", "-M").stdout
+    assert "rename from nb.ipynb\nrename to renamed.ipynb" in out
+    git(inited, "commit", "-qm", "rename")
+    (inited / "copy.ipynb").write_bytes((inited / "renamed.ipynb").read_bytes())
+    git(inited, "add", "copy.ipynb")
+    assert _exit_codes(inited, "--cached", "-C", "--find-copies-harder") == (1, 1)  # C100
+    git(inited, "commit", "-qm", "copy")
+    (inited / "copy.ipynb").chmod(0o755)
+    assert _exit_codes(inited) == (1, 1)  # mode change only
+    out = nbteam("diff", cwd=inited).stdout
+    assert "old mode 100644\nnew mode 100755" in out
+    assert out == git(inited, "diff").stdout
+    (inited / "copy.ipynb").chmod(0o644)
+    assert _exit_codes(inited) == (0, 0)
+
+
+def test_errors_are_one_line_and_exit_2(tmp_path, git_env, inited):
+    p = nbteam("diff", "HEAD", cwd=tmp_path)  # not a repository
+    assert (p.returncode, p.stdout) == (2, "")
+    assert p.stderr == "nbteam diff: not in a git repository; give two notebook files instead\n"
+    p = nbteam("diff", "no-such-rev", "--", "nb.ipynb", cwd=inited)
+    assert p.returncode == 2 and p.stderr.startswith("nbteam diff: ") and len(p.stderr.splitlines()) == 1
+    assert "Traceback" not in p.stderr
+
+
+# --- history views never stop (issue 9 item 10) ---------------------------------------------------------
+
+def _deep_notebook(depth: int) -> bytes:
+    nb = json.dumps(make_nb("x = 1"))
+    return nb.replace('"metadata": {}', '"metadata": ' + '{"k": ' * depth + "1" + "}" * depth, 1).encode()
+
+
+@pytest.mark.parametrize("odd", ["non_utf8", "deep"])
+def test_history_views_go_on_through_odd_notebooks(inited, odd):
+    good = make_nb("x = 1", "y = 2")
+    if odd == "non_utf8":
+        data = json.dumps(make_nb("name = 'Jos\u00e9'")).replace("\u00e9", "\\u00e9").encode().replace(b"\\u00e9", b"\xe9")
+        data2 = data.replace(b"Jos", b"Ren")
+        reason = "is not UTF-8 (byte"
+    else:
+        data, data2 = _deep_notebook(3000), _deep_notebook(3001)
+        reason = "is nested too deeply to read as a notebook"
+    (inited / "odd.ipynb").write_bytes(data)
+    git(inited, "add", "odd.ipynb")
+    git(inited, "commit", "-qm", "odd notebook")
+    (inited / "odd.ipynb").write_bytes(data2)
+    write_nb(inited / "nb.ipynb", {**good, "cells": good["cells"][:1]})
+    git(inited, "commit", "-qam", "later")
+    log = git(inited, "log", "-p", "--format=commit %s")  # check=True: git must not stop
+    assert "Traceback" not in log.stderr and "fatal" not in log.stderr
+    assert "commit first" in log.stdout and "-y = 2" in log.stdout  # history after the odd file is there
+    assert f"# nbteam: not shown as a notebook (odd.ipynb {reason}" in log.stdout
+    show = git(inited, "show", "HEAD")
+    assert "-y = 2" in show.stdout and "odd.ipynb" in show.stdout
+    diff = git(inited, "diff", "HEAD~2", "HEAD")  # the diff driver, over the odd file and the good one
+    assert "## modified" not in diff.stderr and "Traceback" not in diff.stderr
+    assert f"## b/odd.ipynb {reason}" in diff.stdout and "## deleted cell 2 (code)" in diff.stdout
+    assert git(inited, "log", "-p", "--ext-diff", "--format=").returncode == 0
+    p = nbteam("diff", "HEAD~1", "HEAD", cwd=inited)
+    assert p.returncode == 0 and f"## a/odd.ipynb {reason}" in p.stdout and "Traceback" not in p.stderr
+
+
+def test_invalid_json_warning_once(inited):
+    (inited / "nb.ipynb").write_text("{broken\n")
+    for args in (["diff"], ["log", "-p", "--format="], ["show"]):
+        p = git(inited, *args)
+        assert p.stderr.count("is not valid JSON") <= 1, (args, p.stderr)
+    assert git(inited, "diff").stderr.count("nbteam: warning: nb.ipynb is not valid JSON") == 1
+
+
+# --- diffs show everything that changed (issue 11 items 1, 4, 5) ---------------------------------------
+
+def test_a_tag_only_commit_is_visible_everywhere(inited):
+    nb = json.loads((inited / "nb.ipynb").read_text())
+    nb["cells"][1]["metadata"]["tags"] = ["slow"]
+    write_nb(inited / "nb.ipynb", nb)
+    expected = '## modified cell 2 (code); metadata changed: tags\n  tags: (unset) -> ["slow"]\n'
+    assert git(inited, "diff").stdout.endswith(expected)  # the diff driver
+    assert nbteam("diff", cwd=inited).stdout.endswith(expected)
+    git(inited, "commit", "-qam", "tag the slow cell")
+    for args in (["show", "--format="], ["log", "-p", "-1", "--format="]):
+        out = git(inited, *args).stdout
+        assert '\n+# metadata.tags: ["slow"]\n' in out, out  # textconv: git's own line diff
+        assert ' # %% [code] id=c1\n+# metadata.tags: ["slow"]\n y = 2\n' in out  # under its cell
+    assert git(inited, "show", "--ext-diff", "--format=").stdout.endswith(expected)
+    assert nbteam("diff", "HEAD~1", "HEAD", cwd=inited).stdout.endswith(expected)
+    nb["cells"][1]["metadata"]["tags"] = ["slow", "plot"]
+    write_nb(inited / "nb.ipynb", nb)
+    git(inited, "commit", "-qam", "retag")
+    out = git(inited, "show", "--format=").stdout
+    assert '-# metadata.tags: ["slow"]\n+# metadata.tags: ["slow", "plot"]\n' in out
+    assert 'tags: ["slow"] -> ["slow", "plot"]' in git(inited, "show", "--ext-diff", "--format=").stdout
+
+
+def test_outputs_option_shows_text_and_summarises_rich_outputs(tmp_path, git_env):
+    old = make_nb("print('hi')", "plot()")
+    new = json.loads(json.dumps(old))
+    old["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "there\n"]}]
+    new["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n", "you\n"]}]
+    new["cells"][1]["outputs"] = [{"output_type": "display_data", "metadata": {},
+                                   "data": {"image/png": "iVBORw0KGgo=", "text/plain": ["<Figure>"]}}]
+    write_nb(tmp_path / "old.ipynb", old)
+    write_nb(tmp_path / "new.ipynb", new)
+    plain = nbteam("diff", "old.ipynb", "new.ipynb", cwd=tmp_path)
+    assert plain.stdout.endswith("## outputs only: 2 outputs changed in cells 1, 2 (not shown; --outputs shows them)\n")
+    p = nbteam("diff", "--outputs", "old.ipynb", "new.ipynb", cwd=tmp_path)
+    assert p.returncode == 1
+    assert p.stdout == ("--- old.ipynb\n+++ new.ipynb\n"
+                        "## outputs changed in cell 1 (code)\n  outputs:\n@@ -1,3 +1,3 @@\n [out 1: stdout]\n hi\n-there\n+you\n"
+                        "## outputs changed in cell 2 (code)\n  outputs:\n@@ -0,0 +1,3 @@\n+[out 1: display_data]\n"
+                        "+  [image/png, 12 B, e155543]\n+<Figure>\n")
+
+
+def test_phantom_modification_says_why_in_one_line(repo):
+    """A teammate without `nbteam init` committed outputs: git sees a change only the filter makes."""
+    nb = make_nb("x = 1")
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "1\n"}]
+    nb["cells"][0]["execution_count"] = 3
+    write_nb(repo / "nb.ipynb", nb)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "with outputs, no filter")
+    assert nbteam("init", cwd=repo).returncode == 0
+    assert git(repo, "status", "--short", "nb.ipynb").stdout == " M nb.ipynb\n"
+    expected = ("diff --nbteam a/nb.ipynb b/nb.ipynb\n--- a/nb.ipynb\n+++ b/nb.ipynb\n"
+                "## no cell changes: only what the output filter strips differs; the committed copy still has it "
+                "(`git add --renormalize nb.ipynb` and a commit clear this)\n")
+    assert git(repo, "diff").stdout == expected
+    assert nbteam("diff", cwd=repo).stdout == expected
+
+
+def test_conflicted_merge_shows_the_merge_state(inited):
+    git(inited, "checkout", "-qb", "other")
+    write_nb(inited / "nb.ipynb", make_nb("x = 2", "y = 3"))
+    git(inited, "commit", "-qam", "other")
+    git(inited, "checkout", "-q", "main")
+    write_nb(inited / "nb.ipynb", make_nb("x = 5", "y = 2"))
+    git(inited, "commit", "-qam", "main")
+    assert git(inited, "merge", "other", check=False).returncode == 1
+    p = nbteam("diff", "--exit-code", cwd=inited)
+    assert p.returncode == 1, p.stderr
+    # Cell 2 merged cleanly (theirs): like git's combined diff, only cell 1 differs from both sides.
+    assert p.stdout == ("diff --nbteam --cc nb.ipynb\n--- a/nb.ipynb (ours)\n+++ b/nb.ipynb (work tree)\n"
+                        "## unmerged: cells that differ from both sides, shown against ours (as git diff shows a conflict)\n"
+                        "## modified cell 1 (code)\n@@ -1 +1,5 @@\n+<<<<<<< ours\n x = 5\n+=======\n+x = 2\n"
+                        "+>>>>>>> theirs\n")
+    assert "+>>>>>>> theirs" in git(inited, "diff").stdout
+    assert nbteam("diff", "--cached", cwd=inited).stdout == "* Unmerged path nb.ipynb\n"
+    assert git(inited, "diff", "--cached").stdout == "* Unmerged path nb.ipynb\n"
