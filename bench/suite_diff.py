@@ -15,7 +15,8 @@ from common import git_env, tool_path, without_rfc3987
 from notebooks import notebook
 
 FAST = "nbdime (no rfc3987_syntax)"  # see suite_filter.py: nbformat's slow optional import, hidden
-DESCRIPTION = "`git diff` (work tree vs index) with each tool's diff driver configured, same repository contents"
+DESCRIPTION = ("`git diff` (work tree vs index) with each tool's diff driver configured, same repository contents; "
+               "and nbteam's `git log -p` of the same edits (textconv)")
 
 
 def _edit(nb: dict, seed: int) -> dict:
@@ -58,6 +59,18 @@ def _time(cmd: list[str], repeat: int, cwd: Path, env: dict) -> float:
     return statistics.median(times)
 
 
+def _log_p(name: str, repo: Path, env: dict, repeat: int) -> dict:
+    """`git log -p -1` of the edits once committed: nbteam's textconv view (nbdime has none), no anchor."""
+    subprocess.run(["git", "commit", "-qam", "edits"], cwd=repo, env=env, check=True)
+    out = subprocess.run(["git", "log", "-p", "-1"], cwd=repo, env=env, capture_output=True, text=True)
+    case = f"{name}, git log -p"
+    if out.returncode != 0 or "# %% [" not in out.stdout:
+        return {"case": case, "tool": "nbteam", "seconds": None, "note": f"failed: {out.stderr[-200:]}"}
+    # git caches nothing between runs (no diff.nbteam.cachetextconv): each run converts both versions.
+    secs = _time(["git", "log", "-p", "-1"], repeat, repo, env)
+    return {"case": case, "tool": "nbteam", "seconds": secs, "note": f"{len(out.stdout.splitlines())} lines"}
+
+
 def run(quick: bool) -> list[dict]:
     cases = [("1 notebook, 100 cells", 1, 100), ("10 notebooks, 60 cells each", 10, 60)]
     if not quick:
@@ -94,6 +107,8 @@ def run(quick: bool) -> list[dict]:
                 repeat = 3 if quick or tool != "nbteam" else 9
                 secs = _time(["git", "diff"], repeat, repo, tool_env)
                 rows.append({"case": name, "tool": tool, "seconds": secs, "note": f"{len(out.stdout.splitlines())} lines"})
+                if tool == "nbteam":
+                    rows.append(_log_p(name, repo, tool_env, repeat))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return rows

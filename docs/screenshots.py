@@ -47,10 +47,59 @@ async def browser_shots(repo: Path) -> None:
         (DOCS / "tui-confirm.svg").write_text(app.export_screenshot(title="nbteam tui: promote?"))
 
 
+def code(source: str, cell_id: str) -> dict:
+    """A code cell."""
+    return {"cell_type": "code", "id": cell_id, "metadata": {}, "outputs": [], "execution_count": None,
+            "source": source}
+
+
+def conflicted_notebook(path: Path) -> None:
+    """A notebook as `git merge feature` leaves it with nbteam: two source conflicts, one delete/modify."""
+    from nbteam.merge.notebook import merge_notebooks
+    from nbteam.notebook.io import dumps_notebook
+    from nbteam.notebook.markers import Markers
+
+    def nb(*cells: dict) -> dict:
+        return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+
+    load = "import pandas as pd\nsales = pd.read_csv('data/sales.csv')\n"
+    base = nb(code(load, "a"), code("sales = sales.dropna()\nsales['month'] = sales.date.dt.month\n", "b"),
+              code("sales.groupby('month').revenue.sum().plot()\n", "c"), code("sales.describe()\n", "d"))
+    ours = nb(code(load, "a"), code("sales = sales.fillna(0)\nsales['month'] = sales.date.dt.month\n", "b"),
+              code("sales.groupby('month').revenue.sum().plot(kind='bar')\n", "c"),
+              code("sales.describe(include='all')\n", "d"))
+    theirs = nb(code(load, "a"), code("sales = sales.dropna(how='all')\nsales['month'] = sales.date.dt.month\n", "b"),
+                code("sales.groupby('month').revenue.sum().plot(title='Revenue')\n", "c"))
+    result = merge_notebooks(base, ours, theirs, Markers(style="diff3", ours="HEAD", theirs="feature"))
+    path.write_text(dumps_notebook(result.notebook))
+
+
+async def merge_tool_shots(path: Path) -> None:
+    """docs/resolve.svg (opened), resolve-decided.svg (after t, b), resolve-ask.svg (w with one left)."""
+    from nbteam.notebook.io import read_notebook
+    from nbteam.tui.resolution import Session
+    from nbteam.tui.resolve import MergeApp
+
+    app = MergeApp(path.name, Session(read_notebook(path)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        (DOCS / "resolve.svg").write_text(app.export_screenshot(title="nbteam resolve analysis.ipynb"))
+        for key in ("t", "b", "p"):
+            await pilot.press(key)
+            await pilot.pause()
+        (DOCS / "resolve-decided.svg").write_text(app.export_screenshot(title="after t, b, p"))
+        await pilot.press("w")
+        await pilot.pause()
+        (DOCS / "resolve-ask.svg").write_text(app.export_screenshot(title="w with a conflict left"))
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory(prefix="nbteam-shots-") as tmp:
         repo = sample_copy(Path(tmp))
         asyncio.run(browser_shots(repo))
+        merged = Path(tmp) / "analysis.ipynb"
+        conflicted_notebook(merged)
+        asyncio.run(merge_tool_shots(merged))
     return 0
 
 

@@ -13,6 +13,7 @@ import sys
 COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("nbteam.commands.merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
     "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P"),
+    "resolve": ("nbteam.commands.resolve", "resolve conflicts: --ours/--theirs/--both, or the terminal merge tool"),
     "conflicts": ("nbteam.commands.conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
     "diff": ("nbteam.commands.diff", "cell-aware diff of two notebooks or git revisions"),
     "diff-driver": ("nbteam.commands.diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
@@ -20,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "filter-process": ("nbteam.commands.filter", "git long-running filter process (filter.nbteam.process)"),
     "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),
     "uninstall": ("nbteam.commands.init", "remove exactly what `nbteam init` added"),
+    "hook": ("nbteam.commands.hook", "what nbteam's git hooks run (pre-commit guard, outputs kept in the working copy)"),
     "doctor": ("nbteam.commands.doctor", "check the git configuration nbteam depends on"),
     "demo": ("nbteam.commands.demo", "build a demo repository from sample_repo/ and merge two branches"),
     "scratch": ("nbteam.commands.scratch", "create and list team scratchpads"),

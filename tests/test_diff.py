@@ -18,15 +18,23 @@ CASES = sorted(p.name for p in GOLDEN.iterdir() if (p / "expected.txt").exists()
 
 
 def test_golden_cases_exist():
-    assert {"all_kinds", "outputs_only", "no_ids_metadata"} <= set(CASES)
+    assert {"all_kinds", "outputs_only", "no_ids_metadata", "metadata_values", "outputs_option"} <= set(CASES)
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_transcript_matches_golden(case, git_env):
-    p = nbteam("diff", "old.ipynb", "new.ipynb", cwd=GOLDEN / case)
+    """`nbteam diff [args] old.ipynb new.ipynb` prints expected.txt (args: the case's `args` file)."""
+    args = (GOLDEN / case / "args").read_text().split() if (GOLDEN / case / "args").exists() else []
+    p = nbteam("diff", *args, "old.ipynb", "new.ipynb", cwd=GOLDEN / case)
     assert p.returncode == 1, p.stderr
     assert p.stdout == (GOLDEN / case / "expected.txt").read_text()
     assert "\x1b[" not in p.stdout  # not a terminal: no colour
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if (GOLDEN / c / "textconv.txt").exists()])
+def test_textconv_matches_golden(case):
+    """textconv.txt is what `git log -p` and `git show` diff for new.ipynb."""
+    assert textconv((GOLDEN / case / "new.ipynb").read_bytes(), "new.ipynb") == (GOLDEN / case / "textconv.txt").read_text()
 
 
 def test_colour_only_when_asked_or_on_a_terminal(git_env):
@@ -280,3 +288,14 @@ def test_textconv_never_raises(data):
     out = textconv(data)
     assert isinstance(out, str)
     assert not data.strip() or out.startswith(("# notebook:", "# nbteam: not shown as a notebook ("))
+
+
+def test_fields_nbteam_does_not_know_still_show():
+    """The filter keeps unknown fields, so a change in one must not be invisible in the diff."""
+    a = make_nb("x = 1")
+    b = json.loads(json.dumps(a))
+    b["cells"][0]["custom"] = 1
+    b["extra"] = {"x": 1}
+    d = diff_notebooks(a, b)
+    assert d.metadata_keys == ("field extra",) and d.cells[0].metadata_keys == ("field custom",)
+    assert [(v.old, v.new) for v in d.cells[0].metadata] == [(None, "1")]

@@ -358,6 +358,9 @@ def test_manifest_merges_without_conflict_when_two_branches_promote(repo):
     assert {k[:2] for k in parse_manifest(text)} == {
         ("teamlib/features.py", ADA), ("teamlib/cleaning.py", GRACE), ("teamlib/zz_late.py", GRACE)}
     assert set(states(repo).values()) == {IN_SYNC}
+    for record in parse_manifest(text).values():  # each branch's bases for `--update` survive the merge
+        assert record.owner == "grace" if record.notebook == GRACE else record.owner == "ada"
+        assert git(repo, "cat-file", "-t", record.blob).stdout.strip() == "blob"
     # The next promotion rewrites the merged file sorted, one line per entry.
     set_cell(repo, ADA, 0, "%%writefile ../../teamlib/features.py\nA = 2\n")
     promote(repo, ADA, user="ada")

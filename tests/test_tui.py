@@ -138,6 +138,8 @@ def test_promote_after_confirming_the_diff(team):
             assert screen.plan.target == "teamlib/features.py"
             assert "+def add_one(x):" in screen.plan.diff()
             assert not (team / "teamlib/features.py").exists()  # nothing written before confirming
+            footer = screen_text(app).splitlines()[-1]
+            assert "Promote" in footer and "Cancel" in footer and "Overwrite" not in footer and "Filter" not in footer
             await pilot.press("y")
             await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
@@ -189,6 +191,8 @@ def test_refused_promotion_needs_force(team):
             assert isinstance(app.screen, ConfirmPromote)
             assert "changed outside nbteam" in app.screen.plan.refusal
             assert app.screen.query_one("#refusal")
+            footer = screen_text(app).splitlines()[-1]
+            assert "Overwrite anyway" in footer and "Promote" not in footer
             await pilot.press("y")  # plain yes cannot override a refusal
             await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
@@ -413,6 +417,8 @@ def test_help_says_how_to_close_it_and_closes(team, key):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             assert "Esc, q or ? closes this help." in screen_text(app)
+            footer = screen_text(app).splitlines()[-1]
+            assert "Close help" in footer and "Filter" not in footer  # the dialog's keys, not the browser's
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is app.browser and app.is_running
@@ -459,3 +465,45 @@ def test_tui_without_a_terminal_exits_2_with_one_line(team, stdin):
     assert p.returncode == 2
     assert p.stderr.count("\n") == 1 and p.stderr.startswith("nbteam tui: needs a terminal")
     assert p.stdout == ""
+
+
+# --- promotion re-checks and ownership (issue 9 item 6, issue 12 item 3) ---------------------
+
+
+def test_promoting_someone_elses_cell_says_whose_it_is_and_records_both(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            tree = app.browser.query_one("#tree", Tree)
+            node = next(n for n in _all_nodes(tree.root) if isinstance(n.data, CellRef) and n.data.user == "grace")
+            tree.go_to(node)
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote)
+            assert "This is grace's scratchpad: you (ada) promote it for them" in screen_text(app).replace("\n", " ")
+            await press_and_settle(pilot, "y")
+            assert (team / "teamlib/cleaning.py").exists()
+    run(go())
+    [entry] = read_manifest(team, ".nbteam/promotions.jsonl").values()
+    assert (entry.notebook, entry.user, entry.owner) == (GRACE, "ada", "grace")
+
+
+def test_a_module_changed_while_the_dialog_is_open_is_shown_again_not_overwritten(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote)
+            (team / "teamlib").mkdir()
+            (team / "teamlib/features.py").write_text("TEAMMATE = 1\n")  # written behind the dialog's back
+            await press_and_settle(pilot, "y")
+            assert (team / "teamlib/features.py").read_text() == "TEAMMATE = 1\n"  # nothing overwritten
+            assert isinstance(app.screen, ConfirmPromote) and "-TEAMMATE = 1" in app.screen.plan.diff()
+            assert "changed since the diff was shown" in app.browser.status_message
+    run(go())
+
+
+async def press_and_settle(pilot, *keys):
+    await pilot.press(*keys)
+    await settle(pilot)

@@ -31,10 +31,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                         help="diff outputs too: text as text, images and other rich data as one summary line")
     parser.add_argument("--web", action="store_true", help="open nbdime's rendered diff in a browser (needs nbdime)")
     detect = parser.add_argument_group("renames and copies (git mode, passed to git diff)")
-    detect.add_argument("-M", "--find-renames", dest="git_options", action="append_const", const="-M")
-    detect.add_argument("-C", "--find-copies", dest="git_options", action="append_const", const="-C")
-    detect.add_argument("--find-copies-harder", dest="git_options", action="append_const", const="--find-copies-harder")
-    detect.add_argument("--no-renames", dest="git_options", action="append_const", const="--no-renames")
+    for flags, helptext in ((("-M", "--find-renames"), "detect renames"), (("-C", "--find-copies"), "detect copies"),
+                            (("--find-copies-harder",), "look for copies among unmodified files too"),
+                            (("--no-renames",), "show renames as a deletion and an addition")):
+        detect.add_argument(*flags, dest="git_options", action="append_const", const=flags[0], help=helptext)
     parser.add_argument("args", nargs=argparse.REMAINDER, help="two notebook files, or git revisions and paths")
 
 

@@ -48,6 +48,9 @@ def clean_one(data: bytes, path: str) -> bytes:
         cleaned, warning = data, f"{name}: outputs not stripped ({type(e).__name__}: {e}); passed through unchanged"
     if warning:
         _warn(warning)
+    from nbteam.git.worktree_outputs import remember_from_filter  # outputs git may overwrite next
+
+    remember_from_filter(path, data, cleaned)
     return cleaned
 
 

@@ -8,6 +8,9 @@ import sys
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    from nbteam.config import Config
     from nbteam.scratch.update import CellUpdate
 
 EPILOG = """\
@@ -19,7 +22,14 @@ hand, merged, or promoted from another cell) is not overwritten unless --force i
 refusal names who last changed it and in which commit. An invalid or unsafe target stops the
 whole promotion before anything is written (--force never overrides that). Promoting from
 someone else's scratchpad asks first (--yes to confirm in scripts); the manifest records both.
-Exit status: 0 all done, 1 some cell refused, 2 usage, safety or setup error."""
+
+--update goes the other way: each promoted module's edits since its last promotion are merged
+three-way into the cell (conflicts are marked in the cell; the module is left as it is).
+
+For a copy made with `nbteam scratch new --from NB`, a cell that is not a %%writefile cell
+(changed, added or deleted in the copy) is merged back into NB with --cell ID or --all, by the
+same three-way cell merge as `git merge`; conflicts are marked in NB; the diff is shown first.
+Exit status: 0 all done, 1 some cell refused or conflicted, 2 usage, safety or setup error."""
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -30,7 +40,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--cell", action="extend", nargs="+", metavar="N|ID", default=None,
                        help="cells to promote: 1-based cell numbers or cell ids (default: all %%%%writefile cells)")
-    which.add_argument("--all", action="store_true", help="promote every %%%%writefile cell (the default)")
+    which.add_argument("--all", action="store_true",
+                       help="every %%%%writefile cell (the default) and, for a copy of a team notebook, every cell that differs from it")
     parser.add_argument("--update", action="store_true",
                         help="the other way: merge each promoted module's edits into its %%%%writefile cell")
     parser.add_argument("--dry-run", "-n", action="store_true", help="show the diffs, write nothing")
@@ -44,7 +55,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Promote and report each cell; return the exit status."""
     from nbteam.config import open_repo, resolve_user
-    from nbteam.scratch.promote import PromoteError, PromotionResult, promote_notebook
+    from nbteam.scratch.copies import split_selection
+    from nbteam.scratch.promote import PromoteError
 
     if not os.path.isfile(args.notebook):
         raise PromoteError(f"{args.notebook}: no such notebook")
@@ -57,7 +69,24 @@ def run(args: argparse.Namespace) -> int:
 
         return _report_updates(_confirmed(functools.partial(update_notebook, root, config, args.notebook, user,
                                                             args.cell, args.dry_run), args.yes), args.dry_run)
-    outcomes = _confirmed(functools.partial(promote_notebook, root, config, args.notebook, user, args.cell,
+    from nbteam.scratch.promote import repo_relative
+    from nbteam.scratch.scan import read_scratchpad
+
+    info = read_scratchpad(root, config, repo_relative(root, args.notebook))
+    if info.origin is None:
+        return _promote_modules(root, config, args, user, args.cell)
+    modules, back = split_selection(info, args.cell, args.all)
+    code = _promote_modules(root, config, args, user, modules) if modules else 0
+    if back:
+        code = max(code, _promote_back(root, config, args, user, back))
+    return code
+
+
+def _promote_modules(root: Path, config: Config, args: argparse.Namespace, user: str, cells: list[str] | None) -> int:
+    """Promote `%%writefile` cells into their modules and print each outcome; the exit status."""
+    from nbteam.scratch.promote import PromotionResult, promote_notebook
+
+    outcomes = _confirmed(functools.partial(promote_notebook, root, config, args.notebook, user, cells,
                                             args.force, args.dry_run, args.stage), args.yes)
     for o in outcomes:
         label = f"cell {o.cell.number} ({o.cell.key})"
@@ -72,6 +101,25 @@ def run(args: argparse.Namespace) -> int:
     elif args.stage and any(o.result is PromotionResult.PROMOTED for o in outcomes):
         print("staged the modules, the manifest and the notebook")
     return 0 if all(o.ok for o in outcomes) else 1
+
+
+def _promote_back(root: Path, config: Config, args: argparse.Namespace, user: str, cells: list[str]) -> int:
+    """Merge a copy's cells back into its origin notebook and print the diff; 1 if conflicts were left."""
+    from nbteam.scratch.copies import promote_copy
+
+    done = _confirmed(functools.partial(promote_copy, root, config, args.notebook, user, cells, args.dry_run,
+                                        stage=args.stage), args.yes)
+    sys.stdout.write(done.diff)
+    what = f"{len(done.cells)} cell(s) of {done.copy} ({', '.join(c.key for c in done.cells)})"
+    verb = "would merge" if args.dry_run else "merged"
+    if done.conflicts:
+        print(f"{what}: {verb} into {done.origin} with {done.conflicts} conflict(s) marked there;"
+              f" resolve them (`nbteam conflicts {done.origin}`)")
+    else:
+        print(f"{what}: {verb} into {done.origin}; in sync now" if not args.dry_run else f"{what}: {verb} into {done.origin}")
+    if args.dry_run:
+        print("(dry run: nothing was written)")
+    return 1 if done.conflicts else 0
 
 
 T = TypeVar("T")

@@ -66,6 +66,9 @@ def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
     if args.json:
         print(dumps_json(notebooks))
         return 0
+    if not notebooks and args.user:
+        print(f"No scratchpads for {args.user} under {config.scratch_dir}/.")
+        return 0
     if not notebooks:
         print(f"No scratchpads under {config.scratch_dir}/ yet. Create yours with `nbteam scratch new NAME`"
               f" (or `nbteam scratch new --from NOTEBOOK`).")
@@ -77,10 +80,16 @@ def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
             print(f"{nb.user}" + (f"  [branch {nb.branch}]" if nb.branch else ""))
             last_group = group
         cells = nb.promotable()
-        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({len(cells)} promotable of {len(nb.cells)} cells)"))
+        copy = f"copy of {nb.origin}; " if nb.origin else ""
+        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({copy}{len(cells)} promotable of {len(nb.cells)} cells)"))
         for c in cells:
             arrow = "-a" if c.magic and c.magic.append else "->"
             target = c.target or (c.magic.target if c.magic else "?")
             reason = c.error or (c.plan.reason if c.plan else "")
             print(f"    cell {c.number:<3} {c.key[:12]:<12} {arrow} {target:<28} {c.state}: {reason}")
+        if nb.copy_error:
+            print(f"    (cannot compare with {nb.origin}: {nb.copy_error})")
+        for k in nb.copy_cells:
+            number = str(k.number) if k.number is not None else "-"
+            print(f"    cell {number:<3} {k.key[:12]:<12} => {nb.origin or '':<28} {k.state}: {k.first_line[:60]}")
     return 0

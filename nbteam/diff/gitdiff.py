@@ -60,7 +60,7 @@ def report(old: Version, new: Version, p: Palette = PLAIN, extended: list[str] |
     lines[1:1] = [paint(p, p.meta, x) for x in extended]
     if len(lines) == 3:  # git saw a difference that is not in the content: never a bare header
         lines.append(note_line(NO_CELL_CHANGES, p))
-    return FileDiff(lines, result.differs or bool(extended), result.cells_equal)
+    return FileDiff(lines, result.differs or bool(extended))
 
 
 def _read_file(path: str) -> tuple[bytes | None, str | None]:
@@ -156,6 +156,10 @@ def changed_notebooks(args: list[str], root: str, cached: bool = False) -> Itera
             continue
         in_work_tree = is_zero(r.new_sha) and r.status is not Status.DELETED
         old = None if r.status is Status.ADDED else blobs.get(r.old_sha)
+        if r.status is Status.UNMERGED:  # git gives no blob for it: ours is what the merge started from
+            from nbteam.git.blobs import unmerged_stages
+
+            old = unmerged_stages(r.new_path, root).get(2)
         if in_work_tree:
             new = read_work_tree(root, r.new_path)
         else:

@@ -19,6 +19,8 @@ from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cel
 from nbteam.seq.diff import Hunk, unified_hunks, whole
 
 EMPTY: Notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+NOTEBOOK_KEYS = ("cells", "metadata", "nbformat", "nbformat_minor")
+CELL_KEYS = ("cell_type", "id", "metadata", "source", "outputs", "execution_count", "attachments")
 SHORT_VALUE = 60  # compact JSON up to this long is shown as `key: old -> new` on one line
 
 
@@ -148,12 +150,17 @@ def value_changes(a: dict[str, Any], b: dict[str, Any]) -> tuple[ValueChange, ..
     return tuple(changes)
 
 
-def _cell_metadata(cell: Cell) -> dict[str, Any]:
-    """What a normalised cell carries besides its source and type: metadata and attachments."""
+def extra_fields(obj: dict[str, Any], known: tuple[str, ...]) -> dict[str, Any]:
+    """Fields nbteam has no view for (kept by the filter), keyed `field NAME`, so they still diff."""
+    return {f"field {k}": v for k, v in obj.items() if k not in known}
+
+
+def _cell_metadata(cell: Cell, raw: Cell) -> dict[str, Any]:
+    """What a cell carries besides its source and type: metadata, attachments and unknown fields."""
     meta = dict(cell["metadata"])
     if cell.get("attachments"):
-        meta["(attachments)"] = attachment_summaries(cell["attachments"])
-    return meta
+        meta["attachments"] = attachment_summaries(cell["attachments"])
+    return {**meta, **extra_fields(raw, CELL_KEYS)}
 
 
 def _walk(pairs: list[tuple[int, int]], len_a: int, len_b: int
@@ -191,21 +198,19 @@ class _Sides:
 
     def one_sided(self, kind: ChangeKind, x: int) -> CellChange:
         """A deleted (old cell x) or added (new cell x) cell, with its whole source."""
-        if kind is ChangeKind.ADDED:
-            cell, tag, old, new = self.nb[x], "+", None, x
-        else:
-            cell, tag, old, new = self.na[x], "-", x, None
-        return CellChange(kind, old, new, cell["cell_type"] if old is not None else None,
-                          cell["cell_type"] if new is not None else None,
-                          tuple(whole(source_lines(cell), tag)), source_changed=True,
-                          output_hunks=self.output_hunks(old, new))
+        added = kind is ChangeKind.ADDED
+        cell = self.nb[x] if added else self.na[x]
+        old, new = (None, x) if added else (x, None)
+        old_type, new_type = (None, cell["cell_type"]) if added else (cell["cell_type"], None)
+        return CellChange(kind, old, new, old_type, new_type, tuple(whole(source_lines(cell), "+" if added else "-")),
+                          source_changed=True, output_hunks=self.output_hunks(old, new))
 
     def compare(self, i: int, j: int, kind: ChangeKind) -> CellChange | None:
         """The change from old cell i to new cell j, or None if nothing at all differs."""
         ca, cb = self.na[i], self.nb[j]
         source_changed = ca["source"] != cb["source"]
         hunks = tuple(unified_hunks(source_lines(ca), source_lines(cb))) if source_changed else ()
-        meta = value_changes(_cell_metadata(ca), _cell_metadata(cb))
+        meta = value_changes(_cell_metadata(ca, self.ra[i]), _cell_metadata(cb, self.rb[j]))
         outs = outputs_changed(self.ra[i], self.rb[j]) if self.count else 0
         if kind is ChangeKind.MODIFIED and not source_changed and not meta and ca["cell_type"] == cb["cell_type"]:
             if not outs:
@@ -216,7 +221,8 @@ class _Sides:
 
 
 def _metadata_view(nb: Notebook) -> dict[str, Any]:
-    return {k: v for k, v in dict_of(nb.get("metadata")).items() if k not in TRANSIENT_NOTEBOOK_METADATA}
+    meta = {k: v for k, v in dict_of(nb.get("metadata")).items() if k not in TRANSIENT_NOTEBOOK_METADATA}
+    return {**meta, **extra_fields(nb, NOTEBOOK_KEYS)}
 
 
 def diff_notebooks(a: Notebook, b: Notebook, with_outputs: bool = False) -> NotebookDiff:

@@ -146,11 +146,10 @@ def load(data: bytes | None, name: str) -> Notebook:
 
 
 class FileDiff(NamedTuple):
-    """One file's report: its lines, whether anything differs, and whether the cells are equal."""
+    """One file's report: its lines, and whether anything differs."""
 
     lines: list[str]
     differs: bool
-    cells_equal: bool = False
 
 
 def file_diff(old: bytes | None, new: bytes | None, old_label: str, new_label: str, p: Palette = PLAIN,
@@ -176,4 +175,4 @@ def file_diff(old: bytes | None, new: bytes | None, old_label: str, new_label: s
             lines.append(note_line(explain_equal(), p))
         elif old != new:
             lines.append(note_line(NO_CELL_CHANGES, p))
-    return FileDiff(lines, not d.empty, d.empty)
+    return FileDiff(lines, not d.empty)

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbteam.diff.notebook import compact, dict_of, list_of
+from nbteam.diff.notebook import CELL_KEYS, NOTEBOOK_KEYS, compact, dict_of, list_of
 from nbteam.diff.outputs import attachment_summaries, digest
 from nbteam.notebook.io import Notebook, NotebookError, parse_notebook
 from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
 
-NOTEBOOK_KEYS = ("cells", "metadata", "nbformat", "nbformat_minor")
-CELL_KEYS = ("cell_type", "id", "metadata", "source", "outputs", "execution_count", "attachments")
 NOTE = "# nbteam: not shown as a notebook ({reason}); raw text follows"
 
 
@@ -52,6 +50,9 @@ def _cell_lines(raw: dict[str, Any]) -> list[str]:
     lines = ["", head] + _meta_lines(cell["metadata"]) + _extra_lines(raw, CELL_KEYS, "")
     lines += [f"# attachment {name}: {text}"
               for name, text in sorted(attachment_summaries(cell.get("attachments")).items())]
+    count = raw.get("execution_count")
+    if count is not None:  # committed only where outputs are kept: a re-run shows
+        lines.append(f"# execution_count: {compact(count)}")
     lines += [_output_summary(n, out) for n, out in enumerate(outputs, 1)]
     return lines + str(cell["source"]).splitlines()
 

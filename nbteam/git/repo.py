@@ -147,13 +147,25 @@ def tree_scratchpads(tree: pygit2.Tree, scratch_dir: str) -> list[TreeNotebook]:
 
 def read_blob(root: str | os.PathLike[str], blob_id: str) -> bytes | None:
     """The bytes of a blob by id, or None when git's objects do not have it."""
-    import pygit2
+    return blob_reader(root)(blob_id)
 
-    try:
-        obj = open_repository(root).get(blob_id)
-    except (ValueError, pygit2.GitError):
-        return None
-    return obj.data if isinstance(obj, pygit2.Blob) else None
+
+def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
+    """A function reading blobs by id from root's repository, opened on first use (None if missing)."""
+    opened: list[pygit2.Repository] = []
+
+    def read(blob_id: str) -> bytes | None:
+        import pygit2
+
+        if not opened:
+            opened.append(open_repository(root))
+        try:
+            obj = opened[0].get(blob_id)
+        except (ValueError, pygit2.GitError):
+            return None
+        return obj.data if isinstance(obj, pygit2.Blob) else None
+
+    return read
 
 
 def store_blob(root: str | os.PathLike[str], data: bytes) -> str:

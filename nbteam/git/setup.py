@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from nbteam.errors import NbteamError
+from nbteam.git import hooks
 from nbteam.git.files import global_attributes_path, global_config_path
 from nbteam.git.launcher import ENTRY, command
 
@@ -348,6 +349,9 @@ def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> R
                             " true in its settings (or run `nbteam init --no-filter` there) so merges keep them")
     with_filter = with_filter is not False
     report.changes += _config_changes(where.config, python, with_filter)
+    report.changes += hooks.register_mergetool(where.config, python, cwd)
+    if where.top is not None:
+        report.changes += hooks.install_hooks(where.top, python, outputs=with_filter)
     new, what = add_attribute_line(text or "", with_filter)
     if what:
         _write(where.attributes, new)
@@ -368,8 +372,11 @@ def uninstall(scope: str, cwd: str = ".") -> Report:
     _check_config_readable(where.config)
     text = _read(where.attributes)
     report = Report()
+    if where.top is not None:
+        report.changes += hooks.uninstall_hooks(where.top)
     if os.path.exists(where.config):
         before = len(report.changes)
+        report.changes += hooks.unregister_mergetool(where.config)
         report.changes += [f"{where.config}: removed {k}" for k in _unset(_open_config(where.config), all_keys())]
         report.changes += [f"{where.config}: removed empty section {s}" for s in _tidy_sections(where.config)]
         if scope == "global" and _read(where.config) == "" and len(report.changes) > before:

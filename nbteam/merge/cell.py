@@ -6,7 +6,9 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 from __future__ import annotations
 
 from nbteam.notebook.io import Cell
-from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, Markers, field_line, show_value
+from nbteam.notebook.markers import (
+    DELETED_NOTE, MISSING, ConflictKind, Markers, field_line, show_value, split_key_path,
+)
 from nbteam.seq.merge3 import merge3_text
 
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
@@ -46,7 +48,7 @@ def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tup
 
 
 def _dig(value: "Any", path: str) -> "Any":
-    for key in path.split("."):
+    for key in split_key_path(value, path):
         value = value.get(key, MISSING) if isinstance(value, dict) else MISSING
     return value
 

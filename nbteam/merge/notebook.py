@@ -12,7 +12,7 @@ from nbteam.merge.cell import (CellConflict, deleted_conflict, field_block, merg
                                same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
-from nbteam.notebook.markers import ConflictKind, Markers
+from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
 from nbteam.seq.match import matched_pairs
@@ -212,9 +212,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     shown = quiet_filter(bad, ENVIRONMENT_METADATA)
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
-        note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
-                "Edit the notebook metadata if theirs is right, then delete this cell.\n")
-        cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
+        cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
         entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + ", ".join(shown))]))
 
     minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])

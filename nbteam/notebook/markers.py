@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 STYLES = ("merge", "diff3", "zdiff3")
 DELETED_NOTE = " (deleted this cell)"
+# The note that opens the raw cell a merge inserts for conflicting notebook-level metadata.
+NOTEBOOK_METADATA_NOTE = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
+                          "Edit the notebook metadata if theirs is right, then delete this cell.\n")
 
 
 class ConflictKind(enum.Enum):
@@ -98,6 +101,21 @@ def parse_field_line(line: str) -> tuple[ConflictKind, str, str] | None:
     if not sep or kind is None or " " in head or parse_shown(shown) is INVALID:
         return None
     return kind, path, shown
+
+
+def split_key_path(value: Any, path: str) -> list[str]:
+    """The keys a dotted field path names inside value; a key that itself holds dots ('a.png') is matched whole."""
+    parts, keys = path.split("."), []
+    i = 0
+    while i < len(parts):
+        # the longest run of parts that is a key here, else one part (a key this side does not have)
+        n = next((n for n in range(len(parts) - i, 1, -1)
+                  if isinstance(value, dict) and ".".join(parts[i:i + n]) in value), 1)
+        key = ".".join(parts[i:i + n])
+        keys.append(key)
+        value = value.get(key) if isinstance(value, dict) else None
+        i += n
+    return keys
 
 
 ABSENT = "(absent)"  # how a field block shows a key one side does not have

@@ -12,7 +12,7 @@ from nbteam.config import Config
 from nbteam.notebook.io import NotebookError, Notebook, dumps_notebook, read_notebook
 from nbteam.scratch.writes import WorkTreeWrites
 from nbteam.notebook.normalise import normalise_notebook
-from nbteam.scratch.writefile import MagicError, parse_writefile, relative_target, resolve_target, rewrite_magic_target
+from nbteam.scratch.writefile import reaim_source, relative_target
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -46,30 +46,31 @@ def blank_scratchpad(user: str, notebook: str) -> Notebook:
 
 
 def copy_for_scratch(nb: Notebook, source_rel: str, dest_rel: str, repo_root: str | os.PathLike[str]) -> tuple[Notebook, list[str]]:
-    """A clean copy of nb for dest: outputs stripped, fresh ids, `%%writefile` targets re-aimed.
+    """A clean copy of nb for dest: outputs stripped, the origin's cell ids kept, `%%writefile` targets re-aimed.
 
     Targets are relative to the notebook's directory, so a copy in scratch/<user>/ would write
     somewhere else; each one that resolves inside the repo is rewritten to reach the same file.
+    Cells without an id (nbformat < 4.5) get a fresh one; ids are what lets cells flow back.
     """
-    clean = normalise_notebook(nb, keep_outputs=False)
+    clean = with_ids(normalise_notebook(nb, keep_outputs=False))
     notes = []
     for cell in clean["cells"]:
-        cell["id"] = new_cell_id()
-        if cell["cell_type"] != "code":
-            continue
-        try:
-            magic = parse_writefile(cell["source"])
-            if magic is None:
-                continue
-            target = resolve_target(source_rel, magic.target, repo_root)
-        except MagicError:
-            continue  # left as it is; `scratch list` reports it
-        new = relative_target(dest_rel, target)
-        if new != magic.target:
-            cell["source"] = rewrite_magic_target(cell["source"], new)
-            notes.append(f"%%writefile {magic.target} -> {new} (same file, {target}, from the new location)")
-    clean["nbformat_minor"] = max(clean.get("nbformat_minor", 4), 5)  # cell ids need nbformat 4.5
+        if cell["cell_type"] == "code":
+            cell["source"], note = reaim_source(cell["source"], source_rel, dest_rel, repo_root)
+            if note:
+                notes.append(note)
     return clean, notes
+
+
+def with_ids(nb: Notebook) -> Notebook:
+    """nb with a unique id on every cell (fresh ones where missing or repeated) and nbformat 4.5."""
+    seen: set[str] = set()
+    for cell in nb["cells"]:
+        if not isinstance(cell.get("id"), str) or not cell["id"] or cell["id"] in seen:
+            cell["id"] = new_cell_id()
+        seen.add(cell["id"])
+    nb["nbformat_minor"] = max(nb.get("nbformat_minor", 4), 5)  # cell ids need nbformat 4.5
+    return nb
 
 
 def _check_name(name: str) -> str:
@@ -106,11 +107,17 @@ def create_scratchpad(repo_root: str | os.PathLike[str], config: Config, user: s
         path = folder / f"{stem}-{n}.ipynb"
     dest_rel = path.relative_to(root).as_posix()
     notes: list[str] = []
-    if source_nb is not None:
-        if source_rel is not None:
-            nb, notes = copy_for_scratch(source_nb, source_rel, dest_rel, root)
-        else:
-            nb, notes = copy_for_scratch(source_nb, dest_rel, dest_rel, root)
+    if source_nb is not None and source_rel is not None:
+        from nbteam.git.repo import blob_id_at, head_tree, read_blob, store_blob
+        from nbteam.scratch.copies import make_copy
+
+        blob = blob_id_at(head_tree(root), source_rel)
+        data = read_blob(root, blob) if blob else None
+        nb, notes = make_copy(source_nb, source_rel, dest_rel, root, (blob, data) if blob and data is not None else None,
+                              lambda raw: store_blob(root, raw))
+        notes.append(f"copy of {source_rel}: `nbteam promote {dest_rel} --cell ID` merges a cell back into it")
+    elif source_nb is not None:  # a notebook from outside the repository: nothing to flow back to
+        nb, notes = copy_for_scratch(source_nb, dest_rel, dest_rel, root)
     else:
         nb = blank_scratchpad(user, dest_rel)
     writes = WorkTreeWrites(root)

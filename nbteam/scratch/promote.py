@@ -35,15 +35,18 @@ from nbteam.scratch.writes import WorkTreeWrites
 
 
 class PromotionResult(TextEnum):
-    """What happened to one selected cell."""
+    """What happened to one selected cell (MERGED and CONFLICT: `--update` merged the module into it)."""
 
     PROMOTED = "promoted"
     WOULD_PROMOTE = "would promote"
     UNCHANGED = "unchanged"
     REFUSED = "refused"
+    MERGED = "merged"
+    CONFLICT = "conflict"
 
 
-PROMOTED, WOULD_PROMOTE, UNCHANGED, REFUSED = tuple(PromotionResult)
+PROMOTED, WOULD_PROMOTE, UNCHANGED, REFUSED = (PromotionResult.PROMOTED, PromotionResult.WOULD_PROMOTE,
+                                              PromotionResult.UNCHANGED, PromotionResult.REFUSED)
 
 
 class PromoteError(NbteamError, ValueError):

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nbteam.config import Config
 from nbteam.git.paths import UnsafePathError, safe_write_path
-from nbteam.git.repo import Reader, blob_id_at, head_tree, list_branches, tree_reader, tree_scratchpads
+from nbteam.git.repo import Reader, blob_id_at, blob_reader, head_tree, list_branches, tree_reader, tree_scratchpads
 from nbteam.notebook.io import NotebookError, join_source, parse_notebook
+from nbteam.scratch.copies import BlobReader, CopyCell, copy_cells, read_origin
 from nbteam.scratch.manifest import ManifestError, parse_manifest
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, plan_promotion
 from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
@@ -73,6 +74,9 @@ class NotebookInfo:
     cells: list[CellInfo] = field(default_factory=list)
     error: str | None = None
     branch: str | None = None  # None for the work tree
+    origin: str | None = None  # for a copy of a team notebook (`scratch new --from`): that notebook
+    copy_cells: list[CopyCell] = field(default_factory=list)  # its cells that differ from the origin, or were promoted back
+    copy_error: str | None = None  # why the copy's cells cannot be compared (its base is missing)
 
     @property
     def name(self) -> str:
@@ -172,8 +176,13 @@ def check_body(magic: Writefile) -> None:
 
 
 def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex, module: Reader,
-                     repo_root: str | os.PathLike[str] | None = None, branch: str | None = None) -> NotebookInfo:
-    """Parse one notebook's bytes and analyse its cells; a broken file becomes an error entry."""
+                     repo_root: str | os.PathLike[str] | None = None, branch: str | None = None,
+                     bases: BlobReader | None = None) -> NotebookInfo:
+    """Parse one notebook's bytes and analyse its cells; a broken file becomes an error entry.
+
+    With bases (a blob reader), a copy of a team notebook also gets its cells' states against
+    the origin (NotebookInfo.copy_cells).
+    """
     info = NotebookInfo(path=notebook, user=user, branch=branch)
     try:
         nb = parse_notebook(data, notebook)
@@ -181,6 +190,34 @@ def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex
         info.error = str(e)
         return info
     info.cells = analyse_cells(notebook, nb, index, module, repo_root, worktree=branch is None)
+    origin = read_origin(nb)
+    if origin is not None:
+        info.origin = origin.path
+        base = bases(origin.base) if bases is not None else None
+        try:
+            if base is None:
+                raise NotebookError(f"its base (git blob {origin.base[:12]}) is not in this repository's git objects;"
+                                    " copy it again or merge by hand")
+            info.copy_cells = copy_cells(nb, parse_notebook(base, origin.path), origin, notebook, repo_root)
+        except NotebookError as e:
+            info.copy_error = str(e)
+    return info
+
+
+def read_scratchpad(root: str | os.PathLike[str], config: Config, notebook: str) -> NotebookInfo:
+    """One work-tree notebook (repo-relative) analysed as `scratch list` would, copy states included."""
+    root = Path(root)
+    index, _ = load_index(worktree_reader(root), config)
+    prefix = config.scratch_dir.rstrip("/") + "/"
+    user = notebook[len(prefix):].split("/", 1)[0] if notebook.startswith(prefix) else ""
+    try:
+        data = (root / notebook).read_bytes()
+    except OSError as e:
+        raise NotebookError(f"cannot read {notebook}: {e.strerror}") from None
+    info = analyse_notebook(notebook, user, data, index, TargetCache(worktree_reader(root)), root,
+                            bases=blob_reader(root))
+    if info.error:
+        raise NotebookError(info.error)
     return info
 
 
@@ -227,6 +264,7 @@ def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[No
     read = worktree_reader(root)
     index, error = load_index(read, config)
     module = TargetCache(read)
+    bases = blob_reader(root)
     notebooks = []
     for path, user in _worktree_notebooks(root, config):
         try:
@@ -234,7 +272,7 @@ def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[No
         except OSError as e:
             notebooks.append(NotebookInfo(path=path, user=user, error=f"cannot read {path}: {e.strerror}"))
             continue
-        notebooks.append(analyse_notebook(path, user, data, index, module, root))
+        notebooks.append(analyse_notebook(path, user, data, index, module, root, bases=bases))
     return notebooks, error
 
 
@@ -249,11 +287,13 @@ def scan_branch(repo_root: str | os.PathLike[str], name: str, commit: Commit, co
     read = tree_reader(commit.tree)
     index, _ = load_index(read, config)
     module = TargetCache(read)
+    bases = blob_reader(repo_root)
     notebooks = []
     for found in tree_scratchpads(commit.tree, config.scratch_dir):
         if skip_same_as is not None and blob_id_at(skip_same_as, found.path) == found.blob:
             continue
-        notebooks.append(analyse_notebook(found.path, found.user, found.data, index, module, repo_root, branch=name))
+        notebooks.append(analyse_notebook(found.path, found.user, found.data, index, module, repo_root, branch=name,
+                                          bases=bases))
     return notebooks
 
 
@@ -270,6 +310,10 @@ def notebook_json(info: NotebookInfo) -> dict[str, Any]:
              "refusal": c.plan.refusal if c.plan else None}
             for c in info.promotable()
         ],
+        "origin": info.origin,
+        "copy_error": info.copy_error,
+        "copy_cells": [{"number": c.number, "id": c.key, "state": c.state.value, "target": info.origin}
+                       for c in info.copy_cells],
     }
 
 

@@ -15,10 +15,11 @@ from pathlib import Path
 
 from nbteam.config import Config
 from nbteam.notebook.io import dumps_notebook, uses_crlf
-from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, TextEnum, manifest_lock, now_utc, read_manifest, sha256
+from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, manifest_lock, now_utc, read_manifest, sha256
 from nbteam.scratch.plan import ManifestIndex, appended_blocks, unified_diff
 from nbteam.scratch.promote import (
     PromoteError,
+    PromotionResult,
     check_owner,
     check_shown,
     check_targets,
@@ -33,13 +34,7 @@ from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
 from nbteam.seq.merge3 import Markers, merge3_text
 
 
-class UpdateResult(TextEnum):
-    """What `--update` did to one cell."""
-
-    MERGED = "merged"
-    CONFLICT = "conflict"
-    UNCHANGED = "unchanged"
-    REFUSED = "refused"
+UpdateResult = PromotionResult  # MERGED, CONFLICT, UNCHANGED or REFUSED
 
 
 @dataclass(frozen=True)

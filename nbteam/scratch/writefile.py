@@ -141,3 +141,23 @@ def replace_body(source: str, body: str) -> str:
     lines = text.split("\n")
     at = next((i for i, line in enumerate(lines) if line.strip()), 0)
     return "\n".join(lines[: at + 1]) + "\n" + body
+
+
+def reaim_source(source: str, from_notebook: str, to_notebook: str,
+                 repo_root: str | os.PathLike[str] | None = None) -> tuple[str, str | None]:
+    """A cell's source moved from one notebook to another: its `%%writefile` target re-aimed at the same file.
+
+    Returns the source and a note on the change (None when nothing changed). Cells without
+    the magic, or with one nbteam cannot resolve, are returned as they are.
+    """
+    try:
+        magic = parse_writefile(source)
+        if magic is None:
+            return source, None
+        target = resolve_target(from_notebook, magic.target, repo_root)
+    except MagicError:
+        return source, None  # left as it is; `scratch list` reports it
+    new = relative_target(to_notebook, target)
+    if new == magic.target:
+        return source, None
+    return rewrite_magic_target(source, new), f"%%writefile {magic.target} -> {new} (same file, {target}, from the new location)"

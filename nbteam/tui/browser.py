@@ -272,26 +272,30 @@ class BrowserScreen(Screen[None]):
             return
         if note:
             self.set_status(note)
-        # Imported on first use, like promote below: the first screen does not need them.
+        # Imported on first use: the first screen does not need them.
+        from nbteam.scratch.promote import ChangedSinceShownError, PromoteError, promote_cells, scratchpad_owner
         from nbteam.tui.confirm import FORCE, ConfirmPromote
+
+        owner = scratchpad_owner(self.workspace.config, nb.path)
+        for_other = owner if owner is not None and owner != user else None
 
         def done(choice: str | None) -> None:
             if not choice:
                 self.set_status("promotion cancelled")
                 return
-            again = self.fresh_cell(ref.notebook, ref.cell.key)
-            if again is None:
-                return
-            now = again[1].plan
-            if now is None or (now.state, now.diff(), now.refusal) != (plan.state, plan.diff(), plan.refusal):
-                # The cell or the module changed while the dialog was open: show the new diff.
+            try:
+                # `shown` and the cell as shown make the write re-check both under the manifest lock;
+                # confirming the dialog is the explicit yes that acting for another owner needs.
+                [outcome] = promote_cells(self.workspace.root, self.workspace.config, nb.path, [cell], user,
+                                          force=choice == FORCE, shown={plan.target: plan.old_text},
+                                          owner_confirmed=True)
+            except ChangedSinceShownError:
                 self.confirm(ref, "the cell or its module changed since the diff was shown; here is the new one")
                 return
-            from nbteam.scratch.promote import promote_cells
-
-            [outcome] = promote_cells(self.workspace.root, self.workspace.config, nb.path, [again[1]], user,
-                                      force=choice == FORCE)
+            except PromoteError as e:
+                self.set_status(str(e))
+                return
             self.set_status(f"cell {cell.number}: {outcome.result}: {outcome.message}")
             self.scan(ref.key, self.status_message)
 
-        self.app.push_screen(ConfirmPromote(nb, cell, plan), done)
+        self.app.push_screen(ConfirmPromote(nb, cell, plan, for_other, user), done)

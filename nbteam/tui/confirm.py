@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 
 from nbteam.scratch.plan import Plan
 from nbteam.scratch.scan import CellInfo, NotebookInfo
@@ -21,14 +21,16 @@ class ConfirmPromote(ModalScreen[str | None]):
     """Show the diff a promotion would apply; dismiss with PROMOTE, FORCE or None (cancelled)."""
 
     BINDINGS = [
-        Binding("y", f"choose('{PROMOTE}')", "Promote", show=False),
-        Binding("f", f"choose('{FORCE}')", "Force", show=False),
+        Binding("y", f"choose('{PROMOTE}')", "Promote"),
+        Binding("f", f"choose('{FORCE}')", "Overwrite anyway"),
         Binding("n,escape", "choose('')", "Cancel"),
     ]
 
-    def __init__(self, notebook: NotebookInfo, cell: CellInfo, plan: Plan):
+    def __init__(self, notebook: NotebookInfo, cell: CellInfo, plan: Plan, owner: str | None = None,
+                 user: str | None = None):
         super().__init__()
         self.notebook, self.cell, self.plan = notebook, cell, plan
+        self.owner, self.user = owner, user  # owner: set when the scratchpad is someone else's
 
     def compose(self) -> ComposeResult:
         verb = "Append" if self.plan.mode == "append" else "Write"
@@ -37,6 +39,9 @@ class ConfirmPromote(ModalScreen[str | None]):
                 (f"{verb} cell {self.cell.number} of {self.notebook.path}\n", "bold"),
                 ("to ", ""), (self.plan.target, "bold cyan"), (f"  ({self.plan.state})", MARKS[self.plan.state][1]),
             ), id="question")
+            if self.owner:
+                yield Static(Text(f"This is {self.owner}'s scratchpad: you ({self.user}) promote it for them; "
+                                  "the manifest records you both.", style="bold yellow"), id="owner")
             if self.plan.refusal:
                 yield Static(Text(f"Refused without force: {self.plan.refusal}.", style="bold red"), id="refusal")
             with VerticalScroll(id="confirm-diff"):
@@ -49,6 +54,7 @@ class ConfirmPromote(ModalScreen[str | None]):
                 else:
                     yield Button("Promote", variant="success", id=PROMOTE)
                 yield Button("Cancel", id="cancel")
+        yield Footer()  # this dialog's keys, not those of the screen underneath
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"y" cannot override a refusal, and "f" is offered only when there is one."""

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Static
+from textual.widgets import Footer, Static
 
 CLOSE_HINT = "Esc, q or ? closes this help."
 
@@ -38,6 +38,7 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(self.text)
+        yield Footer()  # this dialog's keys, not those of the screen underneath
 
     def action_close(self) -> None:
         """Back to the screen underneath."""

@@ -1,0 +1,193 @@
+"""What nbteam's git hooks do when git runs them.
+
+- pre-commit: refuse a staged notebook that still holds conflict markers.
+- after git wrote notebooks (post-checkout of a branch, post-merge, post-rewrite, post-commit):
+  give them back the outputs of their unchanged cells (nbteam.git.worktree_outputs).
+- whenever it is safe: set the index's recorded size of notebooks to 0 (nbteam.git.index_stat),
+  so that a notebook whose only change is its outputs never blocks a pull, merge or rebase.
+
+"Safe" matters: a git command may re-read the index it just wrote (`git stash create`, run by
+`git merge`, does, and fails if an entry changed under it). So the index is edited only at the end
+of a top-level command: in the post-* hooks, in post-index-change when the command that wrote
+the index is one that ends there (status, diff, add, ...), and in reference-transaction during a
+`git fetch` (which never touches the index, and runs right before `git pull` merges).
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+from nbteam.git.run import git_text, run_git
+
+# Top-level commands whose index write is their last use of the index.
+ENDS_WITH_INDEX_WRITE = frozenset({"status", "diff", "add", "rm", "mv", "update-index", "diff-files",
+                                   "diff-index", "restore", "reset", "commit"})
+GIT_NAMES = ("git", "git.exe")
+_GLOBAL_WITH_VALUE = frozenset({"-C", "-c", "--git-dir", "--work-tree", "--namespace", "--exec-path",
+                                "--config-env", "--super-prefix", "--list-cmds", "--attr-source"})
+
+
+# --- which git command ran this hook --------------------------------------------------------------
+
+def _cmdline(pid: int) -> list[str] | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            raw = f.read()
+        return [a.decode("utf-8", "replace") for a in raw.split(b"\0") if a] or None
+    except OSError:
+        pass
+    import subprocess
+
+    try:  # macOS and the BSDs: ps is POSIX
+        out = subprocess.run(["ps", "-o", "args=", "-p", str(pid)], capture_output=True, text=True, timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.split() or None
+
+
+def _parent_of(pid: int) -> int | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            return int(f.read().rsplit(b")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    import subprocess
+
+    try:
+        out = subprocess.run(["ps", "-o", "ppid=", "-p", str(pid)], capture_output=True, text=True, timeout=5)
+        return int(out.stdout.strip())
+    except (OSError, subprocess.SubprocessError, ValueError):
+        return None
+
+
+def _is_git(argv: list[str] | None) -> bool:
+    return bool(argv) and os.path.basename(argv[0]) in GIT_NAMES  # type: ignore[index]
+
+
+def subcommand(argv: list[str]) -> str | None:
+    """The git subcommand in a git command line (global options skipped): `git -C x status` -> status."""
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg in _GLOBAL_WITH_VALUE:
+            i += 2
+        elif arg.startswith("-"):
+            i += 1
+        else:
+            return arg
+    return None
+
+
+def calling_git(pid: int | None = None) -> tuple[str | None, bool]:
+    """(subcommand of the git process that ran this hook, whether that git was itself run by git)."""
+    parent = os.getppid() if pid is None else pid
+    argv = _cmdline(parent)
+    if not argv or not _is_git(argv):
+        return None, False
+    grand = _parent_of(parent)
+    nested = grand is not None and _is_git(_cmdline(grand))
+    return subcommand(argv), nested
+
+
+# --- index sizes -------------------------------------------------------------------------------------
+
+def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool = True) -> bool | None:
+    """Mark the index entries of the notebooks nbteam filters for a content check (size 0)."""
+    from nbteam.git.index_stat import LOCK_TRIES, mark_for_content_check
+    from nbteam.git.worktree_outputs import notebook_paths
+
+    paths = notebook_paths(root) if paths is None else paths
+    if not paths:
+        return False
+    found = git_text(["rev-parse", "--show-object-format", "--absolute-git-dir"], cwd=root)
+    if not found or len(found.splitlines()) != 2:
+        return None
+    fmt, git_dir = found.splitlines()
+    index = os.path.join(git_dir, "index")
+    named = os.environ.get("GIT_INDEX_FILE")
+    if named and os.path.realpath(os.path.join(root, named)) != os.path.realpath(index):
+        return None  # a temporary index (commit -a, stash): not the one to edit
+    return mark_for_content_check(index, {p.encode("utf-8", "surrogateescape") for p in paths},
+                                  32 if fmt == "sha256" else 20, tries=LOCK_TRIES if wait else 1)
+
+
+def _in_sequence(root: str) -> bool:
+    """True while a rebase, cherry-pick or revert sequence is under way (its own steps run hooks)."""
+    for name in ("rebase-merge", "rebase-apply", "sequencer"):
+        path = git_text(["rev-parse", "--path-format=absolute", "--git-path", name], cwd=root)
+        if path and os.path.isdir(path):
+            return True
+    return False
+
+
+def after_git(root: str, hook: str, args: list[str]) -> int:
+    """Run the output/index part of a hook; never fails the git command (post-hooks cannot)."""
+    from nbteam.bypass import disabled
+    from nbteam.git.worktree_outputs import restore_outputs
+
+    if disabled():
+        return 0
+    if hook == "post-index-change" or hook == "reference-transaction":
+        command, nested = calling_git()
+        if nested or command is None:
+            return 0
+        if hook == "post-index-change" and command not in ENDS_WITH_INDEX_WRITE:
+            return 0
+        if hook == "reference-transaction" and command != "fetch":
+            return 0
+        forget_notebook_sizes(root, wait=False)  # the lock may be the calling command's own
+        return 0
+    if hook != "post-rewrite" and _in_sequence(root):
+        return 0  # mid-rebase or mid-sequence: post-rewrite or the last post-commit comes at the end
+    if hook == "post-checkout" and args[2:3] == ["0"]:
+        forget_notebook_sizes(root)  # a file checkout (`git checkout -- nb.ipynb`) discards; no outputs back
+        return 0
+    restored = restore_outputs(root)
+    forget_notebook_sizes(root)
+    if restored:
+        shown = ", ".join(restored[:5]) + (", ..." if len(restored) > 5 else "")
+        print(f"nbteam: kept the outputs of unchanged cells in {shown}", file=sys.stderr)
+    return 0
+
+
+# --- the commit guard -------------------------------------------------------------------------------
+
+def staged_notebooks(root: str) -> list[str]:
+    """Notebooks added or changed in the index (what `git commit` is about to record)."""
+    p = run_git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", "*.ipynb"], cwd=root)
+    return [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n] if p.returncode == 0 else []
+
+
+def staged_conflicts(root: str) -> list[str]:
+    """One line per conflict left in a staged notebook's staged content (not the working copy)."""
+    from nbteam.notebook.io import NotebookError, has_text_conflict_markers, parse_notebook
+    from nbteam.notebook.markers import find_conflicts
+
+    problems = []
+    for path in staged_notebooks(root):
+        p = run_git(["cat-file", "blob", f":{path}"], cwd=root)
+        if p.returncode != 0:
+            continue
+        try:
+            nb = parse_notebook(p.stdout, path)
+        except NotebookError:
+            text = p.stdout.decode("utf-8", "replace")
+            if has_text_conflict_markers(text) or "<<<<<<< " in text:
+                problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
+            continue
+        for c in find_conflicts(nb):
+            detail = f": {c.first_line}" if c.first_line else ""
+            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind} conflict{detail}")
+    return problems
+
+
+def guard_message(problems: list[str]) -> str:
+    """What the pre-commit hook prints when it refuses a commit."""
+    files = sorted({line.split(": ", 1)[0] for line in problems})
+    return "\n".join([
+        "nbteam: commit refused: staged notebooks still have merge conflict markers",
+        *[f"  {line}" for line in problems],
+        f"Resolve them with `nbteam resolve {' '.join(files)} --ours|--theirs|--both` (or `git mergetool`),"
+        " then `git add` them;",
+        "or commit them as they are with `git commit --no-verify`.",
+    ])

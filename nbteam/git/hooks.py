@@ -1,0 +1,205 @@
+"""git hooks and the mergetool entry that `nbteam init` installs, and what the hooks check.
+
+Hooks go where git runs them (core.hooksPath, else the common git dir's hooks/). A hook that is
+already there is chained, not replaced: it is renamed `<hook>.pre-nbteam` and nbteam's script
+runs it first (its exit code still stops a commit). `uninstall_hooks` removes exactly nbteam's
+scripts and puts chained hooks back.
+"""
+from __future__ import annotations
+
+import os
+
+from nbteam.git.run import git_text, run_git
+
+MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
+CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
+GUARD_HOOKS = ("pre-commit",)
+# Hooks after which git has written notebooks (outputs come back) or the index (sizes go to 0).
+OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change",
+                "reference-transaction")
+STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
+TOOL = "nbteam"
+TOOL_DEFAULTS = "mergetool.nbteam.nbteamSet"  # which unset keys init filled in, so uninstall undoes exactly that
+
+
+def hooks_dir(repo_root: str) -> str:
+    """The directory git runs this repository's hooks from (core.hooksPath honoured)."""
+    found = git_text(["rev-parse", "--path-format=absolute", "--git-path", "hooks"], cwd=repo_root)
+    if not found:
+        from nbteam.errors import NbteamError
+
+        raise NbteamError(f"{repo_root}: cannot find the git hooks directory")
+    return found
+
+
+def hook_script(name: str, python: str) -> str:
+    """The POSIX shell script nbteam installs as hook `name`."""
+    from nbteam.git.launcher import quote_program
+
+    run = f"{quote_program(python)} -m nbteam hook {name} \"$@\""
+    lines = [
+        "#!/bin/sh",
+        f"{MARK} {name} (installed by `nbteam init`; `nbteam uninstall` removes it)",
+        f'chained="$(dirname "$0")/{name}{CHAINED}"',
+    ]
+    if name in STDIN_HOOKS:
+        lines += [
+            'input="$(cat)"',
+            f'if test -x "$chained"; then printf \'%s\\n\' "$input" | "$chained" "$@"; fi',
+        ]
+        if name == "reference-transaction":  # only a finished update matters; skip Python otherwise
+            lines.append('test "$1" = committed || exit 0')
+        lines.append(f"exec {run} </dev/null")
+    elif name in GUARD_HOOKS:
+        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', f"exec {run}"]
+    else:
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', f"exec {run}"]
+    return "\n".join(lines) + "\n"
+
+
+def _is_ours(path: str) -> bool:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return MARK in f.read(4096)
+    except OSError:
+        return False
+
+
+def _write_script(path: str, text: str) -> None:
+    tmp = f"{path}.nbteam-tmp"
+    with open(tmp, "w", encoding="utf-8", newline="\n") as f:
+        f.write(text)
+    os.chmod(tmp, 0o755)
+    os.replace(tmp, path)
+
+
+def install_hooks(repo_root: str, python: str | None = None, outputs: bool = True) -> list[str]:
+    """Install the commit guard (and, with the output filter, the output hooks); one line per change."""
+    import sys
+
+    python = os.path.abspath(python or sys.executable)
+    where = hooks_dir(repo_root)
+    os.makedirs(where, exist_ok=True)
+    changes = []
+    for name in GUARD_HOOKS + (OUTPUT_HOOKS if outputs else ()):
+        path = os.path.join(where, name)
+        text = hook_script(name, python)
+        if _is_ours(path):
+            with open(path, encoding="utf-8", errors="replace") as f:
+                if f.read() == text:
+                    continue
+            _write_script(path, text)
+            changes.append(f"{path}: updated nbteam's hook")
+            continue
+        note = ""
+        if os.path.lexists(path):
+            saved = path + CHAINED
+            if os.path.lexists(saved):
+                changes.append(f"note: {path} not installed: both it and {saved} exist and are not nbteam's")
+                continue
+            os.rename(path, saved)
+            note = f" (your hook, now {os.path.basename(saved)}, runs first)"
+        _write_script(path, text)
+        changes.append(f"{path}: installed nbteam's {name} hook{note}")
+    return changes
+
+
+def uninstall_hooks(repo_root: str) -> list[str]:
+    """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
+    where = hooks_dir(repo_root)
+    changes = []
+    for name in GUARD_HOOKS + OUTPUT_HOOKS:
+        path = os.path.join(where, name)
+        saved = path + CHAINED
+        if not _is_ours(path):
+            if os.path.lexists(saved):
+                changes.append(f"note: {path} is not nbteam's any more; left it and {saved} as they are")
+            continue
+        os.remove(path)
+        if os.path.lexists(saved):
+            os.rename(saved, path)
+            changes.append(f"{path}: removed nbteam's hook, put back the hook it chained")
+        else:
+            changes.append(f"{path}: removed nbteam's hook")
+    return changes
+
+
+# --- the mergetool -------------------------------------------------------------------------------
+
+def mergetool_values(python: str) -> dict[str, str]:
+    """The mergetool.nbteam.* keys init sets (always)."""
+    from nbteam.git.launcher import quote_program
+
+    return {
+        "mergetool.nbteam.cmd": f'{quote_program(python)} -m nbteam resolve --base "$BASE" --local "$LOCAL"'
+                                f' --remote "$REMOTE" "$MERGED"',
+        "mergetool.nbteam.trustExitCode": "true",
+    }
+
+
+# Keys init sets only when the user has no value of their own (in any config file git reads).
+# mergetool.keepBackup is git's only switch for the `.orig` backups: there is no per-tool one.
+TOOL_DEFAULT_VALUES = {"merge.tool": TOOL, "mergetool.keepBackup": "false"}
+
+
+def _config(config_file: str, *args: str, cwd: str | None = None) -> str | None:
+    return git_text(["config", "--file", config_file, *args], cwd=cwd)
+
+
+def _set(config_file: str, key: str, value: str) -> None:
+    p = run_git(["config", "--file", config_file, key, value])
+    if p.returncode != 0:
+        from nbteam.errors import NbteamError
+
+        raise NbteamError(f"cannot set {key} in {config_file}: {p.stderr.decode(errors='replace').strip()}")
+
+
+def register_mergetool(config_file: str, python: str, cwd: str | None = None) -> list[str]:
+    """Register `nbteam resolve` as git mergetool `nbteam`; merge.tool and keepBackup only where unset."""
+    changes = []
+    for key, value in mergetool_values(python).items():
+        if _config(config_file, "--get", key) != value:
+            _set(config_file, key, value)
+            changes.append(f"{config_file}: set {key} = {value}")
+    filled = (_config(config_file, "--get", TOOL_DEFAULTS) or "").split()
+    for key, value in TOOL_DEFAULT_VALUES.items():
+        if key in filled or git_text(["config", "--get", key], cwd=cwd) is not None:
+            continue  # the user chose (in some scope) or we did already
+        _set(config_file, key, value)
+        filled.append(key)
+        changes.append(f"{config_file}: set {key} = {value} (it was unset)")
+    if filled:
+        _set(config_file, TOOL_DEFAULTS, " ".join(filled))
+    return changes
+
+
+def unregister_mergetool(config_file: str) -> list[str]:
+    """Remove the mergetool.nbteam section and the unset keys init filled in (if still as set)."""
+    if not os.path.exists(config_file):
+        return []
+    changes = []
+    for key in (_config(config_file, "--get", TOOL_DEFAULTS) or "").split():
+        value = _config(config_file, "--get", key)
+        if value == TOOL_DEFAULT_VALUES.get(key):
+            run_git(["config", "--file", config_file, "--unset-all", key])
+            changes.append(f"{config_file}: removed {key}")
+        elif value is not None:
+            changes.append(f"note: {config_file}: {key} = {value} was changed after init; left as it is")
+    if _config(config_file, "--get-regexp", r"^mergetool\.nbteam\.") is not None:
+        run_git(["config", "--file", config_file, "--remove-section", "mergetool.nbteam"])
+        changes.append(f"{config_file}: removed [mergetool \"nbteam\"]")
+    for section in ("merge", "mergetool"):  # git leaves an empty header behind; drop it if we emptied it
+        _drop_empty_section(config_file, section)
+    return changes
+
+
+def _drop_empty_section(config_file: str, section: str) -> None:
+    from nbteam.git.setup import drop_empty_sections
+
+    with open(config_file, encoding="utf-8") as f:
+        text = f.read()
+    tidy, dropped = drop_empty_sections(text, ((section, ""),))
+    if dropped:
+        with open(config_file, "w", encoding="utf-8") as f:
+            f.write(tidy)
+

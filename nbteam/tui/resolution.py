@@ -1,0 +1,184 @@
+"""The merge tool's state, free of Textual: the conflicts, the choice made for each, undo.
+
+Every conflict found when the tool opened stays in the list, open or with a choice (a side, or
+text edited by hand). The notebook to write is always recomputed from the original and the
+choices, in document order, through the pure resolution API (nbteam.merge.resolve), so a
+choice can be changed or undone at any time and nothing is applied twice.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Any
+
+from nbteam.errors import NbteamError
+from nbteam.merge.resolve import Region, Side, conflict_regions, replace_region, resolve_region
+from nbteam.notebook.io import join_source
+from nbteam.notebook.markers import DELETED_NOTE, ConflictKind
+
+Notebook = dict[str, Any]
+# What was decided for a conflict: a side, or the text that replaces the conflict block.
+Choice = Side | str
+
+CHOICE_NAMES = {Side.OURS: "ours", Side.THEIRS: "theirs", Side.BOTH: "both"}
+
+
+class EditError(NbteamError):
+    """Text edited by hand cannot replace a conflict (it still holds conflict markers)."""
+
+
+def choice_name(choice: Choice | None) -> str:
+    """"ours", "theirs", "both", "edited" or "open"."""
+    if choice is None:
+        return "open"
+    return CHOICE_NAMES[choice] if isinstance(choice, Side) else "edited"
+
+
+def deletes_cell(label: str) -> bool:
+    """True if a side's marker label says that side deleted the cell (a delete/modify conflict)."""
+    return label.endswith(DELETED_NOTE)
+
+
+def plain_label(label: str) -> str:
+    """A side's label without the delete note."""
+    return label[: -len(DELETED_NOTE)] if deletes_cell(label) else label
+
+
+def changed_lines(base: str | None, text: str) -> set[int]:
+    """0-based lines of `text` that are not lines of `base` kept in place (all of them without a base)."""
+    lines = text.splitlines()
+    if base is None:
+        return set(range(len(lines)))
+    matcher = difflib.SequenceMatcher(None, base.splitlines(), lines, autojunk=False)
+    kept = {j + k for _, j, size in matcher.get_matching_blocks() for k in range(size)}
+    return set(range(len(lines))) - kept
+
+
+def conflict_block(region: Region, base_label: str = "base") -> str:
+    """A region as a conflict block (diff3 style when there is a base): the start for a hand edit."""
+    def end(text: str) -> str:
+        return text if not text or text.endswith("\n") else text + "\n"
+
+    out = f"<<<<<<< {region.ours_label}\n" + end(region.ours)
+    if region.base is not None:
+        out += f"||||||| {base_label}\n" + end(region.base)
+    return out + "=======\n" + end(region.theirs) + f">>>>>>> {region.theirs_label}\n"
+
+
+@dataclass
+class Resolved:
+    """The notebook the current choices give, and where each conflict's cell went in it."""
+
+    notebook: Notebook
+    cells: list[int | None]  # per conflict: the cell's index in `notebook`, None if a choice removed it
+
+
+class Session:
+    """The conflicts of one notebook and the choices made so far."""
+
+    def __init__(self, notebook: Notebook):
+        self.original = notebook
+        self.regions: list[Region] = conflict_regions(notebook)
+        self.choices: dict[int, Choice] = {}
+        self.current = 0
+        self._undo: list[tuple[int, Choice | None]] = []  # (conflict, its choice before)
+        self._resolved: Resolved | None = None
+
+    # --- reading ----------------------------------------------------------------------------------
+
+    @property
+    def region(self) -> Region:
+        """The conflict under the cursor."""
+        return self.regions[self.current]
+
+    def choice(self, index: int | None = None) -> Choice | None:
+        """The choice made for a conflict (the current one by default), None while open."""
+        return self.choices.get(self.current if index is None else index)
+
+    @property
+    def left(self) -> int:
+        """How many conflicts have no choice yet."""
+        return len(self.regions) - len(self.choices)
+
+    @property
+    def changed(self) -> bool:
+        """True once any choice is made (there is something to lose by quitting)."""
+        return bool(self.choices)
+
+    def resolved(self) -> Resolved:
+        """The notebook with every choice applied (cached until the next choice)."""
+        if self._resolved is None:
+            self._resolved = self._apply(self.choices)
+        return self._resolved
+
+    def cell_source(self, index: int | None = None) -> str | None:
+        """The source of a conflict's cell as it will be written, None if a choice removed the cell."""
+        resolved = self.resolved()
+        at = resolved.cells[self.current if index is None else index]
+        return None if at is None else join_source(resolved.notebook["cells"][at].get("source"))
+
+    def cell(self, index: int | None = None) -> dict[str, Any] | None:
+        """A conflict's cell as it will be written (None if removed)."""
+        resolved = self.resolved()
+        at = resolved.cells[self.current if index is None else index]
+        return None if at is None else resolved.notebook["cells"][at]
+
+    def _apply(self, choices: dict[int, Choice]) -> Resolved:
+        """Apply choices in document order; resolving a region removes it, so later indices shift down."""
+        nb = self.original
+        removed: list[int] = []  # original indices of cells a choice removed
+        for done, index in enumerate(sorted(choices)):
+            choice, now = choices[index], index - done
+            before = len(nb.get("cells", []))
+            nb = resolve_region(nb, now, choice) if isinstance(choice, Side) else replace_region(nb, now, choice)
+            if len(nb.get("cells", [])) < before:
+                removed.append(self.regions[index].cell)
+        cells: list[int | None] = []
+        for region in self.regions:
+            cell = region.cell
+            cells.append(None if cell in removed else cell - sum(r < cell for r in removed))
+        return Resolved(nb, cells)
+
+    # --- changing ---------------------------------------------------------------------------------
+
+    def choose(self, choice: Choice) -> None:
+        """Decide the current conflict (EditError, and nothing changed, if edited text keeps markers)."""
+        before = self.choices.get(self.current)
+        trial = {**self.choices, self.current: choice}
+        resolved = self._apply(trial)
+        if isinstance(choice, str) and len(conflict_regions(resolved.notebook)) != len(self.regions) - len(trial):
+            raise EditError("the edited text still has conflict markers; edit it again or take a side")
+        self.choices, self._resolved = trial, resolved
+        self._undo.append((self.current, before))
+
+    def undo(self) -> int | None:
+        """Take back the last choice; returns the conflict it was on (now current), or None."""
+        if not self._undo:
+            return None
+        index, before = self._undo.pop()
+        if before is None:
+            self.choices.pop(index, None)
+        else:
+            self.choices[index] = before
+        self._resolved = None
+        self.current = index
+        return index
+
+    def move(self, step: int) -> bool:
+        """Go to the next (+1) or previous (-1) conflict; False at either end."""
+        target = self.current + step
+        if not 0 <= target < len(self.regions):
+            return False
+        self.current = target
+        return True
+
+    def next_open(self) -> bool:
+        """Go to the next conflict without a choice (wrapping around); False if none is left."""
+        count = len(self.regions)
+        for step in range(1, count + 1):
+            index = (self.current + step) % count
+            if index not in self.choices:
+                self.current = index
+                return True
+        return False
+
