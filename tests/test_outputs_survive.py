@@ -162,3 +162,18 @@ def test_branch_switch_keeps_outputs_of_unchanged_cells(tmp_path, git_env):
     git(repo, "checkout", "-q", "other")
     assert outputs_by_source(repo / "nb.ipynb") == {"a": ["run: a\n"], "b": ["run: b\n"], "C": []}
     assert status(repo) == ""
+
+
+def test_pull_resets_sizes_during_its_fetch(two_clones):
+    """Whatever wrote the index last (here a git command run without hooks, like a libgit2 tool),
+    the fetch inside `git pull` marks notebooks for a content check before the merge looks."""
+    ada, grace = two_clones
+    commit_sources(ada, "a", "b", "C")
+    git(ada, "push", "-q", "origin", "main")
+    run_notebook(grace)
+    git(grace, "-c", "core.hooksPath=/dev/null", "add", "nb.ipynb")  # records the run file's size
+    run_notebook(grace, "again")
+    assert "size: 0\t" not in git(grace, "ls-files", "--debug", "nb.ipynb").stdout  # the blocking state
+    p = git(grace, "pull", "-q", "--ff-only", check=False)
+    assert p.returncode == 0, p.stderr
+    assert_kept(grace, {"a": ["again: a\n"], "b": ["again: b\n"], "C": []})

@@ -156,3 +156,16 @@ def test_ownership_prompt_on_a_terminal(repo, answer, code):
     os.close(master)
     assert proc.returncode == code, out
     assert (repo / "teamlib/cleaning.py").exists() == (code == 0)
+
+
+def test_update_with_an_older_manifest_uses_the_unchanged_cell_as_base(promoted):
+    """Records written before bases were kept have no blob: an unchanged cell is the text last promoted."""
+    repo = promoted
+    manifest = repo / ".nbteam/promotions.jsonl"
+    lines = [json.loads(line) for line in manifest.read_text().splitlines()]
+    manifest.write_text("".join(json.dumps({k: v for k, v in d.items() if k not in ("blob", "owner")}) + "\n"
+                                for d in lines))
+    grace_edits(repo, BODY.replace("x * 2", "x * 3"))
+    p = nbteam("promote", ADA, "--update", cwd=repo)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert cell_source(repo, ADA, 1).endswith("x * 3\n")

@@ -55,6 +55,32 @@ def test_list_empty_state_says_how_to_start(repo):
     p = nbteam("scratch", "list", cwd=repo)
     assert p.returncode == 0
     assert "No scratchpads under scratch/ yet" in p.stdout and "nbteam scratch new" in p.stdout
+    write_nb(repo / "scratch/ada/x.ipynb", make_nb("x = 1"))
+    p = nbteam("scratch", "list", "--user", "grace", cwd=repo)
+    assert (p.returncode, p.stdout) == (0, "No scratchpads for grace under scratch/.\n")
+
+
+def test_list_never_says_new_for_a_cell_promote_would_refuse(repo):
+    (repo / "teamlib").mkdir()
+    (repo / "teamlib/f.py").write_text("HAND = 1\n")
+    write_nb(repo / "scratch/ada/x.ipynb", make_nb("%%writefile ../../teamlib/f.py\nA = 1\n"))
+    data = json.loads(nbteam("scratch", "list", "--json", cwd=repo).stdout)
+    assert data[0]["cells"][0]["state"] == "module changed"
+    assert nbteam("promote", "scratch/ada/x.ipynb", cwd=repo).returncode == 1  # refused, as listed
+
+
+def test_one_person_on_two_machines_gets_one_folder(repo, monkeypatch):
+    """The user is `nbteam.user`, else the email's local part, else the name: not the name first."""
+    from nbteam.config import email_user, resolve_user
+
+    monkeypatch.delenv("NBTEAM_USER", raising=False)
+    git(repo, "config", "user.name", "Ada King")  # the other machine spells the name differently
+    assert resolve_user(repo) == "ada"
+    git(repo, "config", "user.email", "ada.lovelace@example.com")
+    assert resolve_user(repo) == "ada-lovelace"
+    git(repo, "config", "nbteam.user", "ada")
+    assert resolve_user(repo) == "ada"
+    assert email_user("12345+ada@users.noreply.github.com") == "ada"
 
 
 def test_list_shows_every_user_and_states(repo):
@@ -117,3 +143,16 @@ def test_sample_repo_scratchpads_show_every_state(repo):
     assert {d["user"] for d in data} >= {"ada", "grace"}
     states = {c["state"] for d in data for c in d["cells"]}
     assert states >= {"new", "in sync", "cell changed", "module changed", "invalid"}
+    # Ada's copy of the team notebook: one cell changed, one added, ready to flow back.
+    [copy] = [d for d in data if d["path"] == "scratch/ada/analysis.ipynb"]
+    assert copy["origin"] == "analysis.ipynb" and copy["copy_error"] is None
+    assert [(c["id"], c["state"]) for c in copy["copy_cells"]] == [
+        ("peek", "changed in copy"), ("ada-margin-rank", "added in copy")]
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "sample")
+    p = nbteam("promote", "scratch/ada/analysis.ipynb", "--all", "--user", "ada", cwd=repo)
+    assert p.returncode == 0, p.stdout + p.stderr
+    team = json.loads((repo / "analysis.ipynb").read_text())
+    ids = [c["id"] for c in team["cells"]]
+    assert ids[ids.index("share") + 1] == "ada-margin-rank"
+    assert "".join(team["cells"][ids.index("peek")]["source"]).startswith("sales.sample(5")

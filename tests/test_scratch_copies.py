@@ -62,7 +62,7 @@ def test_copy_records_origin_and_keeps_cell_ids(team):
     assert origin == Origin(TEAM, head_blob, head_blob, {})  # the committed version: teammates have it too
     assert copy_states(team) == {}
     p = nbteam("scratch", "list", cwd=team)
-    assert f"{COPY}  (copy of {TEAM}; 1 promotable of 4 cells)" in p.stdout
+    assert f"{COPY}  (copy of {TEAM}; 1 promotable of 4 cells, 0 differ from {TEAM})" in p.stdout
 
 
 def test_copy_cell_promoted_back_while_the_origin_changed_clean(team):
@@ -148,3 +148,21 @@ def test_theirs_places_added_cells_after_their_neighbour():
     assert [c["source"] for c in out["cells"]] == ["a", "after a", "b", "c", "at the end"]
     states = copy_cells(copy, base, Origin("c.ipynb", "b", "b"), "s/u/c.ipynb")
     assert [(c.key, c.state) for c in states] == [("x", CopyState.ADDED), ("y", CopyState.ADDED)]
+
+
+def test_copy_of_a_notebook_without_cell_ids_flows_back(repo):
+    """nbformat 4.4 has no ids: the copy gets ids, its base (stored as a blob) carries them, the origin stays 4.4."""
+    write_nb(repo / TEAM, make_nb("a = 1", "b = 2", "c = 3", ids=False))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "old notebook")
+    assert nbteam("scratch", "new", "--from", TEAM, cwd=repo).returncode == 0
+    key = json.loads((repo / COPY).read_text())["cells"][1]["id"]
+    edit(repo, COPY, set_source(1, "b = 20"))
+    edit(repo, TEAM, set_source(2, "c = 30"))
+    p = nbteam("promote", COPY, "--cell", key, cwd=repo)
+    assert p.returncode == 0, p.stdout + p.stderr
+    team = json.loads((repo / TEAM).read_text())
+    assert [c["source"] if isinstance(c["source"], str) else "".join(c["source"]) for c in team["cells"]] == [
+        "a = 1", "b = 20", "c = 30"]
+    assert team["nbformat_minor"] == 4 and all("id" not in c for c in team["cells"])
+    assert copy_states(repo) == {key: "in sync with origin"}

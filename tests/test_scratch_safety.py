@@ -147,10 +147,8 @@ def test_odd_promotion_targets_are_one_line_errors(repo, target, words):
 def test_eight_concurrent_promotions_are_all_recorded(repo):
     for n in range(8):
         write_nb(repo / f"scratch/ada/nb{n}.ipynb", make_nb(f"%%writefile ../../teamlib/m{n}.py\nN = {n}\n"))
-    code = ("import sys; from nbteam.scratch.promote import promote_notebook; from nbteam.config import Config;"
-            "promote_notebook(sys.argv[1], Config(), sys.argv[2], 'ada')")
-    procs = [subprocess.Popen([sys.executable, "-c", code, str(repo), f"scratch/ada/nb{n}.ipynb"], cwd=repo,
-                              stderr=subprocess.PIPE) for n in range(8)]
+    procs = [subprocess.Popen([sys.executable, "-m", "nbteam", "promote", f"scratch/ada/nb{n}.ipynb"], cwd=repo,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for n in range(8)]
     for p in procs:
         assert p.wait() == 0, p.stderr.read() if p.stderr else ""
     records = read_manifest(repo, ".nbteam/promotions.jsonl")

@@ -81,7 +81,9 @@ def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
             last_group = group
         cells = nb.promotable()
         copy = f"copy of {nb.origin}; " if nb.origin else ""
-        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({copy}{len(cells)} promotable of {len(nb.cells)} cells)"))
+        differ = sum(k.promotable for k in nb.copy_cells)
+        more = f", {differ} differ from {nb.origin}" if nb.origin else ""
+        print(f"  {nb.path}" + (f"  ({nb.error})" if nb.error else f"  ({copy}{len(cells)} promotable of {len(nb.cells)} cells{more})"))
         for c in cells:
             arrow = "-a" if c.magic and c.magic.append else "->"
             target = c.target or (c.magic.target if c.magic else "?")

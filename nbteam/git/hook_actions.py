@@ -129,11 +129,11 @@ def after_git(root: str, hook: str, args: list[str]) -> int:
         return 0
     if hook == "post-index-change" or hook == "reference-transaction":
         command, nested = calling_git()
-        if nested or command is None:
-            return 0
-        if hook == "post-index-change" and command not in ENDS_WITH_INDEX_WRITE:
-            return 0
-        if hook == "reference-transaction" and command != "fetch":
+        if hook == "reference-transaction":
+            safe = command == "fetch"  # never touches the index, even inside `git pull`
+        else:
+            safe = not nested and command in ENDS_WITH_INDEX_WRITE
+        if not safe:
             return 0
         forget_notebook_sizes(root, wait=False)  # the lock may be the calling command's own
         return 0
@@ -177,7 +177,7 @@ def staged_conflicts(root: str) -> list[str]:
             continue
         for c in find_conflicts(nb):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind} conflict{detail}")
+            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
 
 

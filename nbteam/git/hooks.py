@@ -47,8 +47,11 @@ def hook_script(name: str, python: str) -> str:
             'input="$(cat)"',
             f'if test -x "$chained"; then printf \'%s\\n\' "$input" | "$chained" "$@"; fi',
         ]
-        if name == "reference-transaction":  # only a finished update matters; skip Python otherwise
-            lines.append('test "$1" = committed || exit 0')
+        if name == "reference-transaction":  # only a fetch's finished update matters; skip Python otherwise
+            lines += ['test "$1" = committed || exit 0',
+                      'if test -r "/proc/$PPID/cmdline"; then',
+                      '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
+                      'fi']
         lines.append(f"exec {run} </dev/null")
     elif name in GUARD_HOOKS:
         lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', f"exec {run}"]

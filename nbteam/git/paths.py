@@ -55,12 +55,14 @@ def _inside(path: Path, folder: Path) -> bool:
     return path == folder or folder in path.parents
 
 
-def safe_write_path(worktree_root: str | os.PathLike[str], path: str | os.PathLike[str]) -> Path:
+def safe_write_path(worktree_root: str | os.PathLike[str], path: str | os.PathLike[str],
+                    gitdirs: list[Path] | None = None) -> Path:
     """The real path nbteam may write for path (relative to the root, or absolute); UnsafePathError if not.
 
     The real path (symlinks resolved; for a new file, its nearest existing parent's) must be
     inside the work tree and outside every git directory; a path that is itself a symlink, a
     directory, or below a file is refused, and so are empty, NUL-holding or over-long names.
+    gitdirs (git_dirs(worktree_root), computed once) saves the look-up when checking many paths.
     """
     raw = os.fspath(path)
     shown = raw if len(raw) <= 80 else raw[:77] + "..."
@@ -83,7 +85,7 @@ def safe_write_path(worktree_root: str | os.PathLike[str], path: str | os.PathLi
     if missing and not existing.is_dir():
         raise UnsafePathError(f"{shown}: {existing.name} is a file, not a directory")
     real = Path(os.path.realpath(existing)).joinpath(*reversed(missing))
-    for gitdir in git_dirs(root):
+    for gitdir in git_dirs(root) if gitdirs is None else gitdirs:
         if _inside(real, gitdir):
             raise UnsafePathError(f"{shown} resolves to {real}, inside the git directory {gitdir}")
     if not _inside(real, root):

@@ -168,6 +168,13 @@ def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
     return read
 
 
+def blob_id_of(data: bytes) -> str:
+    """The id git gives data as a blob (like `git hash-object`), without storing it."""
+    import pygit2
+
+    return str(pygit2.hash(data))
+
+
 def store_blob(root: str | os.PathLike[str], data: bytes) -> str:
     """Write data into git's object store (like `git hash-object -w`) and return its id."""
     return str(open_repository(root).create_blob(data))

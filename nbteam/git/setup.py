@@ -352,6 +352,9 @@ def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> R
     report.changes += hooks.register_mergetool(where.config, python, cwd)
     if where.top is not None:
         report.changes += hooks.install_hooks(where.top, python, outputs=with_filter)
+    else:
+        report.notes.append("git hooks (commit guard, outputs kept through merges) are per repository:"
+                            " run `nbteam init` in each one")
     new, what = add_attribute_line(text or "", with_filter)
     if what:
         _write(where.attributes, new)

@@ -3,8 +3,9 @@
 It removes what it exists to remove and nothing else: outputs, execution counts, and the
 noise metadata listed in nbteam.notebook.normalise (view state, run timing, widget state,
 signatures), in nbformat 4 and in nbformat 3 worksheets alike (the format is kept). Unknown
-keys, odd cells and odd sources stay as they were. A notebook with nothing to remove passes
-byte for byte; a changed one is written in Jupyter's layout, so strip(strip(x)) == strip(x).
+keys, odd cells and odd sources stay as they were. The result is always written in Jupyter's
+layout (a notebook Jupyter saved without outputs passes byte for byte), so strip(strip(x)) ==
+strip(x), and a notebook cleans to the same bytes with or without its outputs.
 Anything it cannot strip passes through unchanged with a one-line warning naming the reason.
 """
 from __future__ import annotations
@@ -103,8 +104,10 @@ def strip_notebook(data: bytes, name: str = "notebook") -> tuple[bytes, str | No
         return data, f"{name} is nbformat {nb.get('nbformat')}; passed through unchanged" if old else \
             f"{name} is JSON but not a notebook; passed through unchanged"
     try:
-        if not strip_parsed(nb, major):
-            return data, None
+        if not strip_parsed(nb, major) and major == 3:
+            return data, None  # nbformat 3 has no canonical layout to write: left exactly as written
+        # Always Jupyter's layout, stripped or not: the clean form of a notebook must not depend on
+        # whether it had outputs, or running it would show as a change (clean(run(x)) == clean(x)).
         out = _dumps(nb, major)
         if uses_crlf(data):
             out = out.replace("\n", "\r\n")

@@ -219,11 +219,29 @@ def restore_outputs(merged: Notebook, ours: Notebook) -> None:
             cell["execution_count"] = old.get("execution_count")
 
 
+def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[str] | None) -> bytes | None:
+    """The copy's merge base: from git's objects, else the origin file if it is still that very blob.
+
+    The fallback covers a copy whose origin was never committed as it is (a fresh clone of a
+    sample project, or a repository whose filter commits a stripped version).
+    """
+    data = read_blob(origin.base)
+    if data is not None or root is None:
+        return data
+    from nbteam.git.repo import blob_id_of
+
+    try:
+        raw = (Path(root) / origin.path).read_bytes()
+    except OSError:
+        return None
+    return raw if blob_id_of(raw) == origin.base else None
+
+
 def load_base(root: str | os.PathLike[str], origin: Origin, copy_rel: str, read_blob: BlobReader) -> Notebook:
-    """The merge base of a copy from git's objects; NbteamError naming the missing blob."""
+    """The merge base of a copy; NbteamError naming the missing blob."""
     from nbteam.scratch.promote import PromoteError
 
-    data = read_blob(origin.base)
+    data = base_bytes(origin, read_blob, root)
     if data is None:
         raise PromoteError(f"{copy_rel}: its base (git blob {origin.base[:12]}, {origin.path} as copied) is not in"
                            " this repository's git objects; copy it again or merge by hand")

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 from nbteam.config import Config
-from nbteam.git.paths import UnsafePathError, safe_write_path
+from nbteam.git.paths import UnsafePathError, git_dirs, safe_write_path
 from nbteam.git.repo import Reader, blob_id_at, blob_reader, head_tree, list_branches, tree_reader, tree_scratchpads
 from nbteam.notebook.io import NotebookError, join_source, parse_notebook
-from nbteam.scratch.copies import BlobReader, CopyCell, copy_cells, read_origin
+from nbteam.scratch.copies import BlobReader, CopyCell, base_bytes, copy_cells, read_origin
 from nbteam.scratch.manifest import ManifestError, parse_manifest
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, plan_promotion
 from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
@@ -111,14 +111,16 @@ class TargetCache:
 
 
 def analyse_cells(notebook: str, nb: dict[str, Any], index: ManifestIndex, module: Reader,
-                  repo_root: str | os.PathLike[str] | None = None, worktree: bool = True) -> list[CellInfo]:
+                  repo_root: str | os.PathLike[str] | None = None, worktree: bool = True,
+                  check: Callable[[str], None] | None = None) -> list[CellInfo]:
     """CellInfo for every cell of a parsed notebook; plans for the `%%writefile` ones.
 
     With a repo_root and worktree (the default), targets are also checked on their real path
     in that work tree, so a cell whose target leads through a symlink out of the tree or into
-    a git directory shows as invalid, as `promote` would refuse it.
+    a git directory shows as invalid, as `promote` would refuse it (check: a shared writable_check).
     """
-    check = writable_check(repo_root) if repo_root is not None and worktree else None
+    if check is None and repo_root is not None and worktree:
+        check = writable_check(repo_root)
     out = []
     for i, cell in enumerate(nb.get("cells", [])):
         raw = cell.get("source")
@@ -155,11 +157,12 @@ def has_conflict_markers(text: str) -> bool:
 def writable_check(root: str | os.PathLike[str]) -> Callable[[str], None]:
     """A function raising MagicError for a target nbteam may not write in root's work tree (cached)."""
     seen: dict[str, str | None] = {}
+    gitdirs = git_dirs(root)
 
     def check(target: str) -> None:
         if target not in seen:
             try:
-                safe_write_path(root, target)
+                safe_write_path(root, target, gitdirs)
                 seen[target] = None
             except UnsafePathError as e:
                 seen[target] = str(e)
@@ -177,7 +180,7 @@ def check_body(magic: Writefile) -> None:
 
 def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex, module: Reader,
                      repo_root: str | os.PathLike[str] | None = None, branch: str | None = None,
-                     bases: BlobReader | None = None) -> NotebookInfo:
+                     bases: BlobReader | None = None, check: Callable[[str], None] | None = None) -> NotebookInfo:
     """Parse one notebook's bytes and analyse its cells; a broken file becomes an error entry.
 
     With bases (a blob reader), a copy of a team notebook also gets its cells' states against
@@ -189,11 +192,11 @@ def analyse_notebook(notebook: str, user: str, data: bytes, index: ManifestIndex
     except NotebookError as e:
         info.error = str(e)
         return info
-    info.cells = analyse_cells(notebook, nb, index, module, repo_root, worktree=branch is None)
+    info.cells = analyse_cells(notebook, nb, index, module, repo_root, worktree=branch is None, check=check)
     origin = read_origin(nb)
     if origin is not None:
         info.origin = origin.path
-        base = bases(origin.base) if bases is not None else None
+        base = base_bytes(origin, bases, None if branch else repo_root) if bases is not None else None
         try:
             if base is None:
                 raise NotebookError(f"its base (git blob {origin.base[:12]}) is not in this repository's git objects;"
@@ -265,6 +268,7 @@ def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[No
     index, error = load_index(read, config)
     module = TargetCache(read)
     bases = blob_reader(root)
+    check = writable_check(root)  # one cache of checked targets for the whole scan
     notebooks = []
     for path, user in _worktree_notebooks(root, config):
         try:
@@ -272,7 +276,7 @@ def scan_worktree(root: str | os.PathLike[str], config: Config) -> tuple[list[No
         except OSError as e:
             notebooks.append(NotebookInfo(path=path, user=user, error=f"cannot read {path}: {e.strerror}"))
             continue
-        notebooks.append(analyse_notebook(path, user, data, index, module, root, bases=bases))
+        notebooks.append(analyse_notebook(path, user, data, index, module, root, bases=bases, check=check))
     return notebooks, error
 
 

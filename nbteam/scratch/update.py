@@ -136,7 +136,10 @@ def update_cells(root: str | os.PathLike[str], config: Config, notebook: str, ce
             raw = read_blob(root, record.blob) if record is not None and record.blob else None
             module = read(target)
             check_shown(shown, target, module)
-            updates.append(plan_update(cell, record, None if raw is None else raw.decode("utf-8", "replace"), module, index))
+            base = None if raw is None else raw.decode("utf-8", "replace")
+            if base is None and record is not None and cell.magic is not None and record.cell_sha == sha256(cell.magic.body):
+                base = cell.magic.body  # the cell is unchanged since: it is the text last promoted (older manifests)
+            updates.append(plan_update(cell, record, base, module, index))
         if dry_run or not any(u.result in (UpdateResult.MERGED, UpdateResult.CONFLICT) for u in updates):
             return updates
         nb, crlf = read_notebook_file(root, notebook)

@@ -1,8 +1,6 @@
 """The merge tool's screen: the conflict list, base/ours/theirs, the cell as it will be written."""
 from __future__ import annotations
 
-import os
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -16,6 +14,7 @@ from textual.widgets import Footer, Static
 
 from nbteam.merge.resolve import Side
 from nbteam.notebook.markers import ConflictKind
+from nbteam.git.editor import editor_command, run_editor
 from nbteam.tui.ask import AskScreen
 from nbteam.tui.help import HelpScreen, help_text
 from nbteam.tui.merge_view import cell_preview, conflict_list, side_titles, sides
@@ -41,14 +40,6 @@ LEGEND = Text.assemble(
     "Exit status: 0 when the notebook was written with no conflict left, 1 otherwise\n",
     "(git mergetool then keeps the file unresolved).",
 )
-
-EDITORS = ("GIT_EDITOR", "VISUAL", "EDITOR")
-
-
-def editor_command() -> str:
-    """The user's editor, as git picks it from the environment (vi if none is set)."""
-    return next((os.environ[name] for name in EDITORS if os.environ.get(name)), "vi")
-
 
 class ResolveScreen(Screen[int]):
     """Go through a notebook's conflicts, take a side or edit each, then write."""
@@ -153,9 +144,9 @@ class ResolveScreen(Screen[int]):
             editor = editor_command()
             try:
                 with self.app.suspend():
-                    code = self.run_editor(editor, path)
+                    code = run_editor(editor, path)
             except SuspendNotSupported:  # no terminal to hand over (headless tests): run it as it is
-                code = self.run_editor(editor, path)
+                code = run_editor(editor, path)
             self.app.refresh()
             if code != 0:
                 self.set_status(f"editor {editor!r} exited {code}; nothing changed")
@@ -170,11 +161,6 @@ class ResolveScreen(Screen[int]):
         self.session.next_open()
         self.set_status(f"conflict {number}: edited")
         self.show()
-
-    @staticmethod
-    def run_editor(editor: str, path: Path) -> int:
-        """Run an editor command line on a file the way git does (through the shell)."""
-        return subprocess.run(["sh", "-c", f'{editor} "$@"', editor, str(path)]).returncode
 
     def action_write(self) -> None:
         """Write and exit; with conflicts left, ask first (and exit 1 after writing)."""
