@@ -1,7 +1,12 @@
-"""Real merges: ../shared/tools/score_merges.py on the real-merge corpus, nbteam beside nbdime and git merge-file."""
+"""Real merges: bench/score_merges.py on the real-merge corpus, nbteam beside nbdime and git merge-file.
+
+The corpus is rebuilt from public repositories by `python bench/real_merges.py fetch bench/real-merges`
+(the cases are listed, with their licences, in bench/real-merges.tsv); NBTEAM_CORPUS points elsewhere.
+"""
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -10,10 +15,10 @@ from pathlib import Path
 
 from common import tool_path
 
-DESCRIPTION = "correctness and median time per merge on ../shared/corpus/real-merges (slow: nbdime ~2 s a case)"
+DESCRIPTION = "correctness and median time per merge on the real-merge corpus (slow: nbdime ~2 s a case)"
 ROOT = Path(__file__).resolve().parent.parent
-SCORER = ROOT.parent / "shared" / "tools" / "score_merges.py"
-CORPUS = ROOT.parent / "shared" / "corpus" / "real-merges"
+SCORER = ROOT / "bench" / "score_merges.py"
+CORPUS = Path(os.environ.get("NBTEAM_CORPUS") or ROOT / "bench" / "real-merges")
 
 
 def _score(driver: str, name: str, cases: list[str]) -> dict | None:
@@ -34,7 +39,8 @@ def _score(driver: str, name: str, cases: list[str]) -> dict | None:
 
 def run(quick: bool) -> list[dict]:
     if not SCORER.exists() or not CORPUS.is_dir():
-        return [{"case": "real merges", "tool": "nbteam", "seconds": None, "note": "../shared is not present"}]
+        return [{"case": "real merges", "tool": "nbteam", "seconds": None,
+                 "note": f"no corpus at {CORPUS}: python bench/real_merges.py fetch {CORPUS}"}]
     cases = sorted(str(p) for p in CORPUS.glob("*-merges"))
     if quick:  # one repository's merges
         cases = cases[-1:]

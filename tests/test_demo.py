@@ -70,3 +70,13 @@ def test_demo_pointed_at_a_file_is_a_one_line_error(tmp_path, git_env):
     assert p.returncode == 2, p.stderr
     assert p.stderr == f"nbteam demo: {target} is not a directory; give a new or empty directory\n"
     assert target.read_text() == "mine\n" and sorted(x.name for x in tmp_path.iterdir()) == ["home", "notes.txt"]
+
+
+def test_demo_refuses_a_directory_inside_a_git_directory(repo, tmp_path):
+    link = tmp_path / "innocent"
+    link.symlink_to(repo / ".git")  # the real path is what counts
+    for target in (repo / ".git" / "demo", link / "demo"):
+        p = nbteam("demo", str(target))
+        assert p.returncode == 2, p.stdout
+        assert p.stderr.startswith("nbteam demo: ") and "is inside a git directory" in p.stderr
+        assert not (repo / ".git" / "demo").exists()

@@ -141,3 +141,20 @@ def test_a_clone_without_init_commits_outputs_then_doctor_explains_and_fixes(rep
     assert '"output_type"' not in committed
     assert (repo / "analysis.ipynb").read_text() == work  # the working copy keeps its outputs
     assert git(repo, "log", "-1", "--format=%s").stdout.strip() == "Strip outputs committed without nbteam's filter"
+
+
+def test_a_deleted_virtualenv_is_named_with_the_fix(repo, tmp_path):
+    from test_init import fake_venv
+
+    python = fake_venv(tmp_path / "old-venv")
+    assert nbteam("init", "--python", python, cwd=repo).returncode == 0
+    code, out = doctor(repo)
+    assert code == 0, out
+    import shutil
+
+    shutil.rmtree(tmp_path / "old-venv")  # the virtualenv is deleted (or recreated elsewhere)
+    code, out = doctor(repo)
+    assert code == 1
+    for label in ("merge driver", "diff driver", "output filter"):
+        assert f"✗ {label} (local config): {python} does not exist (a deleted or moved virtualenv?)" in out
+    assert "fix: nbteam init   (registers" in out

@@ -146,10 +146,11 @@ class Demo:
         return self._show(("nbteam", *args), Step(code, out.getvalue(), err.getvalue()), show, ok)
 
     def write_notebook(self, nb: dict) -> None:
-        """Write the demo notebook as Jupyter would."""
+        """Write the demo notebook as Jupyter would (its real path checked: inside the demo, outside .git)."""
+        from nbteam.git.paths import safe_write_path
         from nbteam.notebook.io import dumps_notebook, write_atomic
 
-        write_atomic(self.root / NOTEBOOK, dumps_notebook(nb))
+        write_atomic(safe_write_path(self.root, NOTEBOOK), dumps_notebook(nb))
 
 
 def text_merge_conflicts(demo: Demo, base: str, ours: str, theirs: str) -> int:
@@ -237,6 +238,9 @@ def demo_root(target: str | None) -> Path:
     if not target:
         return Path(tempfile.mkdtemp(prefix="nbteam-demo-"))
     root = Path(target).resolve()
+    existing = next(p for p in (root, *root.parents) if p.exists())
+    if existing.is_dir() and run_git(["rev-parse", "--is-inside-git-dir"], cwd=str(existing)).stdout.strip() == b"true":
+        raise DemoError(f"{root} is inside a git directory; give a new or empty directory elsewhere")
     if root.exists() and not root.is_dir():
         raise DemoError(f"{root} is not a directory; give a new or empty directory")
     if root.is_dir() and any(root.iterdir()):

@@ -16,11 +16,6 @@ def config_value(key: str, cwd: str | None = None) -> str | None:
     return value if value else None
 
 
-def user_name(cwd: str | os.PathLike[str] | None = None) -> str | None:
-    """git's user.name for the repository at cwd, or None."""
-    return config_value("user.name", None if cwd is None else os.fspath(cwd))
-
-
 def conflict_style(cwd: str | None = None) -> str:
     """git's merge.conflictStyle at cwd, lowercased ("merge" when unset).
 

@@ -291,7 +291,7 @@ def committed_text(top: str, path: str) -> str | None:
     return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
 
 
-def differs_from_head(top: str, path: str) -> bool:
+def uncommitted(top: str, path: str) -> bool:
     """True when the work-tree file is untracked or differs from HEAD (the team does not have it yet)."""
     from nbteam.git.run import run_git
 
@@ -364,7 +364,7 @@ def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> R
     if where.top is not None:
         _team_settings(where.top, not with_filter, report)
         for path in (where.attributes, settings_file(where.top)):
-            if path and differs_from_head(where.top, os.path.relpath(path, where.top)):
+            if path and uncommitted(where.top, os.path.relpath(path, where.top)):
                 report.to_commit.append(os.path.relpath(path, where.top))
     return report
 
