@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from nbteam.merge.resolve import Side
 from nbteam.notebook.markers import ConflictKind
 from nbteam.tui.ask import AskScreen
+from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text
 from nbteam.tui.merge_view import cell_preview, conflict_list, side_titles, sides
 from nbteam.tui.resolution import EditError, Session, choice_name, conflict_block
@@ -81,7 +82,7 @@ class ResolveScreen(Screen[int]):
         with VerticalScroll(id="r-preview-pane"):
             yield Static(id="r-preview")
         yield Static(id="r-status")
-        yield Footer(compact=True)  # ten keys: the roomy footer needs more than 80 columns
+        yield compact_footer()
 
     def on_mount(self) -> None:
         """Show the first conflict."""

@@ -10,15 +10,19 @@ from textual.widgets.tree import TreeNode
 
 from nbteam.scratch.scan import CellInfo, NotebookInfo
 from nbteam.tui.model import (
+    COPY_MARKS,
     MARKS,
     BranchRef,
     CellRef,
+    CopyCellRef,
     Listed,
     NotebookRef,
     Ref,
     RefKey,
     UserRef,
     cell_text,
+    copy_cell_text,
+    copy_summary,
     filter_notebooks,
     group,
     summary,
@@ -54,7 +58,7 @@ class NotebookChildren:
 def notebook_label(nb: NotebookInfo, cells: list[CellInfo]) -> Text:
     """A notebook's name with its per-state counts (red when it could not be read)."""
     label = Text(nb.name, style="red" if nb.error else "")
-    for piece, style in summary(cells):
+    for piece, style in summary(cells) + copy_summary(nb.copy_cells):
         label.append(f" {piece}", style=style)
     return label
 
@@ -136,12 +140,16 @@ class ScratchTree(Tree[Ref]):
         note = NotebookRef(branch=spec.branch, user=spec.user, notebook=spec.notebook)
         if spec.notebook.error:
             nnode.add_leaf(Text(spec.notebook.error, style="red"), note)
-        elif not spec.cells:
+        elif not spec.cells and not spec.notebook.copy_cells:
             nnode.add_leaf(Text(spec.empty_note, style="dim"), note)
         for cell in spec.cells:
             mark, style = MARKS[cell.state]
             nnode.add_leaf(Text.assemble((mark + " ", style), cell_text(cell)),
                            CellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, cell=cell))
+        for copy in spec.notebook.copy_cells:  # cells that flow back into the notebook this one copies
+            mark, style = COPY_MARKS[copy.state]
+            nnode.add_leaf(Text.assemble((mark + " ", style), copy_cell_text(copy, 39)),
+                           CopyCellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, copy=copy))
 
     def nodes(self) -> list[TreeNode[Ref]]:
         """Every node added so far, in display order (collapsed ones included)."""
