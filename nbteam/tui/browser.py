@@ -81,10 +81,12 @@ class BrowserScreen(Screen[None]):
         """The scan worker's result, handled on the event loop."""
 
         def __init__(self, notebooks: list[NotebookInfo], warning: str | None, keep: RefKey | None, status: str):
+            """The result of one scan, and where the cursor should go."""
             super().__init__()
             self.notebooks, self.warning, self.keep, self.status = notebooks, warning, keep, status
 
     def __init__(self, workspace: Workspace):
+        """The browser on a workspace; nothing is read until it is shown."""
         super().__init__()
         self.workspace = workspace
         self.show_all = False
@@ -96,6 +98,7 @@ class BrowserScreen(Screen[None]):
     # --- layout and loading ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Filter box (hidden), tree | detail, empty-repository note, status line, footer."""
         yield Input(placeholder="filter: user, notebook, target or source (Enter: keep, Esc: clear)", id="filter")
         with Horizontal(id="main"):
             yield ScratchTree("scratch", id="tree")
@@ -118,6 +121,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Scanned)
     def _scanned(self, message: Scanned) -> None:
+        """The scan's result: fill the tree, keep the cursor, show any warning."""
         self.notebooks = message.notebooks
         self.rebuild(keep=message.keep)
         self.loaded = True
@@ -143,6 +147,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[Ref]) -> None:
+        """The cursor moved: show that node's details."""
         if event.node.data is not None:  # the hidden root is highlighted while the tree is set up
             self.show(event.node.data)
 
@@ -171,6 +176,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Typing in the filter box filters at once."""
         if event.value != self.filter_text:
             self.filter_text = event.value
             self.rebuild()
@@ -178,6 +184,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        """Enter keeps the filter and goes back to the tree."""
         self.query_one(ScratchTree).focus()
         if not self.filter_text:
             self.query_one("#filter").remove_class("shown")
@@ -262,6 +269,7 @@ class BrowserScreen(Screen[None]):
             self.set_status(note)
 
         def done(choice: str | None) -> None:
+            """The dialog's answer: write what was shown, or say why not."""
             if not choice:
                 self.set_status("promotion cancelled" if what == "promote" else "update cancelled")
                 return

@@ -38,10 +38,12 @@ class ConfirmDiff(ModalScreen[str | None]):
     ]
 
     def __init__(self, proposal: Proposal):
+        """A dialog for one proposal."""
         super().__init__()
         self.proposal = proposal
 
     def compose(self) -> ComposeResult:
+        """Heading, warnings, the diff, the buttons."""
         p = self.proposal
         with Vertical(classes="dialog"):
             yield Static(p.heading, id="question")
@@ -73,4 +75,5 @@ class ConfirmDiff(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
+        """A button does what its key does."""
         self.dismiss(None if event.button.id == "cancel" else event.button.id)

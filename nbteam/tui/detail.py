@@ -27,10 +27,12 @@ class Detail(Vertical):
     """An info line, then the source pane and the diff pane (each focusable, to scroll)."""
 
     def __init__(self, id: str | None = None):
+        """Empty panes until something is shown."""
         super().__init__(id=id)
         self.shown: Ref | None = None  # what the panes show
 
     def compose(self) -> ComposeResult:
+        """The info line and the two scrollable panes."""
         yield Static(id="info")
         with VerticalScroll(id="source-pane") as pane:
             pane.border_title = "source"
@@ -41,6 +43,7 @@ class Detail(Vertical):
 
     def _set(self, info: RenderableType, source: RenderableType = "", diff: RenderableType = "",
              diff_title: str = "diff") -> None:
+        """Fill the info line, the panes and the diff pane's title."""
         self.query_one("#info", Static).update(info)
         self.query_one("#source", Static).update(source)
         self.query_one("#diff", Static).update(diff)
@@ -73,6 +76,7 @@ class Detail(Vertical):
             self._set(Text("Select a cell."))
 
     def _show_copy(self, ref: CopyCellRef) -> None:
+        """A copy's cell: its state against the origin and its source."""
         from nbteam.tui.render import source_renderable
 
         nb, copy = ref.notebook, ref.copy
@@ -88,6 +92,7 @@ class Detail(Vertical):
 
     def _show_cell(self, ref: CellRef) -> None:
         # Imported here: Rich's Syntax brings in Pygments, which the first screen does not need.
+        """A cell: its state and why, its source, the diff promoting it would apply."""
         from nbteam.tui.render import diff_renderable, source_renderable
 
         nb, cell = ref.notebook, ref.cell

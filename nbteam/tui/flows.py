@@ -61,6 +61,7 @@ class PromoteFlow:
     """p on a `%%writefile` cell: write (or append) it to its module."""
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, key: str):
+        """Re-read the cell and plan its promotion; FlowStop if there is nothing to promote."""
         self.workspace, self.notebook = workspace, nb.path
         self.user = acting_user(workspace)
         self.cell = cell = fresh_cell(workspace, nb, key)
@@ -86,6 +87,7 @@ class UpdateFlow:
     """u on a promoted write cell: merge its module's edits into the cell (three-way)."""
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, key: str):
+        """Re-read the cell and plan the merge (a dry run); FlowStop if there is nothing to merge."""
         self.workspace, self.notebook = workspace, nb.path
         self.user = acting_user(workspace)
         cell = fresh_cell(workspace, nb, key)
@@ -113,6 +115,7 @@ class CopyFlow:
     """p on a cell of a copy (`scratch new --from`): merge it into the team notebook it came from."""
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, copy: CopyCell):
+        """Plan the merge into the origin (a dry run); FlowStop if the cell is in sync."""
         self.workspace, self.notebook, self.copy = workspace, nb.path, copy
         self.user = acting_user(workspace)
         if not copy.promotable:

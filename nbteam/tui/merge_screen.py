@@ -60,6 +60,7 @@ class ResolveScreen(Screen[int]):
         """The user asked to write the notebook; `clean` is True when no conflict is left."""
 
         def __init__(self, notebook: dict, clean: bool):
+            """The notebook to write, and whether no conflict is left in it."""
             super().__init__()
             self.notebook, self.clean = notebook, clean
 
@@ -67,11 +68,13 @@ class ResolveScreen(Screen[int]):
         """The user asked to leave without writing."""
 
     def __init__(self, session: Session, path: str):
+        """The screen on a session, showing path in its title."""
         super().__init__()
         self.session, self.path = session, path
         self.status_message = ""
 
     def compose(self) -> ComposeResult:
+        """Title, conflict list, base | ours | theirs, the cell preview, status, footer."""
         yield Static(id="r-title")
         with VerticalScroll(id="r-list"):
             yield Static(id="r-conflicts")
@@ -112,6 +115,7 @@ class ResolveScreen(Screen[int]):
         self.query_one("#r-preview", Static).update(cell_preview(session))
 
     def _scroll_list(self) -> None:
+        """Keep the current conflict visible in the list."""
         self.query_one("#r-list", VerticalScroll).scroll_to(y=max(0, self.session.current - 1), animate=False)
 
     def set_status(self, message: str) -> None:
@@ -185,6 +189,7 @@ class ResolveScreen(Screen[int]):
             return
 
         def answered(yes: bool | None) -> None:
+            """Yes writes (keeping the open conflicts' markers); no goes back."""
             if yes:
                 self.post_message(self.Write(self.session.resolved().notebook, False))
             else:
@@ -200,6 +205,7 @@ class ResolveScreen(Screen[int]):
             return
 
         def answered(yes: bool | None) -> None:
+            """Yes quits without writing."""
             if yes:
                 self.post_message(self.Quit())
 

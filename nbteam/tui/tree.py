@@ -75,6 +75,7 @@ class ScratchTree(Tree[Ref]):
     """Everyone's scratchpads; a large repository opens with only your own filled in."""
 
     def __init__(self, label: str, id: str | None = None):
+        """An empty tree; fill() adds the nodes."""
         super().__init__(label, id=id)
         self._pending: dict[int, UserChildren | NotebookChildren] = {}
 
@@ -126,9 +127,11 @@ class ScratchTree(Tree[Ref]):
 
     @on(Tree.NodeExpanded)
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
+        """Opening a node adds its children the first time."""
         self.populate(event.node)
 
     def _add_notebooks(self, unode: TreeNode[Ref], spec: UserChildren) -> None:
+        """A user's notebooks under their node (and, with open_all, their cells)."""
         for nb, cells in spec.notebooks:
             nnode = unode.add(notebook_label(nb, cells), NotebookRef(branch=spec.branch, user=spec.user, notebook=nb))
             self._pending[nnode.id] = NotebookChildren(spec.branch, spec.user, nb, cells, spec.empty_note)
@@ -137,6 +140,7 @@ class ScratchTree(Tree[Ref]):
                 nnode.expand()
 
     def _add_cells(self, nnode: TreeNode[Ref], spec: NotebookChildren) -> None:
+        """A notebook's cells, then its copy cells, under its node."""
         note = NotebookRef(branch=spec.branch, user=spec.user, notebook=spec.notebook)
         if spec.notebook.error:
             nnode.add_leaf(Text(spec.notebook.error, style="red"), note)
