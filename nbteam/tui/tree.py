@@ -194,5 +194,8 @@ class ScratchTree(Tree[Ref]):
             node.expand()
             node = node.parent
         line = self.visible_line(target)
+        # Textual before 0.86 keeps cursor_line through clear(), and setting the same line again
+        # would leave cursor_node on a removed node: reset it first so the watcher always runs.
+        self.set_reactive(Tree.cursor_line, -1)
         self.cursor_line = line
         self.call_after_refresh(self.scroll_to_line, line, False)
