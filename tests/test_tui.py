@@ -581,3 +581,21 @@ def test_a_copys_changed_cell_is_listed_and_p_merges_it_into_the_origin(repo):
     run(go())
     team = json.loads((repo / TEAM_NB).read_text())
     assert "".join(team["cells"][1]["source"]) == "df = pd.read_csv('sales.csv', parse_dates=['date'])"
+
+
+def test_a_scan_that_fails_is_a_warning_not_a_crash(team, monkeypatch):
+    import nbteam.tui.browser as browser
+    from nbteam.errors import NbteamError
+
+    def fail(root, config):
+        raise NbteamError("scratch is not a folder")
+
+    monkeypatch.setattr(browser, "scan_worktree", fail)
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.is_running and app.browser.loaded
+            assert app.browser.status_message == "warning: could not read the scratchpads: scratch is not a folder"
+    run(go())

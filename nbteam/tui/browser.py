@@ -115,7 +115,10 @@ class BrowserScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="scan")
     def scan(self, keep: RefKey | None = None, status: str = "") -> None:
         """Read every scratchpad in a thread; the result arrives as a Scanned message."""
-        notebooks, warning = scan_all(self.workspace)
+        try:
+            notebooks, warning = scan_all(self.workspace)
+        except (NbteamError, OSError) as e:  # e.g. an unreadable scratch folder: say so, keep browsing
+            notebooks, warning = [], f"could not read the scratchpads: {e}"
         if not get_current_worker().is_cancelled:  # a newer scan replaced this one
             self.post_message(self.Scanned(notebooks, warning, keep, status))
 
