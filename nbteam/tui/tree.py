@@ -188,14 +188,20 @@ class ScratchTree(Tree[Ref]):
         return 0
 
     def go_to(self, target: TreeNode[Ref]) -> None:
-        """Open the path to `target` and put the cursor on it (scrolling once the tree has a size)."""
+        """Open the path to `target` and put the cursor on it once the tree has laid out its lines."""
         node = target.parent
         while node is not None and node is not self.root:
             node.expand()
             node = node.parent
+        # After the refresh: older Textual (< 0.86) lays out the opened lines only then, and
+        # scrolling needs the tree's size.
+        self.call_after_refresh(self._move_to, target)
+
+    def _move_to(self, target: TreeNode[Ref]) -> None:
+        """Put the cursor on a node whose ancestors are open, and scroll to it."""
         line = self.visible_line(target)
-        # Textual before 0.86 keeps cursor_line through clear(), and setting the same line again
-        # would leave cursor_node on a removed node: reset it first so the watcher always runs.
+        # Textual < 0.86 keeps cursor_line through clear(), and setting the same line again would
+        # leave cursor_node on a removed node: reset it first so the watcher always runs.
         self.set_reactive(Tree.cursor_line, -1)
         self.cursor_line = line
-        self.call_after_refresh(self.scroll_to_line, line, False)
+        self.scroll_to_line(line, False)
