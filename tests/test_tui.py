@@ -17,7 +17,7 @@ from tui_pilot import screen_text, settle  # noqa: E402
 from nbteam.config import Config  # noqa: E402
 from nbteam.scratch.manifest import read_manifest  # noqa: E402
 from nbteam.tui.app import ScratchApp  # noqa: E402
-from nbteam.tui.confirm import ConfirmPromote  # noqa: E402
+from nbteam.tui.confirm import ConfirmDiff as ConfirmPromote  # noqa: E402
 from nbteam.tui.help import HelpScreen  # noqa: E402
 from nbteam.tui.model import CellRef  # noqa: E402
 
@@ -135,11 +135,11 @@ def test_promote_after_confirming_the_diff(team):
             await settle(pilot)
             screen = app.screen
             assert isinstance(screen, ConfirmPromote)
-            assert screen.plan.target == "teamlib/features.py"
-            assert "+def add_one(x):" in screen.plan.diff()
+            assert "to teamlib/features.py" in screen.proposal.heading.plain
+            assert "+def add_one(x):" in screen.proposal.diff
             assert not (team / "teamlib/features.py").exists()  # nothing written before confirming
-            footer = screen_text(app).splitlines()[-1]
-            assert "Promote" in footer and "Cancel" in footer and "Overwrite" not in footer and "Filter" not in footer
+            footer = screen_text(app).splitlines()[-1].lower()  # older Textual shows keys in capitals
+            assert "y yes" in footer and "cancel" in footer and "overwrite" not in footer and "filter" not in footer
             await pilot.press("y")
             await settle(pilot)
             assert not isinstance(app.screen, ConfirmPromote)
@@ -189,10 +189,10 @@ def test_refused_promotion_needs_force(team):
             await pilot.press("p")
             await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
-            assert "changed outside nbteam" in app.screen.plan.refusal
+            assert "changed outside nbteam" in app.screen.proposal.refusal
             assert app.screen.query_one("#refusal")
-            footer = screen_text(app).splitlines()[-1]
-            assert "Overwrite anyway" in footer and "Promote" not in footer
+            footer = screen_text(app).splitlines()[-1].lower()
+            assert "overwrite anyway" in footer and "yes" not in footer
             await pilot.press("y")  # plain yes cannot override a refusal
             await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote)
@@ -288,7 +288,7 @@ def test_promote_sees_edits_made_after_the_tui_opened(team):
             (team / ADA).write_text(json.dumps(nb))
             await pilot.press("p")
             await settle(pilot)
-            assert "+EDITED = True" in app.screen.plan.diff()
+            assert "+EDITED = True" in app.screen.proposal.diff
             await pilot.press("y")
             await settle(pilot)
             assert (team / "teamlib/features.py").read_text() == "EDITED = True\n"
@@ -389,17 +389,18 @@ def test_escape_clears_an_applied_filter(team):
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            assert "Clear filter" not in screen_text(app)  # nothing to clear yet
+            assert "esc clear" not in screen_text(app).lower()  # nothing to clear yet
             await pilot.press("slash", *"tidy", "enter")
             await pilot.pause()
             assert app.focused.id == "tree" and app.browser.filter_text == "tidy"
             assert [l for l in visible_labels(app) if not l.startswith(" ")] == ["grace  +1"]
-            assert "Clear filter" in screen_text(app)  # the footer offers Esc while a filter is applied
+            footer = screen_text(app).splitlines()[-1].lower()  # older Textual shows "ESC"
+            assert "esc clear" in footer and "q quit" in footer  # Esc is offered while a filter is applied
             await pilot.press("escape")
             await pilot.pause()
             assert app.browser.filter_text == "" and app.focused.id == "tree"
             assert any(l.startswith("ada") for l in visible_labels(app))
-            assert "Clear filter" not in screen_text(app) and "filter:" not in screen_text(app)
+            assert "esc clear" not in screen_text(app).lower() and "filter:" not in screen_text(app)
             assert app.is_running  # Esc with nothing to clear does nothing either
             await pilot.press("escape")
             await pilot.pause()
@@ -417,8 +418,8 @@ def test_help_says_how_to_close_it_and_closes(team, key):
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             assert "Esc, q or ? closes this help." in screen_text(app)
-            footer = screen_text(app).splitlines()[-1]
-            assert "Close help" in footer and "Filter" not in footer  # the dialog's keys, not the browser's
+            footer = screen_text(app).splitlines()[-1].lower()
+            assert "close help" in footer and "filter" not in footer  # the dialog's keys, not the browser's
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is app.browser and app.is_running
@@ -480,7 +481,7 @@ def test_promoting_someone_elses_cell_says_whose_it_is_and_records_both(team):
             tree.go_to(node)
             await press_and_settle(pilot, "p")
             assert isinstance(app.screen, ConfirmPromote)
-            assert "This is grace's scratchpad: you (ada) promote it for them" in screen_text(app).replace("\n", " ")
+            assert "This is grace's scratchpad: you (ada) act for them" in screen_text(app).replace("\n", " ")
             await press_and_settle(pilot, "y")
             assert (team / "teamlib/cleaning.py").exists()
     run(go())
@@ -499,11 +500,102 @@ def test_a_module_changed_while_the_dialog_is_open_is_shown_again_not_overwritte
             (team / "teamlib/features.py").write_text("TEAMMATE = 1\n")  # written behind the dialog's back
             await press_and_settle(pilot, "y")
             assert (team / "teamlib/features.py").read_text() == "TEAMMATE = 1\n"  # nothing overwritten
-            assert isinstance(app.screen, ConfirmPromote) and "-TEAMMATE = 1" in app.screen.plan.diff()
-            assert "changed since the diff was shown" in app.browser.status_message
+            assert isinstance(app.screen, ConfirmPromote) and "-TEAMMATE = 1" in app.screen.proposal.diff
+            assert "changed on disk since the diff was shown" in app.browser.status_message
     run(go())
 
 
 async def press_and_settle(pilot, *keys):
     await pilot.press(*keys)
     await settle(pilot)
+
+
+# --- issue 12 items 1 and 2: copies flow back, module edits flow back (TUI keys) -------------
+
+
+def test_u_merges_a_teammates_module_edit_into_the_cell(team):
+    assert nbteam("promote", ADA, "--cell", "2", "--user", "ada", cwd=team).returncode == 0
+    (team / "teamlib/features.py").write_text("def add_one(x):\n    return x + 1  # checked by grace\n")
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert cursor(app).cell.key == "c1" and cursor(app).cell.state == "module changed"
+            assert "u merges the module's edits" in text_of(app, "#info")
+            await press_and_settle(pilot, "u")
+            assert isinstance(app.screen, ConfirmPromote)
+            assert "+    return x + 1  # checked by grace" in app.screen.proposal.diff
+            assert "Update" in screen_text(app)
+            await press_and_settle(pilot, "y")
+            assert "merged" in app.browser.status_message
+            assert cursor(app).cell.state == "in sync"
+    run(go())
+    nb = json.loads((team / ADA).read_text())
+    assert "".join(nb["cells"][1]["source"]).endswith("return x + 1  # checked by grace\n")
+    assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1  # checked by grace\n"
+
+
+def test_u_on_a_cell_with_nothing_to_merge_says_so(team):
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "u")
+            assert not isinstance(app.screen, ConfirmPromote)
+            assert "never promoted" in app.browser.status_message
+    run(go())
+
+
+TEAM_NB = "analysis.ipynb"
+COPY_NB = "scratch/ada/analysis.ipynb"
+
+
+def test_a_copys_changed_cell_is_listed_and_p_merges_it_into_the_origin(repo):
+    write_nb(repo / TEAM_NB, make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "team notebook")
+    assert nbteam("scratch", "new", "--from", TEAM_NB, "--user", "ada", cwd=repo).returncode == 0
+    nb = json.loads((repo / COPY_NB).read_text())
+    nb["cells"][1]["source"] = "df = pd.read_csv('sales.csv', parse_dates=['date'])"
+    (repo / COPY_NB).write_text(json.dumps(nb))
+
+    async def go():
+        app = app_for(repo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            labels = visible_labels(app)
+            assert "  analysis.ipynb ⇡1" in labels
+            assert "    ⇡~  2 df = pd.read_csv('sales.csv', parse…" in labels
+            tree = app.browser.query_one("#tree", Tree)
+            tree.go_to(next(n for n in _all_nodes(tree.root) if n.data is not None and n.data.KIND == "copy cell"))
+            await settle(pilot)
+            assert "changed in copy: flows back into analysis.ipynb" in text_of(app, "#info")
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote), app.browser.status_message
+            assert "merges cleanly" in app.screen.proposal.heading.plain
+            assert "+df = pd.read_csv('sales.csv', parse_dates=['date'])" in app.screen.proposal.diff
+            await press_and_settle(pilot, "y")
+            assert "merged into analysis.ipynb" in app.browser.status_message
+            assert "    ⇡✓  2 df = pd.read_csv('sales.csv', parse…" in visible_labels(app)
+    run(go())
+    team = json.loads((repo / TEAM_NB).read_text())
+    assert "".join(team["cells"][1]["source"]) == "df = pd.read_csv('sales.csv', parse_dates=['date'])"
+
+
+def test_a_scan_that_fails_is_a_warning_not_a_crash(team, monkeypatch):
+    import nbteam.tui.browser as browser
+    from nbteam.errors import NbteamError
+
+    def fail(root, config):
+        raise NbteamError("scratch is not a folder")
+
+    monkeypatch.setattr(browser, "scan_worktree", fail)
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert app.is_running and app.browser.loaded
+            assert app.browser.status_message == "warning: could not read the scratchpads: scratch is not a folder"
+    run(go())

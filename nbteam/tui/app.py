@@ -26,6 +26,7 @@ class ScratchApp(App[None]):
 
     def __init__(self, root: str | os.PathLike[str], config: Config, user: str | None = None,
                  user_error: str | None = None, branches: bool = False):
+        """The browser on the repository at root, promoting as user (or saying user_error)."""
         super().__init__()
         self.browser = BrowserScreen(Workspace(Path(root), config, user, user_error, branches))
 

@@ -15,10 +15,12 @@ class AskScreen(ModalScreen[bool]):
     BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
 
     def __init__(self, question: str, yes: str, no: str):
+        """A question, and what yes and no do (shown beside the keys)."""
         super().__init__()
         self.question, self.yes, self.no = question, yes, no
 
     def compose(self) -> ComposeResult:
+        """The question and the keys."""
         with Vertical(classes="ask"):
             yield Static(Text(self.question, style="bold"))
             yield Static(Text.assemble(("y", "bold"), f" {self.yes}  ·  ", ("n", "bold"), f"/Esc {self.no}"),

@@ -8,31 +8,22 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Static, Tree
+from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
-from nbteam.scratch.manifest import ManifestError, read_manifest
-from nbteam.notebook.io import NotebookError, read_notebook
-from nbteam.scratch.plan import IN_SYNC, ManifestIndex
-from nbteam.scratch.scan import (
-    CellInfo,
-    NotebookInfo,
-    analyse_cells,
-    head_tree,
-    list_branches,
-    scan_branch,
-    scan_worktree,
-    worktree_reader,
-)
+from nbteam.errors import NbteamError
+from nbteam.scratch.scan import NotebookInfo, head_tree, list_branches, scan_branch, scan_worktree
 from nbteam.tui.detail import Detail
+from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text
-from nbteam.tui.model import LEGEND, MARKS, CellRef, Ref, RefKey, Workspace, empty_message
+from nbteam.tui.model import COPY_MARKS, LEGEND, MARKS, CellRef, CopyCellRef, Ref, RefKey, Workspace, empty_message
 from nbteam.tui.tree import ScratchTree
 
 KEYS = [
     ("↑/↓", "move; Enter/Space opens a user or notebook"),
     ("tab", "move focus: tree → source pane → diff pane (↑/↓/PgUp/PgDn scroll a pane)"),
-    ("p", "promote the selected cell (asks first, shows the diff)"),
+    ("p", "promote the selected cell (asks first, shows the diff); on a copy's cell: merge it into the origin"),
+    ("u", "update a promoted cell from its module: merge the module's edits into it (asks first)"),
     ("a", "show every cell / only %%writefile cells"),
     ("/", "filter by user, notebook, target or source; Enter keeps it"),
     ("esc", "clear the filter"),
@@ -49,6 +40,9 @@ def marks_legend() -> Text:
         mark, style = MARKS[state]
         text.append(f"  {mark} ", style=style)
         text.append(f"{state}: {meaning}\n")
+    for copy_state, (mark, style) in COPY_MARKS.items():
+        text.append(f"  {mark} ", style=style)
+        text.append(f"{copy_state}: a cell of a copy (scratch new --from); p merges it into the origin\n")
     text.append("\nBranch scratchpads (--branches) are read from git objects and are read-only.", style="dim")
     return text
 
@@ -72,9 +66,10 @@ class BrowserScreen(Screen[None]):
 
     BINDINGS = [
         Binding("p", "promote", "Promote"),
+        Binding("u", "update", "Update"),
         Binding("a", "toggle_all", "All cells"),
         Binding("slash", "filter", "Filter"),
-        Binding("escape", "clear_filter", "Clear filter"),
+        Binding("escape", "clear_filter", "Clear"),
         Binding("r", "refresh", "Refresh"),
         Binding("question_mark", "help", "Help"),
         Binding("q", "app.quit", "Quit"),
@@ -86,10 +81,12 @@ class BrowserScreen(Screen[None]):
         """The scan worker's result, handled on the event loop."""
 
         def __init__(self, notebooks: list[NotebookInfo], warning: str | None, keep: RefKey | None, status: str):
+            """The result of one scan, and where the cursor should go."""
             super().__init__()
             self.notebooks, self.warning, self.keep, self.status = notebooks, warning, keep, status
 
     def __init__(self, workspace: Workspace):
+        """The browser on a workspace; nothing is read until it is shown."""
         super().__init__()
         self.workspace = workspace
         self.show_all = False
@@ -101,13 +98,14 @@ class BrowserScreen(Screen[None]):
     # --- layout and loading ---------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        """Filter box (hidden), tree | detail, empty-repository note, status line, footer."""
         yield Input(placeholder="filter: user, notebook, target or source (Enter: keep, Esc: clear)", id="filter")
         with Horizontal(id="main"):
             yield ScratchTree("scratch", id="tree")
             yield Static(empty_message(self.workspace.config.scratch_dir), id="empty")
             yield Detail(id="detail")
         yield Static(id="status")
-        yield Footer()
+        yield compact_footer()
 
     def on_mount(self) -> None:
         """Draw at once with a placeholder; the scan starts after the first paint."""
@@ -117,12 +115,16 @@ class BrowserScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="scan")
     def scan(self, keep: RefKey | None = None, status: str = "") -> None:
         """Read every scratchpad in a thread; the result arrives as a Scanned message."""
-        notebooks, warning = scan_all(self.workspace)
+        try:
+            notebooks, warning = scan_all(self.workspace)
+        except (NbteamError, OSError) as e:  # e.g. an unreadable scratch folder: say so, keep browsing
+            notebooks, warning = [], f"could not read the scratchpads: {e}"
         if not get_current_worker().is_cancelled:  # a newer scan replaced this one
             self.post_message(self.Scanned(notebooks, warning, keep, status))
 
     @on(Scanned)
     def _scanned(self, message: Scanned) -> None:
+        """The scan's result: fill the tree, keep the cursor, show any warning."""
         self.notebooks = message.notebooks
         self.rebuild(keep=message.keep)
         self.loaded = True
@@ -148,6 +150,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Tree.NodeHighlighted)
     def _highlighted(self, event: Tree.NodeHighlighted[Ref]) -> None:
+        """The cursor moved: show that node's details."""
         if event.node.data is not None:  # the hidden root is highlighted while the tree is set up
             self.show(event.node.data)
 
@@ -176,6 +179,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """Typing in the filter box filters at once."""
         if event.value != self.filter_text:
             self.filter_text = event.value
             self.rebuild()
@@ -183,6 +187,7 @@ class BrowserScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
+        """Enter keeps the filter and goes back to the tree."""
         self.query_one(ScratchTree).focus()
         if not self.filter_text:
             self.query_one("#filter").remove_class("shown")
@@ -225,77 +230,61 @@ class BrowserScreen(Screen[None]):
         """Keys and marks."""
         self.app.push_screen(HelpScreen(help_text("nbteam tui", KEYS, marks_legend())))
 
-    def fresh_cell(self, nb: NotebookInfo, key: str) -> tuple[NotebookInfo, CellInfo] | None:
-        """Re-read one notebook from disk so the confirmation shows what will really be written."""
-        root, config = self.workspace.root, self.workspace.config
-        try:
-            parsed = read_notebook(root / nb.path)
-            index = ManifestIndex(read_manifest(root, config.manifest))
-        except (NotebookError, ManifestError) as e:
-            self.set_status(str(e))
-            return None
-        cells = analyse_cells(nb.path, parsed, index, worktree_reader(root), root)
-        fresh = NotebookInfo(path=nb.path, user=nb.user, cells=cells)
-        match = next((c for c in cells if c.key == key), None)
-        if match is None:
-            self.set_status(f"cell {key} is no longer in {nb.path}; press r to reload")
-            return None
-        return fresh, match
-
     def action_promote(self) -> None:
-        """Confirm, then promote the selected cell."""
+        """p: confirm, then promote the selected cell (into its module, or a copy's cell into its origin)."""
+        ref = self.selected()
+        if not isinstance(ref, (CellRef, CopyCellRef)):
+            self.set_status("select a %%writefile cell, or a copy's cell, to promote")
+        elif ref.branch is not None:
+            self.set_status(f"read-only: this cell is on branch {ref.branch}; merge or check it out to promote it")
+        else:
+            self.confirm(ref, "promote")
+
+    def action_update(self) -> None:
+        """u: confirm, then merge the selected cell's module edits back into it."""
         ref = self.selected()
         if not isinstance(ref, CellRef):
-            self.set_status("select a %%writefile cell to promote")
-            return
-        if ref.branch is not None:
-            self.set_status(f"read-only: this cell is on branch {ref.branch}; merge or check it out to promote it")
-            return
-        self.confirm(ref)
+            self.set_status("select a promoted %%writefile cell to update from its module")
+        elif ref.branch is not None:
+            self.set_status(f"read-only: this cell is on branch {ref.branch}")
+        else:
+            self.confirm(ref, "update")
 
-    def confirm(self, ref: CellRef, note: str = "") -> None:
-        """Show the confirmation for the cell as it is on disk now; promote what it showed."""
-        found = self.fresh_cell(ref.notebook, ref.cell.key)
-        if found is None:
-            return
-        nb, cell = found
-        plan = cell.plan
-        if cell.error is not None or plan is None:
-            self.set_status(cell.error or f"cell {cell.number} has no %%writefile line; nothing to promote")
-            return
-        if plan.state == IN_SYNC:
-            self.set_status(f"cell {cell.number} is in sync with {plan.target}; nothing to promote")
-            return
-        user = self.workspace.user
-        if user is None:
-            self.set_status(f"cannot promote: {self.workspace.user_error}")
+    def confirm(self, ref: CellRef | CopyCellRef, what: str, note: str = "") -> None:
+        """Propose what `what` would write, as things are on disk now; on yes, write what was shown."""
+        # Imported on first use: the first screen does not need them.
+        from nbteam.scratch.promote import ChangedSinceShownError
+        from nbteam.tui.confirm import FORCE, ConfirmDiff
+        from nbteam.tui.flows import CopyFlow, Flow, PromoteFlow, UpdateFlow
+
+        try:
+            flow: Flow
+            if isinstance(ref, CopyCellRef):
+                flow = CopyFlow(self.workspace, ref.notebook, ref.copy)
+            elif what == "update":
+                flow = UpdateFlow(self.workspace, ref.notebook, ref.cell.key)
+            else:
+                flow = PromoteFlow(self.workspace, ref.notebook, ref.cell.key)
+        except NbteamError as e:  # nothing to confirm, or unreadable: say why
+            self.set_status(str(e))
             return
         if note:
             self.set_status(note)
-        # Imported on first use: the first screen does not need them.
-        from nbteam.scratch.promote import ChangedSinceShownError, PromoteError, promote_cells, scratchpad_owner
-        from nbteam.tui.confirm import FORCE, ConfirmPromote
-
-        owner = scratchpad_owner(self.workspace.config, nb.path)
-        for_other = owner if owner is not None and owner != user else None
 
         def done(choice: str | None) -> None:
+            """The dialog's answer: write what was shown, or say why not."""
             if not choice:
-                self.set_status("promotion cancelled")
+                self.set_status("promotion cancelled" if what == "promote" else "update cancelled")
                 return
             try:
-                # `shown` and the cell as shown make the write re-check both under the manifest lock;
-                # confirming the dialog is the explicit yes that acting for another owner needs.
-                [outcome] = promote_cells(self.workspace.root, self.workspace.config, nb.path, [cell], user,
-                                          force=choice == FORCE, shown={plan.target: plan.old_text},
-                                          owner_confirmed=True)
+                message = flow.apply(force=choice == FORCE)
             except ChangedSinceShownError:
-                self.confirm(ref, "the cell or its module changed since the diff was shown; here is the new one")
+                self.confirm(ref, what, "it changed on disk since the diff was shown; here is the new one")
                 return
-            except PromoteError as e:
+            except NbteamError as e:
                 self.set_status(str(e))
                 return
-            self.set_status(f"cell {cell.number}: {outcome.result}: {outcome.message}")
-            self.scan(ref.key, self.status_message)
+            self.set_status(message)
+            self.scan(ref.key, message)
 
-        self.app.push_screen(ConfirmPromote(nb, cell, plan, for_other, user), done)
+        self.app.push_screen(ConfirmDiff(flow.proposal), done)

@@ -1,5 +1,7 @@
-"""The promotion confirmation: the diff a promotion would apply, then yes, force or cancel."""
+"""The confirmation before anything is written: what will change (a diff), then yes, force or cancel."""
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual import on
@@ -9,57 +11,62 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Footer, Static
 
-from nbteam.scratch.plan import Plan
-from nbteam.scratch.scan import CellInfo, NotebookInfo
-from nbteam.tui.model import MARKS
 from nbteam.tui.render import diff_renderable
 
-PROMOTE, FORCE = "promote", "force"
+YES, FORCE = "yes", "force"
 
 
-class ConfirmPromote(ModalScreen[str | None]):
-    """Show the diff a promotion would apply; dismiss with PROMOTE, FORCE or None (cancelled)."""
+@dataclass(frozen=True)
+class Proposal:
+    """What a confirmation shows: a heading, the diff, why it is refused (if it is), a warning, the verb."""
+
+    heading: Text
+    diff: str
+    refusal: str | None = None  # set: only FORCE can go ahead
+    note: str | None = None  # e.g. whose scratchpad this is
+    verb: str = "Promote"  # the yes button and key
+    empty: str = "No changes: the module already holds this cell."  # what an empty diff means
+
+
+class ConfirmDiff(ModalScreen[str | None]):
+    """Show a proposal; dismiss with YES, FORCE or None (cancelled)."""
 
     BINDINGS = [
-        Binding("y", f"choose('{PROMOTE}')", "Promote"),
+        Binding("y", f"choose('{YES}')", "Yes"),
         Binding("f", f"choose('{FORCE}')", "Overwrite anyway"),
         Binding("n,escape", "choose('')", "Cancel"),
     ]
 
-    def __init__(self, notebook: NotebookInfo, cell: CellInfo, plan: Plan, owner: str | None = None,
-                 user: str | None = None):
+    def __init__(self, proposal: Proposal):
+        """A dialog for one proposal."""
         super().__init__()
-        self.notebook, self.cell, self.plan = notebook, cell, plan
-        self.owner, self.user = owner, user  # owner: set when the scratchpad is someone else's
+        self.proposal = proposal
 
     def compose(self) -> ComposeResult:
-        verb = "Append" if self.plan.mode == "append" else "Write"
+        """Heading, warnings, the diff, the buttons."""
+        p = self.proposal
         with Vertical(classes="dialog"):
-            yield Static(Text.assemble(
-                (f"{verb} cell {self.cell.number} of {self.notebook.path}\n", "bold"),
-                ("to ", ""), (self.plan.target, "bold cyan"), (f"  ({self.plan.state})", MARKS[self.plan.state][1]),
-            ), id="question")
-            if self.owner:
-                yield Static(Text(f"This is {self.owner}'s scratchpad: you ({self.user}) promote it for them; "
-                                  "the manifest records you both.", style="bold yellow"), id="owner")
-            if self.plan.refusal:
-                yield Static(Text(f"Refused without force: {self.plan.refusal}.", style="bold red"), id="refusal")
+            yield Static(p.heading, id="question")
+            if p.note:
+                yield Static(Text(p.note, style="bold yellow"), id="note")
+            if p.refusal:
+                yield Static(Text(f"Refused without force: {p.refusal}.", style="bold red"), id="refusal")
             with VerticalScroll(id="confirm-diff"):
-                yield Static(diff_renderable(self.plan.diff()))
-            keys = "f overwrite anyway · n/Esc cancel" if self.plan.refusal else "y promote · n/Esc cancel"
+                yield Static(diff_renderable(p.diff, p.empty))
+            keys = "f overwrite anyway · n/Esc cancel" if p.refusal else f"y {p.verb.lower()} · n/Esc cancel"
             with Horizontal(id="buttons"):
                 yield Static(Text(keys, style="dim"), id="keys")
-                if self.plan.refusal:
+                if p.refusal:
                     yield Button("Overwrite anyway", variant="error", id=FORCE)
                 else:
-                    yield Button("Promote", variant="success", id=PROMOTE)
+                    yield Button(p.verb, variant="success", id=YES)
                 yield Button("Cancel", id="cancel")
         yield Footer()  # this dialog's keys, not those of the screen underneath
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """"y" cannot override a refusal, and "f" is offered only when there is one."""
-        if action == "choose" and parameters and parameters[0] in (PROMOTE, FORCE):
-            return (parameters[0] == FORCE) == bool(self.plan.refusal)
+        if action == "choose" and parameters and parameters[0] in (YES, FORCE):
+            return (parameters[0] == FORCE) == bool(self.proposal.refusal)
         return True
 
     def action_choose(self, choice: str) -> None:
@@ -68,4 +75,5 @@ class ConfirmPromote(ModalScreen[str | None]):
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
+        """A button does what its key does."""
         self.dismiss(None if event.button.id == "cancel" else event.button.id)

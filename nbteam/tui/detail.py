@@ -9,9 +9,11 @@ from textual.widgets import Static
 
 from nbteam.scratch.scan import NotebookInfo
 from nbteam.tui.model import (
+    COPY_MARKS,
     MARKS,
     BranchRef,
     CellRef,
+    CopyCellRef,
     NotebookRef,
     Ref,
     UserRef,
@@ -25,10 +27,12 @@ class Detail(Vertical):
     """An info line, then the source pane and the diff pane (each focusable, to scroll)."""
 
     def __init__(self, id: str | None = None):
+        """Empty panes until something is shown."""
         super().__init__(id=id)
         self.shown: Ref | None = None  # what the panes show
 
     def compose(self) -> ComposeResult:
+        """The info line and the two scrollable panes."""
         yield Static(id="info")
         with VerticalScroll(id="source-pane") as pane:
             pane.border_title = "source"
@@ -39,6 +43,7 @@ class Detail(Vertical):
 
     def _set(self, info: RenderableType, source: RenderableType = "", diff: RenderableType = "",
              diff_title: str = "diff") -> None:
+        """Fill the info line, the panes and the diff pane's title."""
         self.query_one("#info", Static).update(info)
         self.query_one("#source", Static).update(source)
         self.query_one("#diff", Static).update(diff)
@@ -51,6 +56,8 @@ class Detail(Vertical):
         self.shown = ref
         if isinstance(ref, CellRef):
             self._show_cell(ref)
+        elif isinstance(ref, CopyCellRef):
+            self._show_copy(ref)
         elif isinstance(ref, NotebookRef):
             nb = ref.notebook
             self._set(Text.assemble((nb.path, "bold"), f"  {len(nb.promotable())} of {len(nb.cells)} cells promotable"
@@ -68,8 +75,24 @@ class Detail(Vertical):
         else:
             self._set(Text("Select a cell."))
 
+    def _show_copy(self, ref: CopyCellRef) -> None:
+        """A copy's cell: its state against the origin and its source."""
+        from nbteam.tui.render import source_renderable
+
+        nb, copy = ref.notebook, ref.copy
+        mark, style = COPY_MARKS[copy.state]
+        where = f"cell {copy.number}" if copy.number is not None else "a cell the copy deleted"
+        info = Text.assemble((f"{nb.path} · {where} ({copy.key})\n", "bold"), (mark + " ", style),
+                             (f"{copy.state}: ", style), f"flows back into {nb.origin}")
+        cell = next((c for c in nb.cells if c.key == copy.key), None)
+        source = source_renderable(cell.source, cell.cell_type) if cell is not None else Text(
+            f"(deleted in the copy; was: {copy.first_line})", style="dim")
+        hint = ("p shows the merge into it and asks first" if copy.promotable else "nothing to promote")
+        self._set(info, source, Text(f"{nb.origin}: {hint}.", style="dim"), f"into: {nb.origin}")
+
     def _show_cell(self, ref: CellRef) -> None:
         # Imported here: Rich's Syntax brings in Pygments, which the first screen does not need.
+        """A cell: its state and why, its source, the diff promoting it would apply."""
         from nbteam.tui.render import diff_renderable, source_renderable
 
         nb, cell = ref.notebook, ref.cell
@@ -80,6 +103,8 @@ class Detail(Vertical):
         info = Text.assemble((head + "\n", "bold"), (mark + " ", style), (describe_state(cell), style))
         source = source_renderable(cell.source, cell.cell_type)
         if cell.plan is not None:
+            if cell.plan.refusal and cell.plan.state == "module changed":
+                info.append("\nu merges the module's edits into this cell", style="dim")
             self._set(info, source, diff_renderable(cell.plan.diff()), f"diff: {cell.plan.target}")
         else:
             self._set(info, source, Text(cell.error or "Not a %%writefile cell: nothing to promote.", style="dim"))

@@ -32,10 +32,12 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close help")]
 
     def __init__(self, text: Text):
+        """A dialog showing text (see help_text)."""
         super().__init__()
         self.text = text
 
     def compose(self) -> ComposeResult:
+        """The text, scrollable, and the dialog's footer."""
         with VerticalScroll(classes="dialog", id="help"):
             yield Static(self.text)
         yield Footer()  # this dialog's keys, not those of the screen underneath

@@ -10,12 +10,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from nbteam.merge.resolve import Side
 from nbteam.notebook.markers import ConflictKind
 from nbteam.git.editor import editor_command, run_editor
 from nbteam.tui.ask import AskScreen
+from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text
 from nbteam.tui.merge_view import cell_preview, conflict_list, side_titles, sides
 from nbteam.tui.resolution import EditError, Session, choice_name, conflict_block
@@ -50,6 +51,7 @@ class ResolveScreen(Screen[int]):
         """The user asked to write the notebook; `clean` is True when no conflict is left."""
 
         def __init__(self, notebook: dict, clean: bool):
+            """The notebook to write, and whether no conflict is left in it."""
             super().__init__()
             self.notebook, self.clean = notebook, clean
 
@@ -57,11 +59,13 @@ class ResolveScreen(Screen[int]):
         """The user asked to leave without writing."""
 
     def __init__(self, session: Session, path: str):
+        """The screen on a session, showing path in its title."""
         super().__init__()
         self.session, self.path = session, path
         self.status_message = ""
 
     def compose(self) -> ComposeResult:
+        """Title, conflict list, base | ours | theirs, the cell preview, status, footer."""
         yield Static(id="r-title")
         with VerticalScroll(id="r-list"):
             yield Static(id="r-conflicts")
@@ -72,7 +76,7 @@ class ResolveScreen(Screen[int]):
         with VerticalScroll(id="r-preview-pane"):
             yield Static(id="r-preview")
         yield Static(id="r-status")
-        yield Footer(compact=True)  # ten keys: the roomy footer needs more than 80 columns
+        yield compact_footer()
 
     def on_mount(self) -> None:
         """Show the first conflict."""
@@ -102,6 +106,7 @@ class ResolveScreen(Screen[int]):
         self.query_one("#r-preview", Static).update(cell_preview(session))
 
     def _scroll_list(self) -> None:
+        """Keep the current conflict visible in the list."""
         self.query_one("#r-list", VerticalScroll).scroll_to(y=max(0, self.session.current - 1), animate=False)
 
     def set_status(self, message: str) -> None:
@@ -170,6 +175,7 @@ class ResolveScreen(Screen[int]):
             return
 
         def answered(yes: bool | None) -> None:
+            """Yes writes (keeping the open conflicts' markers); no goes back."""
             if yes:
                 self.post_message(self.Write(self.session.resolved().notebook, False))
             else:
@@ -185,6 +191,7 @@ class ResolveScreen(Screen[int]):
             return
 
         def answered(yes: bool | None) -> None:
+            """Yes quits without writing."""
             if yes:
                 self.post_message(self.Quit())
 

@@ -9,6 +9,7 @@ from typing import ClassVar
 from pathlib import Path
 
 from nbteam.config import Config
+from nbteam.scratch.copies import CopyCell, CopyState
 from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW, STATES
 from nbteam.scratch.scan import CellInfo, NotebookInfo
 
@@ -20,6 +21,14 @@ MARKS: dict[str | None, tuple[str, str]] = {
     MODULE_CHANGED: ("!", "bold red"),
     INVALID: ("✗", "magenta"),
     None: ("·", "dim"),  # not a %%writefile cell
+}
+
+# A copy's cells (`scratch new --from`) against the team notebook they flow back into.
+COPY_MARKS: dict[CopyState, tuple[str, str]] = {
+    CopyState.CHANGED: ("⇡~", "bold yellow"),
+    CopyState.ADDED: ("⇡+", "bold cyan"),
+    CopyState.DELETED: ("⇡-", "bold red"),
+    CopyState.IN_SYNC: ("⇡✓", "green"),
 }
 
 LEGEND = {
@@ -93,7 +102,25 @@ class NotebookRef(Ref):
     @property
     def key(self) -> RefKey:
         """Stable identity across reloads, to keep the cursor where it was."""
-        return (self.KIND, self.branch, self.user, self.notebook.path, None)
+        return (self.KIND, self.branch, self.user, self.notebook.path, self.cell_key)
+
+    @property
+    def cell_key(self) -> str | None:
+        """The cell's id (or "#N") for cell nodes; None for the notebook itself."""
+        return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CopyCellRef(NotebookRef):
+    """A cell of a copy that differs from (or was promoted back into) its origin notebook."""
+
+    KIND = "copy cell"
+    copy: CopyCell
+
+    @property
+    def cell_key(self) -> str | None:
+        """The copy cell's id."""
+        return self.copy.key
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,9 +131,9 @@ class CellRef(NotebookRef):
     cell: CellInfo
 
     @property
-    def key(self) -> RefKey:
-        """Stable identity across reloads, to keep the cursor where it was."""
-        return (self.KIND, self.branch, self.user, self.notebook.path, self.cell.key)
+    def cell_key(self) -> str | None:
+        """The cell's id, or "#N" without ids."""
+        return self.cell.key
 
 
 def visible_cells(nb: NotebookInfo, show_all: bool) -> list[CellInfo]:
@@ -186,6 +213,19 @@ def describe_state(cell: CellInfo) -> str:
     if cell.plan.refusal and cell.plan.state != MODULE_CHANGED:
         text += f" (needs force: {cell.plan.refusal})"
     return text
+
+
+def copy_cell_text(copy: CopyCell, width: int = 40) -> str:
+    """A copy cell's label without its mark: number (or – if deleted), first line."""
+    number = f"{copy.number:>2}" if copy.number is not None else " –"
+    text = f"{number} {copy.first_line or '(empty)'}"
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def copy_summary(copies: list[CopyCell]) -> list[tuple[str, str]]:
+    """(text, style) like '⇡2' for the copy cells that would flow back (not in sync)."""
+    waiting = [c for c in copies if c.promotable]
+    return [(f"⇡{len(waiting)}", "bold cyan")] if waiting else []
 
 
 def empty_message(scratch_dir: str) -> str:

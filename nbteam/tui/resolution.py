@@ -57,6 +57,7 @@ def changed_lines(base: str | None, text: str) -> set[int]:
 def conflict_block(region: Region, base_label: str = "base") -> str:
     """A region as a conflict block (diff3 style when there is a base): the start for a hand edit."""
     def end(text: str) -> str:
+        """The text with a final newline (markers go on their own lines)."""
         return text if not text or text.endswith("\n") else text + "\n"
 
     out = f"<<<<<<< {region.ours_label}\n" + end(region.ours)
@@ -77,6 +78,7 @@ class Session:
     """The conflicts of one notebook and the choices made so far."""
 
     def __init__(self, notebook: Notebook):
+        """The conflicts of a parsed notebook, all open, the first one current."""
         self.original = notebook
         self.regions: list[Region] = conflict_regions(notebook)
         self.choices: dict[int, Choice] = {}

@@ -28,6 +28,7 @@ class MergeApp(App[int]):
     ENABLE_COMMAND_PALETTE = False
 
     def __init__(self, path: str | Path, session: Session):
+        """The tool on a notebook path and its conflicts."""
         super().__init__()
         self.path = Path(path)
         self.resolver = ResolveScreen(session, str(path))
@@ -38,6 +39,7 @@ class MergeApp(App[int]):
 
     @on(ResolveScreen.Write)
     def _write(self, message: ResolveScreen.Write) -> None:
+        """Write the notebook, then exit 0 (nothing left) or 1; stay and say why if writing fails."""
         try:
             write_notebook(self.path, message.notebook)
         except (OSError, NbteamError) as e:
@@ -47,6 +49,7 @@ class MergeApp(App[int]):
 
     @on(ResolveScreen.Quit)
     def _quit(self) -> None:
+        """Leave without writing: exit 1."""
         self.exit(1)
 
 

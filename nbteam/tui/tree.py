@@ -10,15 +10,19 @@ from textual.widgets.tree import TreeNode
 
 from nbteam.scratch.scan import CellInfo, NotebookInfo
 from nbteam.tui.model import (
+    COPY_MARKS,
     MARKS,
     BranchRef,
     CellRef,
+    CopyCellRef,
     Listed,
     NotebookRef,
     Ref,
     RefKey,
     UserRef,
     cell_text,
+    copy_cell_text,
+    copy_summary,
     filter_notebooks,
     group,
     summary,
@@ -54,7 +58,7 @@ class NotebookChildren:
 def notebook_label(nb: NotebookInfo, cells: list[CellInfo]) -> Text:
     """A notebook's name with its per-state counts (red when it could not be read)."""
     label = Text(nb.name, style="red" if nb.error else "")
-    for piece, style in summary(cells):
+    for piece, style in summary(cells) + copy_summary(nb.copy_cells):
         label.append(f" {piece}", style=style)
     return label
 
@@ -71,6 +75,7 @@ class ScratchTree(Tree[Ref]):
     """Everyone's scratchpads; a large repository opens with only your own filled in."""
 
     def __init__(self, label: str, id: str | None = None):
+        """An empty tree; fill() adds the nodes."""
         super().__init__(label, id=id)
         self._pending: dict[int, UserChildren | NotebookChildren] = {}
 
@@ -122,9 +127,11 @@ class ScratchTree(Tree[Ref]):
 
     @on(Tree.NodeExpanded)
     def _expanded(self, event: Tree.NodeExpanded[Ref]) -> None:
+        """Opening a node adds its children the first time."""
         self.populate(event.node)
 
     def _add_notebooks(self, unode: TreeNode[Ref], spec: UserChildren) -> None:
+        """A user's notebooks under their node (and, with open_all, their cells)."""
         for nb, cells in spec.notebooks:
             nnode = unode.add(notebook_label(nb, cells), NotebookRef(branch=spec.branch, user=spec.user, notebook=nb))
             self._pending[nnode.id] = NotebookChildren(spec.branch, spec.user, nb, cells, spec.empty_note)
@@ -133,15 +140,20 @@ class ScratchTree(Tree[Ref]):
                 nnode.expand()
 
     def _add_cells(self, nnode: TreeNode[Ref], spec: NotebookChildren) -> None:
+        """A notebook's cells, then its copy cells, under its node."""
         note = NotebookRef(branch=spec.branch, user=spec.user, notebook=spec.notebook)
         if spec.notebook.error:
             nnode.add_leaf(Text(spec.notebook.error, style="red"), note)
-        elif not spec.cells:
+        elif not spec.cells and not spec.notebook.copy_cells:
             nnode.add_leaf(Text(spec.empty_note, style="dim"), note)
         for cell in spec.cells:
             mark, style = MARKS[cell.state]
             nnode.add_leaf(Text.assemble((mark + " ", style), cell_text(cell)),
                            CellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, cell=cell))
+        for copy in spec.notebook.copy_cells:  # cells that flow back into the notebook this one copies
+            mark, style = COPY_MARKS[copy.state]
+            nnode.add_leaf(Text.assemble((mark + " ", style), copy_cell_text(copy, 39)),
+                           CopyCellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, copy=copy))
 
     def nodes(self) -> list[TreeNode[Ref]]:
         """Every node added so far, in display order (collapsed ones included)."""
@@ -176,11 +188,20 @@ class ScratchTree(Tree[Ref]):
         return 0
 
     def go_to(self, target: TreeNode[Ref]) -> None:
-        """Open the path to `target` and put the cursor on it (scrolling once the tree has a size)."""
+        """Open the path to `target` and put the cursor on it once the tree has laid out its lines."""
         node = target.parent
         while node is not None and node is not self.root:
             node.expand()
             node = node.parent
+        # After the refresh: older Textual (< 0.86) lays out the opened lines only then, and
+        # scrolling needs the tree's size.
+        self.call_after_refresh(self._move_to, target)
+
+    def _move_to(self, target: TreeNode[Ref]) -> None:
+        """Put the cursor on a node whose ancestors are open, and scroll to it."""
         line = self.visible_line(target)
+        # Textual < 0.86 keeps cursor_line through clear(), and setting the same line again would
+        # leave cursor_node on a removed node: reset it first so the watcher always runs.
+        self.set_reactive(Tree.cursor_line, -1)
         self.cursor_line = line
-        self.call_after_refresh(self.scroll_to_line, line, False)
+        self.scroll_to_line(line, False)
