@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import git, make_nb, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 from outputs_helpers import (assert_kept, branch_with, commit_sources, init_repo, new_repo, outputs_by_source,
                              run_notebook, run_status_run, status)
 
@@ -177,3 +177,18 @@ def test_pull_resets_sizes_during_its_fetch(two_clones):
     p = git(grace, "pull", "-q", "--ff-only", check=False)
     assert p.returncode == 0, p.stderr
     assert_kept(grace, {"a": ["again: a\n"], "b": ["again: b\n"], "C": []})
+
+
+def test_kept_copies_go_with_their_notebook_and_with_uninstall(tmp_path, git_env):
+    repo = new_repo(tmp_path / "repo")
+    store = repo / ".git" / "nbteam" / "outputs"
+    run_notebook(repo)
+    git(repo, "status")
+    assert len(list(store.iterdir())) == 2  # the copy and its note
+    git(repo, "mv", "nb.ipynb", "renamed.ipynb")
+    git(repo, "commit", "-qm", "rename")
+    notes = [p.read_text().split("\n")[2] for p in store.glob("*.txt")]
+    assert notes == ["renamed.ipynb"]  # the copy for the old path went; the file under its new name has one
+    p = nbteam("uninstall", cwd=repo)
+    assert p.returncode == 0
+    assert not (repo / ".git" / "nbteam").exists()
