@@ -192,3 +192,24 @@ def test_kept_copies_go_with_their_notebook_and_with_uninstall(tmp_path, git_env
     p = nbteam("uninstall", cwd=repo)
     assert p.returncode == 0
     assert not (repo / ".git" / "nbteam").exists()
+
+
+def test_outputs_come_back_when_a_merge_stopped_by_another_file_is_committed(tmp_path, git_env):
+    repo = new_repo(tmp_path / "repo")
+    (repo / "notes.txt").write_text("base\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "commit", "-qm", "notes")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "notes.txt").write_text("theirs\n")
+    commit_sources(repo, "a", "b", "C")
+    git(repo, "checkout", "-q", "main")
+    (repo / "notes.txt").write_text("ours\n")
+    git(repo, "commit", "-qam", "ours")
+    run_notebook(repo)
+    assert git(repo, "merge", "feature", check=False).returncode == 1  # notes.txt conflicts
+    assert outputs_by_source(repo / "nb.ipynb") == {"a": [], "b": [], "C": []}  # no hook runs yet
+    (repo / "notes.txt").write_text("both\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "status")
+    git(repo, "commit", "--no-edit")
+    assert_kept(repo, {"a": ["run: a\n"], "b": ["run: b\n"], "C": []})
