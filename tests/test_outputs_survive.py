@@ -213,3 +213,17 @@ def test_outputs_come_back_when_a_merge_stopped_by_another_file_is_committed(tmp
     git(repo, "status")
     git(repo, "commit", "--no-edit")
     assert_kept(repo, {"a": ["run: a\n"], "b": ["run: b\n"], "C": []})
+
+
+def test_conflicted_rebase_keeps_outputs_of_other_cells_from_the_kept_copy(tmp_path, git_env):
+    """Mid-rebase the working copy is git's (no outputs): the conflicted result takes them from the
+    copy the filter kept when the rebase started."""
+    repo = new_repo(tmp_path / "repo")
+    branch_with(repo, "upstream", "a", "b", "c upstream")
+    commit_sources(repo, "a", "b", "c mine")
+    run_notebook(repo)
+    p = git(repo, "rebase", "upstream", check=False)
+    assert p.returncode != 0
+    outputs = outputs_by_source(repo / "nb.ipynb")
+    assert outputs["a"] == ["run: a\n"] and outputs["b"] == ["run: b\n"]
+    assert [v for k, v in outputs.items() if "<<<<<<<" in k] == [[]]
