@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import git, make_nb, write_nb
+from helpers import git, make_nb, nbteam, write_nb
 from outputs_helpers import (assert_kept, branch_with, commit_sources, init_repo, new_repo, outputs_by_source,
                              run_notebook, run_status_run, status)
 
@@ -177,3 +177,53 @@ def test_pull_resets_sizes_during_its_fetch(two_clones):
     p = git(grace, "pull", "-q", "--ff-only", check=False)
     assert p.returncode == 0, p.stderr
     assert_kept(grace, {"a": ["again: a\n"], "b": ["again: b\n"], "C": []})
+
+
+def test_kept_copies_go_with_their_notebook_and_with_uninstall(tmp_path, git_env):
+    repo = new_repo(tmp_path / "repo")
+    store = repo / ".git" / "nbteam" / "outputs"
+    run_notebook(repo)
+    git(repo, "status")
+    assert len(list(store.iterdir())) == 2  # the copy and its note
+    git(repo, "mv", "nb.ipynb", "renamed.ipynb")
+    git(repo, "commit", "-qm", "rename")
+    notes = [p.read_text().split("\n")[2] for p in store.glob("*.txt")]
+    assert notes == ["renamed.ipynb"]  # the copy for the old path went; the file under its new name has one
+    p = nbteam("uninstall", cwd=repo)
+    assert p.returncode == 0
+    assert not (repo / ".git" / "nbteam").exists()
+
+
+def test_outputs_come_back_when_a_merge_stopped_by_another_file_is_committed(tmp_path, git_env):
+    repo = new_repo(tmp_path / "repo")
+    (repo / "notes.txt").write_text("base\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "commit", "-qm", "notes")
+    git(repo, "checkout", "-qb", "feature")
+    (repo / "notes.txt").write_text("theirs\n")
+    commit_sources(repo, "a", "b", "C")
+    git(repo, "checkout", "-q", "main")
+    (repo / "notes.txt").write_text("ours\n")
+    git(repo, "commit", "-qam", "ours")
+    run_notebook(repo)
+    assert git(repo, "merge", "feature", check=False).returncode == 1  # notes.txt conflicts
+    assert outputs_by_source(repo / "nb.ipynb") == {"a": [], "b": [], "C": []}  # no hook runs yet
+    (repo / "notes.txt").write_text("both\n")
+    git(repo, "add", "notes.txt")
+    git(repo, "status")
+    git(repo, "commit", "--no-edit")
+    assert_kept(repo, {"a": ["run: a\n"], "b": ["run: b\n"], "C": []})
+
+
+def test_conflicted_rebase_keeps_outputs_of_other_cells_from_the_kept_copy(tmp_path, git_env):
+    """Mid-rebase the working copy is git's (no outputs): the conflicted result takes them from the
+    copy the filter kept when the rebase started."""
+    repo = new_repo(tmp_path / "repo")
+    branch_with(repo, "upstream", "a", "b", "c upstream")
+    commit_sources(repo, "a", "b", "c mine")
+    run_notebook(repo)
+    p = git(repo, "rebase", "upstream", check=False)
+    assert p.returncode != 0
+    outputs = outputs_by_source(repo / "nb.ipynb")
+    assert outputs["a"] == ["run: a\n"] and outputs["b"] == ["run: b\n"]
+    assert [v for k, v in outputs.items() if "<<<<<<<" in k] == [[]]

@@ -1,14 +1,18 @@
 """`nbteam hook NAME [ARGS...]`: what nbteam's git hooks run (installed by `nbteam init`).
 
 pre-commit refuses staged notebooks with conflict markers (exit 1); the others keep outputs in
-the working copy and the index ready for a content check, and always exit 0.
+the working copy and the index ready for a content check, and always exit 0. Hooks run on every
+index write, so the usual call skips argparse (fast_run).
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
 from nbteam.git.hooks import GUARD_HOOKS, OUTPUT_HOOKS
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import argparse
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -16,13 +20,14 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("args", nargs="*", help="the arguments git passed to the hook")
 
 
-def run(args: argparse.Namespace) -> int:
+def run_hook(hook: str, args: list[str]) -> int:
+    """Run one hook's work from the top of the work tree git runs hooks in; return its exit code."""
     from nbteam.git.run import git_text
 
     root = git_text(["rev-parse", "--show-toplevel"])
     if not root:
         return 0  # not in a work tree (a bare repository's hook): nothing to look at
-    if args.hook == "pre-commit":
+    if hook == "pre-commit":
         from nbteam.bypass import disabled
         from nbteam.git.hook_actions import guard_message, staged_conflicts
 
@@ -34,7 +39,18 @@ def run(args: argparse.Namespace) -> int:
     from nbteam.git.hook_actions import after_git
 
     try:
-        return after_git(root, args.hook, args.args)
+        return after_git(root, hook, args)
     except Exception as e:  # a post-hook must never make a git command look failed
-        print(f"nbteam hook {args.hook}: {type(e).__name__}: {e}", file=sys.stderr)
+        print(f"nbteam hook {hook}: {type(e).__name__}: {e}", file=sys.stderr)
         return 0
+
+
+def fast_run(argv: list[str]) -> int | None:
+    """The hook scripts' call, `nbteam hook NAME ARGS...`, without argparse."""
+    if argv and argv[0] in GUARD_HOOKS + OUTPUT_HOOKS and not any(a.startswith("-") for a in argv):
+        return run_hook(argv[0], argv[1:])
+    return None
+
+
+def run(args: argparse.Namespace) -> int:
+    return run_hook(args.hook, args.args)

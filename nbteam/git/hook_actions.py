@@ -113,11 +113,10 @@ def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool 
 
 def _in_sequence(root: str) -> bool:
     """True while a rebase, cherry-pick or revert sequence is under way (its own steps run hooks)."""
-    for name in ("rebase-merge", "rebase-apply", "sequencer"):
-        path = git_text(["rev-parse", "--path-format=absolute", "--git-path", name], cwd=root)
-        if path and os.path.isdir(path):
-            return True
-    return False
+    names = ("rebase-merge", "rebase-apply", "sequencer")
+    found = git_text(["rev-parse", "--path-format=absolute", *(a for n in names for a in ("--git-path", n))],
+                     cwd=root)
+    return any(os.path.isdir(path) for path in (found or "").splitlines())
 
 
 def after_git(root: str, hook: str, args: list[str]) -> int:

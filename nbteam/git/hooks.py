@@ -124,6 +124,11 @@ def uninstall_hooks(repo_root: str) -> list[str]:
             changes.append(f"{path}: removed nbteam's hook, put back the hook it chained")
         else:
             changes.append(f"{path}: removed nbteam's hook")
+    from nbteam.git.worktree_outputs import forget_all
+
+    store = forget_all(repo_root)
+    if store:
+        changes.append(f"{store}: removed (copies of outputs kept for the working copy)")
     return changes
 
 

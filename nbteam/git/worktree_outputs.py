@@ -158,7 +158,42 @@ def restore_outputs(root: str, paths: list[str] | None = None) -> list[str]:
             continue
         write_atomic(full, new.decode("utf-8"))  # bytes already carry the file's line endings
         restored.append(path)
+    if paths is None:
+        forget_untracked(store, set(notebook_paths(root)))
     return restored
+
+
+def forget_untracked(store: str, tracked: set[str]) -> None:
+    """Drop the copies kept for notebooks that are no longer tracked here (deleted, renamed)."""
+    for name in os.listdir(store):
+        if not name.endswith(".txt"):
+            continue
+        key = os.path.join(store, name[:-4])
+        try:
+            with open(key + ".txt", encoding="utf-8", errors="surrogateescape") as f:
+                path = f.read().split("\n")[2]
+        except (OSError, IndexError):
+            continue
+        if path not in tracked:
+            for suffix in (".txt", ".ipynb"):
+                try:
+                    os.unlink(key + suffix)
+                except OSError:
+                    pass
+
+
+def forget_all(root: str) -> str | None:
+    """Delete this working tree's store of outputs (uninstall); the directory removed, or None."""
+    import shutil
+
+    store = store_dir(root)
+    if store is None or not os.path.isdir(store):
+        return None
+    shutil.rmtree(store)
+    parent = os.path.dirname(store)
+    if os.path.isdir(parent) and not os.listdir(parent):
+        os.rmdir(parent)
+    return store
 
 
 def keep_outputs_in_conflict(result: str, path: str) -> bool:
