@@ -33,7 +33,10 @@ def _write_path(path: str) -> str:
         from nbteam.git.paths import safe_write_path  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # the path-safety module is not part of this build
         return path
-    return os.fspath(safe_write_path(os.getcwd(), path))
+    from nbteam.git.run import git_text
+
+    root = git_text(["rev-parse", "--show-toplevel"]) or os.getcwd()
+    return os.fspath(safe_write_path(root, path))
 
 
 def _premerge(args: argparse.Namespace) -> None:
