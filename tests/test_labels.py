@@ -124,3 +124,13 @@ def test_expanded_labels_are_taken_as_git_passes_them(monkeypatch, tmp_path):
     monkeypatch.setenv("GITHEAD_0123", "topic")
     monkeypatch.chdir(tmp_path)
     assert merge_labels(("mine", "%S", "%Y"))[::2] == ("mine", "topic")
+
+
+def test_driver_uses_labels_git_expanded(tmp_path):
+    """As git 2.44+ runs it: %S %X %Y arrive as labels."""
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", make_nb(s))) for k, s in
+             (("base", "b = 2\n"), ("ours", "b = 20\n"), ("theirs", "b = 200\n"))]
+    p = nbteam("merge-driver", *paths, "7", "nb.ipynb", "merged common ancestors", "HEAD", "topic", cwd=tmp_path)
+    assert p.returncode == 1
+    src = join_source(read_notebook(paths[1])["cells"][0]["source"])
+    assert labels_of_text(src) == ["<<<<<<< HEAD", ">>>>>>> topic"]

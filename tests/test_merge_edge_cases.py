@@ -115,3 +115,35 @@ def test_markdown_cell_with_null_source_and_odd_attachments_merges_valid(tmp_pat
     outcome = merge_files(*paths, paths[1], "nb.ipynb", Markers())
     assert outcome.code in (0, 1) and "internal error" not in outcome.message
     valid(tmp_path / "ours.ipynb")
+
+
+def test_text_markers_of_any_size_are_recognised_as_such(tmp_path):
+    """A text-merge fallback at conflict-marker-size=5 is reported as text markers, not bad JSON."""
+    text = tmp_path / "nb.ipynb"
+    text.write_text("<<<<< HEAD\n{}\n=====\n{}\n>>>>> other\n")
+    p = nbteam("conflicts", str(text))
+    assert p.returncode == 1 and "text conflict markers in the file itself" in p.stdout
+
+
+def test_git_mergetool_runs_the_mergetool_form(repo):
+    """`git mergetool` with nbteam's command line (here taking theirs): merged, then resolved."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 2\n"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 200\n"))
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    write_nb(repo / "nb.ipynb", make_nb("a = 10\n", "b = 20\n"))
+    git(repo, "commit", "-qam", "ours")
+    git(repo, "merge", "--no-edit", "other", check=False)
+    cmd = (f'"{sys.executable}" -m nbteam resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" '
+           '--theirs "$MERGED"')
+    git(repo, "config", "mergetool.nbt.cmd", cmd)
+    git(repo, "config", "mergetool.nbt.trustExitCode", "true")
+    git(repo, "config", "mergetool.keepBackup", "false")
+    p = git(repo, "mergetool", "--tool", "nbt", "--no-prompt", check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert [join_source(c["source"]) for c in read_notebook(repo / "nb.ipynb")["cells"]] == ["a = 10\n", "b = 200\n"]
+    assert git(repo, "status", "--porcelain").stdout.startswith("M  nb.ipynb")

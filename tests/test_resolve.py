@@ -1,139 +1,137 @@
-"""`nbteam resolve --ours/--theirs/--both`: golden cases for every side and conflict kind, and real git."""
+"""`nbteam resolve` and nbteam.merge.resolve: golden cases (tests/golden/resolve/<case>/: conflicted.ipynb
+and what --ours, --theirs and --both make of it), the command line, and the mergetool form."""
 from __future__ import annotations
 
+import argparse
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
+from nbteam.errors import NbteamError
 from nbteam.merge.resolve import Side, conflict_regions, replace_region, resolve_all, resolve_region
-from nbteam.notebook.io import dumps_notebook, read_notebook
-from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, find_conflicts
+from nbteam.notebook.io import dumps_notebook, join_source, read_notebook
+from nbteam.notebook.markers import ConflictKind, find_conflicts
 
 GOLDEN = Path(__file__).parent / "golden" / "resolve"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
 
 
-@pytest.mark.parametrize("side", list(Side), ids=lambda s: s.value)
+def no_markers(text: str) -> bool:
+    return not any(line.lstrip('"').startswith(("<<<<<<<", ">>>>>>>", "=======")) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("side", list(Side))
 @pytest.mark.parametrize("case", CASES)
 def test_golden_resolve(case, side):
-    merged = read_notebook(GOLDEN / case / "merged.ipynb")
-    assert conflict_regions(merged), "a resolve case starts with conflicts"
-    result = resolve_all(merged, side)
-    assert dumps_notebook(result) == (GOLDEN / case / f"{side.value}.ipynb").read_text()
-    assert not find_conflicts(result)
-    nbformat.validate(nbformat.reads(dumps_notebook(result), as_version=nbformat.NO_CONVERT))
+    conflicted = read_notebook(GOLDEN / case / "conflicted.ipynb")
+    assert conflict_regions(conflicted)
+    text = dumps_notebook(resolve_all(conflicted, side))
+    assert text == (GOLDEN / case / f"{side.value}.ipynb").read_text(encoding="utf-8")
+    nbformat.validate(nbformat.reads(text, as_version=nbformat.NO_CONVERT))
+    assert not find_conflicts(json.loads(text)) and no_markers(text)
 
 
-def test_the_cases_cover_every_conflict_kind():
-    kinds = {r.kind for case in CASES for r in conflict_regions(read_notebook(GOLDEN / case / "merged.ipynb"))}
+def test_every_kind_has_a_golden_case():
+    kinds = {r.kind for case in CASES for r in conflict_regions(read_notebook(GOLDEN / case / "conflicted.ipynb"))}
     assert kinds == set(ConflictKind)
 
 
-def _cells(case: str, side: str) -> list[dict]:
-    return json.loads((GOLDEN / case / f"{side}.ipynb").read_text())["cells"]
+def test_regions_carry_cell_kind_labels_and_texts():
+    nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
+    regions = conflict_regions(nb)
+    assert [(r.cell, r.kind) for r in regions] == [
+        (2, ConflictKind.SOURCE), (3, ConflictKind.METADATA), (4, ConflictKind.DELETE_MODIFY)]
+    assert (regions[0].ours_label, regions[0].theirs_label) == ("HEAD", "feature")
+    assert (regions[0].ours, regions[0].theirs) == ("df = load().dropna()\n", "df = load(cache=True)\n")
 
 
-def test_sides_mean_what_they_say():
-    # source: ours' line, theirs' line, both in that order; the cleanly merged cells stay merged
-    ours, theirs, both = (_cells("mixed-clean-and-conflicts", s) for s in ("ours", "theirs", "both"))
-    assert "sales_2026" in "".join(ours[1]["source"]) and "sales_q3" not in "".join(ours[1]["source"])
-    assert "sales_q3" in "".join(theirs[1]["source"]) and "sales_2026" not in "".join(theirs[1]["source"])
-    assert "".join(both[1]["source"]).index("sales_2026") < "".join(both[1]["source"]).index("sales_q3")
-    for cells in (ours, theirs, both):
-        assert "df = df[df.qty > 0]\n" in "".join(cells[2]["source"]) and "".join(cells[3]["source"]) == "df.describe()\n"
-    # delete/modify: taking the deleting side deletes the cell; the other side or both keep the edit
-    assert len(_cells("ours-deletes-theirs-edits", "ours")) == 3
-    assert "fillna" in "".join(_cells("ours-deletes-theirs-edits", "theirs")[2]["source"])
-    assert "fillna" in "".join(_cells("ours-deletes-theirs-edits", "both")[2]["source"])
-    assert len(_cells("delete-vs-edit", "theirs")) == len(_cells("delete-vs-edit", "ours")) - 1
-    # fields: the real metadata and type change, the marker lines go
-    assert [_cells("tags-conflict", s)[2]["metadata"]["tags"] for s in ("ours", "theirs", "both")] == [
-        ["slow"], ["skip"], ["slow", "skip"]]
-    assert [_cells("cell-type-conflict", s)[0]["cell_type"] for s in ("ours", "theirs")] == ["raw", "code"]
-    assert _cells("attachments-conflict", "theirs")[0]["attachments"] == {"a.png": {"image/png": "dGhlaXJz"}}
-    nb = json.loads((GOLDEN / "notebook-metadata-conflict" / "theirs.ipynb").read_text())
-    assert nb["metadata"]["title"] == "Sales, third quarter"
-    assert not any("".join(c["source"]).startswith(NOTEBOOK_METADATA_NOTE) for c in nb["cells"])
+def test_one_region_at_a_time_and_by_hand():
+    nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
+    one = resolve_region(nb, 0, Side.THEIRS)
+    assert join_source(one["cells"][2]["source"]) == "df = load(cache=True)\n"
+    assert len(conflict_regions(one)) == 2 and len(conflict_regions(nb)) == 3  # the input is not changed
+    edited = replace_region(nb, 0, "df = load(cache=True).dropna()\n")
+    assert join_source(edited["cells"][2]["source"]) == "df = load(cache=True).dropna()\n"
+    tags = replace_region(nb, 1, 'metadata.tags: ["mine"]\n')
+    assert tags["cells"][3]["metadata"] == {"tags": ["mine"]}
+    with pytest.raises(IndexError):
+        resolve_region(nb, 3, Side.OURS)
 
 
-def test_one_region_at_a_time_and_hand_edits():
-    merged = read_notebook(GOLDEN / "same-lines-conflict-diff3" / "merged.ipynb")
-    [region] = conflict_regions(merged)
-    assert region.base is not None and region.ours_label == "ours" and region.theirs_label == "theirs"
-    assert resolve_region(merged, 0, Side.THEIRS) == resolve_all(merged, Side.THEIRS)
-    edited = replace_region(merged, 0, "df = df.dropna(how='any')")
-    cell = edited["cells"][region.cell]
-    assert "df = df.dropna(how='any')\n" in "".join(cell["source"]) and not conflict_regions(edited)
-    assert merged == read_notebook(GOLDEN / "same-lines-conflict-diff3" / "merged.ipynb"), "inputs are not changed"
+def copy_case(case: str, dest: Path) -> Path:
+    target = dest / "nb.ipynb"
+    shutil.copy(GOLDEN / case / "conflicted.ipynb", target)
+    return target
 
 
-def _conflicted_repo(repo: Path) -> Path:
-    """A real `git merge` through nbteam's driver that stops on a conflict in analysis.ipynb."""
-    nb = repo / "analysis.ipynb"
-    write_nb(nb, make_nb("import pandas as pd\n", "x = 1\n", "print(x)\n"))
+def test_cli_takes_a_side_in_every_file(tmp_path):
+    a = copy_case("mix-of-clean-and-conflicted", tmp_path)
+    b = tmp_path / "other.ipynb"
+    shutil.copy(GOLDEN / "source" / "conflicted.ipynb", b)
+    p = nbteam("resolve", "--theirs", str(a), str(b))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == f"{a}: resolved 3 conflicts taking theirs\n{b}: resolved 1 conflict taking theirs\n"
+    assert a.read_text() == (GOLDEN / "mix-of-clean-and-conflicted" / "theirs.ipynb").read_text()
+    assert nbteam("conflicts", str(a), str(b)).returncode == 0
+    p = nbteam("resolve", "--ours", str(a))
+    assert (p.returncode, p.stdout) == (0, f"{a}: no conflicts\n")
+
+
+def test_cli_add_stages_the_result(repo):
+    base = make_nb("a = 1\n")
+    write_nb(repo / "nb.ipynb", base)
     assert nbteam("init", cwd=repo).returncode == 0
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "base")
-    git(repo, "checkout", "-qb", "feature")
-    write_nb(nb, make_nb("import pandas as pd\n", "x = 2\n", "print(x)\n", "x * 2\n"))
+    git(repo, "checkout", "-qb", "other")
+    write_nb(repo / "nb.ipynb", make_nb("a = 2\n"))
     git(repo, "commit", "-qam", "theirs")
     git(repo, "checkout", "-q", "main")
-    write_nb(nb, make_nb("import pandas as pd  # ours\n", "x = 3\n", "print(x)\n"))
+    write_nb(repo / "nb.ipynb", make_nb("a = 3\n"))
     git(repo, "commit", "-qam", "ours")
-    assert git(repo, "merge", "feature", check=False).returncode == 1
-    return nb
-
-
-def test_resolve_theirs_after_a_real_conflicted_merge(repo):
-    nb = _conflicted_repo(repo)
-    assert nbteam("conflicts", "analysis.ipynb", cwd=repo).returncode == 1
-    p = nbteam("resolve", "--theirs", "--add", "analysis.ipynb", cwd=repo)
+    git(repo, "merge", "--no-edit", "other", check=False)
+    assert git(repo, "status", "--porcelain").stdout.startswith("UU nb.ipynb")
+    p = nbteam("resolve", "--both", "--add", "nb.ipynb", cwd=repo)
     assert p.returncode == 0, p.stderr
-    assert p.stdout == "analysis.ipynb: took theirs in 1 conflict\n"
-    sources = ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"]]
-    # the clean change of ours (the comment) and of theirs (the new cell) stay; the conflict takes theirs
-    assert sources == ["import pandas as pd  # ours\n", "x = 2\n", "print(x)\n", "x * 2\n"]
-    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
-    assert nbteam("conflicts", "analysis.ipynb", cwd=repo).returncode == 0
-    git(repo, "commit", "-qm", "merged")
+    assert git(repo, "status", "--porcelain").stdout.startswith("M  nb.ipynb")
+    assert join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"]) == "a = 3\na = 2\n"
 
 
-def test_resolve_without_conflicts_changes_nothing(tmp_path):
-    path = write_nb(tmp_path / "nb.ipynb", make_nb("x = 1\n"))
-    before = path.read_bytes()
-    p = nbteam("resolve", "--ours", str(path))
-    assert (p.returncode, p.stdout, path.read_bytes()) == (0, f"{path}: no conflicts\n", before)
-
-
-def test_short_markers_from_gitattributes(repo):
-    (repo / ".gitattributes").write_text("*.ipynb conflict-marker-size=5\n")
-    shutil.copy(GOLDEN / "same-lines-conflict" / "merged.ipynb", repo / "nb.ipynb")
-    text = (repo / "nb.ipynb").read_text().replace("<<<<<<< ", "<<<<< ").replace('"=======', '"=====')
-    (repo / "nb.ipynb").write_text(text.replace(">>>>>>> ", ">>>>> "))
-    p = nbteam("resolve", "--ours", "nb.ipynb", cwd=repo)
-    assert p.stdout == "nb.ipynb: took ours in 1 conflict\n", p.stderr
-    assert "<<<<<" not in (repo / "nb.ipynb").read_text()
-
-
-def test_mergetool_form_merges_first_then_takes_a_side(tmp_path):
-    base = write_nb(tmp_path / "b.ipynb", make_nb("x = 1\n", "y = 1\n"))
-    local = write_nb(tmp_path / "l.ipynb", make_nb("x = 2\n", "y = 2\n"))
-    remote = write_nb(tmp_path / "r.ipynb", make_nb("x = 3\n", "y = 1\n"))
-    merged = tmp_path / "m.ipynb"
-    merged.write_text("{ not a notebook: git's own text merge would be here")
-    p = nbteam("resolve", "--base", str(base), "--local", str(local), "--remote", str(remote), "--theirs", str(merged))
+def test_mergetool_form_merges_first_then_resolves(tmp_path):
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", make_nb(*s))) for k, s in
+             (("base", ("a = 1\n", "b = 2\n")), ("local", ("a = 10\n", "b = 20\n")), ("remote", ("a = 1\n", "b = 200\n")))]
+    merged = tmp_path / "merged.ipynb"
+    p = nbteam("resolve", "--base", paths[0], "--local", paths[1], "--remote", paths[2], "--theirs", str(merged))
     assert p.returncode == 0, p.stderr
-    assert ["".join(c["source"]) for c in json.loads(merged.read_text())["cells"]] == ["x = 3\n", "y = 2\n"]
+    assert [join_source(c["source"]) for c in read_notebook(merged)["cells"]] == ["a = 10\n", "b = 200\n"]
 
 
-def test_bad_input_is_one_line(tmp_path):
+def test_without_a_side_the_merge_tool_needs_a_terminal(tmp_path):
+    a = copy_case("source", tmp_path)
+    p = nbteam("resolve", str(a), input="")
+    assert p.returncode == 2
+    assert p.stderr.startswith("nbteam resolve: the merge tool needs a terminal") and p.stderr.count("\n") == 1
+
+
+def test_a_missing_merge_tool_is_a_one_line_error(tmp_path, monkeypatch):
+    from nbteam.commands import resolve as command
+
+    monkeypatch.setitem(sys.modules, "nbteam.tui.resolve", None)  # importing it raises ImportError
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    args = argparse.Namespace(side=None, add=False, base=None, local=None, remote=None,
+                              files=[str(copy_case("source", tmp_path))])
+    with pytest.raises(NbteamError, match="interactive merge tool is not available"):
+        command.run(args)
+
+
+def test_unreadable_file_is_a_one_line_error(tmp_path):
     bad = tmp_path / "bad.ipynb"
-    bad.write_text("{")
+    bad.write_text("{not json")
     p = nbteam("resolve", "--ours", str(bad))
-    assert p.returncode == 2 and p.stderr.startswith("nbteam resolve: ") and len(p.stderr.splitlines()) == 1
-    p = nbteam("resolve", "--base", str(bad), "--ours", str(bad))
-    assert p.returncode == 2 and "go together" in p.stderr
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "not valid JSON" in p.stderr

@@ -1,96 +1,103 @@
-"""`nbteam resolve FILE... --ours|--theirs|--both [--add]`, or the terminal merge tool without a side."""
+"""`nbteam resolve FILE... --ours|--theirs|--both [--add]`: take one side in every conflict of a notebook.
+
+The per-cell answer to `git checkout --ours` and to `-X ours`, which git does not pass to merge
+drivers: everything that merged cleanly stays merged. Without a side flag the interactive merge
+tool opens. As a git mergetool: `nbteam resolve --base B --local L --remote R MERGED` first
+merges the three into MERGED with nbteam's merge, so only the conflicts are left to resolve.
+"""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from nbteam.errors import NbteamError
-from nbteam.git.labels import marker_sizes
-from nbteam.merge.resolve import Side, conflict_regions, resolve_all
-from nbteam.notebook.io import dumps_notebook, read_notebook, uses_crlf, write_atomic
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """The command's arguments."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="merged notebooks with conflicts")
     side = parser.add_mutually_exclusive_group()
-    side.add_argument("--ours", dest="side", action="store_const", const=Side.OURS,
-                      help="take our side in every conflict (cells that merged cleanly stay merged)")
-    side.add_argument("--theirs", dest="side", action="store_const", const=Side.THEIRS,
-                      help="take their side in every conflict")
-    side.add_argument("--both", dest="side", action="store_const", const=Side.BOTH,
-                      help="keep both: ours, then theirs")
-    parser.add_argument("--add", action="store_true", help="stage the resolved notebooks (git add)")
-    tool = parser.add_argument_group("git mergetool form (BASE LOCAL REMOTE are merged into FILE first)")
-    tool.add_argument("--base", metavar="BASE", help="the common ancestor ($BASE)")
-    tool.add_argument("--local", metavar="LOCAL", help="our version ($LOCAL)")
-    tool.add_argument("--remote", metavar="REMOTE", help="their version ($REMOTE)")
+    side.add_argument("--ours", dest="side", action="store_const", const="ours", help="take our side everywhere")
+    side.add_argument("--theirs", dest="side", action="store_const", const="theirs", help="take their side everywhere")
+    side.add_argument("--both", dest="side", action="store_const", const="both", help="take ours, then theirs")
+    parser.add_argument("--add", action="store_true", help="stage the resolved files (git add)")
+    parser.add_argument("--base", help="mergetool form: the base version ($BASE)")
+    parser.add_argument("--local", help="mergetool form: our version ($LOCAL)")
+    parser.add_argument("--remote", help="mergetool form: their version ($REMOTE)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="conflicted notebooks (mergetool form: $MERGED)")
 
 
-def _merge_first(args: argparse.Namespace) -> None:
-    """git mergetool's form: nbteam's own merge of BASE LOCAL REMOTE into the one FILE."""
-    given = [args.base, args.local, args.remote]
-    if not all(given):
-        raise NbteamError("--base, --local and --remote go together")
-    if len(args.files) != 1:
-        raise NbteamError("the mergetool form takes exactly one FILE (git's $MERGED)")
+def _write_path(path: str) -> str:
+    """The path to write, checked to be a safe place inside the work tree where that check exists."""
+    try:
+        from nbteam.git.paths import safe_write_path  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # the path-safety module is not part of this build
+        return path
+    from nbteam.git.run import git_text
+
+    # The work tree that holds the file (not the current directory's): outside any, there is no
+    # git directory to protect and the user named the file they want rewritten.
+    root = git_text(["-C", os.path.dirname(os.path.abspath(path)), "rev-parse", "--show-toplevel"])
+    return os.fspath(safe_write_path(root, path)) if root else path
+
+
+def _premerge(args: argparse.Namespace) -> None:
+    """Mergetool form: merge BASE, LOCAL and REMOTE into MERGED first (conflicts left marked)."""
+    from nbteam.git.labels import merge_labels
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured
     from nbteam.notebook.markers import Markers
 
-    def labels() -> tuple[str, str, str]:
-        from nbteam.git.labels import merge_labels  # git's own labels for this operation (HEAD, the branch, ...)
-
-        return merge_labels((None, None, None))
-
-    markers = Markers(size=marker_sizes(args.files)[args.files[0]], style=git_conflict_style(), find_labels=labels)
-    outcome = merge_files(args.base, args.local, args.remote, args.files[0], args.files[0], markers,
-                          keep_outputs_configured())
-    if outcome.code > 1:
-        raise NbteamError(outcome.message)
+    if len(args.files) != 1 or not (args.base and args.local and args.remote):
+        raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
+    merged = _write_path(args.files[0])
+    markers = Markers(style=git_conflict_style(), find_labels=lambda: merge_labels((None, None, None)))
+    merge_files(args.base, args.local, args.remote, merged, args.files[0], markers, keep_outputs_configured())
 
 
-def _take_side(path: str, side: Side, size: int) -> int:
-    """Resolve one file in place; the number of conflicts resolved."""
-    nb = read_notebook(path)
+def _resolve_file(path: str, side_name: str) -> str:
+    """Resolve one file in place; return the line to print."""
+    from nbteam.git.labels import marker_sizes
+    from nbteam.merge.resolve import Side, conflict_regions, resolve_all
+    from nbteam.notebook.io import dumps_notebook, parse_notebook, uses_crlf, write_atomic
+
+    target = _write_path(path)
+    try:
+        with open(target, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise NbteamError(f"cannot read {path}: {e.strerror}") from None
+    nb = parse_notebook(raw, path)
+    size = marker_sizes([target])[target]
     found = len(conflict_regions(nb, size))
-    if found:
-        resolved = resolve_all(nb, side, size)
-        with open(path, "rb") as f:
-            crlf = uses_crlf(f.read())
-        write_atomic(path, dumps_notebook(resolved), crlf=crlf)
-    return found
+    if not found:
+        return f"{path}: no conflicts"
+    resolved = resolve_all(nb, Side(side_name), size)
+    write_atomic(target, dumps_notebook(resolved), crlf=uses_crlf(raw), bom=raw.startswith(b"\xef\xbb\xbf"))
+    return f"{path}: resolved {found} conflict{'s' * (found > 1)} taking {side_name}"
 
 
 def run(args: argparse.Namespace) -> int:
-    """Take a side in every conflict of every file, or open the merge tool; 0 when nothing is left."""
+    """Resolve each file with the chosen side, or open the merge tool."""
     if args.base or args.local or args.remote:
-        _merge_first(args)
+        _premerge(args)
     if args.side is None:
-        if len(args.files) != 1:
-            raise NbteamError("the merge tool opens one notebook at a time; give --ours, --theirs or --both for several")
+        if args.add:
+            raise NbteamError("--add needs --ours, --theirs or --both")
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise NbteamError("the merge tool needs a terminal; without one, pass --ours, --theirs or --both")
         try:
-            from nbteam.tui.resolve import run_merge_tool
+            from nbteam.tui.resolve import run_merge_tool  # type: ignore[import-not-found, unused-ignore]
         except ImportError as e:
-            raise NbteamError(f"the terminal merge tool is not available ({e}); use --ours, --theirs or --both") from None
-        code = run_merge_tool(args.files[0])
-        if code == 0 and args.add:
-            _stage(args.files)
-        return code
-    sizes = marker_sizes(args.files)
+            raise NbteamError(f"the interactive merge tool is not available ({e}); "
+                              "pass --ours, --theirs or --both") from None
+        return max(run_merge_tool(f) for f in args.files)
     for path in args.files:
-        n = _take_side(path, args.side, sizes[path])
-        what = f"took {args.side.value} in {n} conflict{'s' * (n != 1)}" if n else "no conflicts"
-        print(f"{path}: {what}")
+        print(_resolve_file(path, args.side))
     if args.add:
-        _stage(args.files)
+        from nbteam.git.run import run_git
+
+        p = run_git(["add", "--", *args.files])
+        if p.returncode != 0:
+            raise NbteamError(f"git add failed: {p.stderr.decode('utf-8', 'replace').strip()}")
     return 0
-
-
-def _stage(paths: list[str]) -> None:
-    from nbteam.git.run import run_git
-
-    p = run_git(["add", "--", *paths])
-    if p.returncode:
-        raise NbteamError(p.stderr.decode("utf-8", "replace").strip() or "git add failed")
-    print(f"staged {' '.join(paths)}", file=sys.stderr)

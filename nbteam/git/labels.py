@@ -5,7 +5,8 @@ base). Older git passes those placeholders literally; then the labels are found 
 leaves them during the operation:
 
 - `git merge NAME` and `git pull`: the GITHEAD_<sha>=NAME variable git sets for the driver
-  (NAME is the branch for a merge, the commit id for a pull); ours is HEAD.
+  (NAME is the branch for a merge, the commit id for a pull); ours is HEAD. After a merge
+  stopped on conflicts (when `git mergetool` runs): MERGE_HEAD and MERGE_MSG.
 - rebase (also `pull --rebase`): the last command in rebase-merge/done, labelled as git does,
   `abc1234 (subject)`.
 - cherry-pick and revert of several commits: the first command in sequencer/todo.
@@ -115,6 +116,17 @@ def _picked(rev: str, cwd: str, revert: bool) -> tuple[str, str, str]:
     return "HEAD", f"parent of {label}", label
 
 
+def _merged_name(git_dir: str, sha: str) -> str:
+    """The merged branch as MERGE_MSG names it ("Merge branch 'feature'"), else the commit id."""
+    lines = _read_lines(os.path.join(git_dir, "MERGE_MSG"))
+    first = lines[0] if lines else ""
+    for prefix in ("Merge branch '", "Merge remote-tracking branch '", "Merge tag '", "Merge commit '"):
+        if first.startswith(prefix) and "'" in first[len(prefix):]:
+            name, rest = first[len(prefix):].split("'", 1)
+            return sha if rest.startswith(" of ") else name  # a pull: git labels it by commit id
+    return sha
+
+
 def _merge_base_label(theirs_rev: str, cwd: str) -> str:
     base = _run(["merge-base", "HEAD", theirs_rev], cwd)
     if base and "\n" not in base:
@@ -129,6 +141,9 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
     git_dir = _git_dir(cwd)
+    merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
+    if merge_head:  # a merge stopped on conflicts (git mergetool runs then)
+        return "HEAD", _merge_base_label(merge_head[0], cwd), _merged_name(git_dir, merge_head[0])
     done = _read_lines(os.path.join(git_dir, "rebase-merge", "done"))
     if done and os.path.isdir(os.path.join(git_dir, "rebase-merge")):
         rev = _todo_commit(done[-1])

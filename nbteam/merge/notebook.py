@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (CellConflict, deleted_conflict, field_block, merge_cell, merge_values, quiet_filter,
-                               same_cell)
+from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
+                               quiet_filter, same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
@@ -21,6 +21,7 @@ from nbteam.seq.match import matched_pairs
 # conflict ours wins quietly, as with cell ids.
 ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
                                   "toc", "toc_position", "nav_menu"})
+# The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
@@ -183,6 +184,16 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
 # --- notebook -------------------------------------------------------------------------
 
 
+def _mime_bundle(value: "Any") -> bool:
+    """A MIME type -> data mapping as the schema allows it (text or a list of text; any JSON for JSON types)."""
+    def ok(mime: str, data: "Any") -> bool:
+        if mime.startswith("application/") and mime.endswith("json"):
+            return True
+        return isinstance(data, str) or (isinstance(data, list) and all(isinstance(x, str) for x in data))
+
+    return isinstance(value, dict) and all(ok(k, v) for k, v in value.items())
+
+
 def _valid_id(cid: "Any") -> bool:
     return isinstance(cid, str) and 0 < len(cid) <= 64 and _ID_CHARS.issuperset(cid)
 
@@ -208,7 +219,7 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
             shaped["execution_count"] = cell.get("execution_count")
         elif cell.get("attachments"):
             # Only what the schema allows (name -> MIME bundle): anything else cannot be shown anyway.
-            attachments = {k: v for k, v in cell["attachments"].items() if isinstance(v, dict)}
+            attachments = {k: v for k, v in cell["attachments"].items() if _mime_bundle(v)}
             if attachments:
                 shaped["attachments"] = attachments
         if minor >= 5:
@@ -232,7 +243,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
-        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + ", ".join(shown))]))
+        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + dotted(shown))]))
 
     minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
     if bad:

@@ -1,16 +1,15 @@
-"""Resolve the conflicts a merge left in a notebook by taking a side: the per-cell `-X ours/theirs`.
+"""Resolve the conflicts a merge left in a notebook: take ours, theirs or both, region by region.
 
-Pure functions on parsed notebooks. A region is one conflict block found with the marker
-grammar of nbteam.notebook.markers; its kind says what taking a side means:
+Pure functions on notebook dicts (each returns a new notebook). A region is one conflict block
+(nbteam.notebook.markers). Taking a side means:
 
-- source: the block is replaced by that side's lines (both: ours, then theirs);
-- delete/modify: taking the deleting side removes the cell; the other side (or both) keeps the edit;
-- metadata, cell type, attachments: the block is removed and the real fields get that side's values
-  (both: ours' values, with list items only theirs has appended);
-- the notebook-metadata note cell the merge inserts: the notebook's metadata gets that side's values
-  and the note cell goes.
-
-Everything that merged cleanly is left exactly as it is.
+- source: that side's lines replace the block (both: ours, then theirs);
+- delete/modify: the side that deleted the cell removes it; the other side (and "both")
+  keeps the edited cell;
+- metadata, cell type, attachments: the block goes and the field gets that side's value
+  (both: lists are joined, ours first and without repeats; dicts merged, ours winning;
+  anything else keeps ours). A conflict in the notebook's own metadata sits in a raw cell
+  of its own, which goes with its last block.
 """
 from __future__ import annotations
 
@@ -19,11 +18,9 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from nbteam.notebook.io import Notebook, join_source
-from nbteam.notebook.markers import (
-    DELETED_NOTE, MISSING, NOTEBOOK_METADATA_NOTE, ConflictKind, find_blocks, parse_field_line, parse_shown,
-    split_key_path,
-)
+from nbteam.notebook.io import Cell, Notebook, join_source
+from nbteam.notebook.markers import (DELETED_NOTE, INVALID, MISSING, NOTEBOOK_METADATA_NOTE, Block, ConflictKind,
+                                     find_blocks, parse_field_line, parse_shown)
 
 
 class Side(enum.Enum):
@@ -36,7 +33,7 @@ class Side(enum.Enum):
 
 @dataclass(frozen=True)
 class Region:
-    """One conflict block: its cell (0-based), kind, labels, the three texts and its line span."""
+    """One conflict in a notebook: its cell (0-based), kind, labels and the three texts."""
 
     cell: int
     kind: ConflictKind
@@ -45,82 +42,63 @@ class Region:
     ours: str
     base: str | None
     theirs: str
-    start: int = 0
-    end: int = 0
 
 
-def _cells(nb: Notebook) -> list[dict[str, Any]]:
-    cells = nb.get("cells")
-    return cells if isinstance(cells, list) else []
+def _blocks(nb: Notebook, size: int) -> list[tuple[int, Block]]:
+    return [(n, b) for n, cell in enumerate(nb.get("cells", [])) if isinstance(cell, dict)
+            for b in find_blocks(join_source(cell.get("source")), size)]
 
 
 def conflict_regions(nb: Notebook, size: int = 7) -> list[Region]:
-    """Every conflict block in the notebook's cells, in document order (markers of length `size`)."""
-    regions = []
-    for index, cell in enumerate(_cells(nb)):
-        if not isinstance(cell, dict):
-            continue
-        for b in find_blocks(join_source(cell.get("source")), size):
-            regions.append(Region(index, b.kind, b.ours_label, b.theirs_label, b.ours, b.base, b.theirs, b.start, b.end))
-    return regions
+    """Every conflict region in the notebook, in document order."""
+    return [Region(n, b.kind, b.ours_label, b.theirs_label, b.ours, b.base, b.theirs) for n, b in _blocks(nb, size)]
 
 
-def _splice(source: str, region: Region, text: str) -> str:
-    lines = source.splitlines(keepends=True)
-    return "".join(lines[: region.start]) + text + "".join(lines[region.end :])
+def _both(ours: Any, theirs: Any) -> Any:
+    """Both sides' values of one field: lists joined (ours first, no repeats), dicts merged."""
+    if isinstance(ours, list) and isinstance(theirs, list):
+        return ours + [v for v in theirs if v not in ours]
+    if isinstance(ours, dict) and isinstance(theirs, dict):
+        return {**theirs, **ours}
+    return theirs if ours is MISSING else ours
 
 
-def _deleting_side(region: Region) -> Side:
-    return Side.OURS if region.ours_label.endswith(DELETED_NOTE) else Side.THEIRS
+def _set(target: dict, path: str, value: Any) -> None:
+    """Set (or, for MISSING, delete) a dotted path; a key may itself hold dots ("image.png")."""
+    parts = path.split(".") if path else []
+    while len(parts) > 1:
+        # The longest run of parts that names an existing key is that key.
+        n = next((k for k in range(len(parts), 0, -1) if ".".join(parts[:k]) in target), 1)
+        key = ".".join(parts[:n])
+        if n == len(parts):
+            break
+        child = target.get(key)
+        if not isinstance(child, dict):
+            if value is MISSING:
+                return
+            child = target[key] = {}
+        target, parts = child, parts[n:]
+    key = ".".join(parts)
+    if value is MISSING:
+        target.pop(key, None)
+    else:
+        target[key] = value
 
 
-def _field_values(text: str) -> list[tuple[ConflictKind, str, Any]]:
-    """(kind, key path, value) for each field line of one side of a field block."""
+def _fields(text: str) -> list[tuple[ConflictKind, str, Any]]:
     out = []
     for line in text.splitlines():
         parsed = parse_field_line(line)
         if parsed:
-            kind, path, shown = parsed
-            out.append((kind, path, parse_shown(shown)))
+            value = parse_shown(parsed[2])
+            if value is not INVALID:
+                out.append((parsed[0], parsed[1], value))
     return out
 
 
-def _both(ours: Any, theirs: Any) -> Any:
-    """Ours, with list items only theirs has appended (the one meaningful union of two values)."""
-    if isinstance(ours, list) and isinstance(theirs, list):
-        return ours + [item for item in theirs if item not in ours]
-    return theirs if ours is MISSING else ours
-
-
-def _chosen_values(region: Region, side: Side) -> list[tuple[ConflictKind, str, Any]]:
-    ours, theirs = _field_values(region.ours), _field_values(region.theirs)
-    if side is Side.OURS:
-        return ours
-    if side is Side.THEIRS:
-        return theirs
-    by_key = {(k, p): v for k, p, v in theirs}
-    return [(k, p, _both(v, by_key.get((k, p), MISSING))) for k, p, v in ours]
-
-
-def _set_path(target: dict[str, Any], dotted: str, value: Any) -> None:
-    path = split_key_path(target, dotted)
-    for key in path[:-1]:
-        nxt = target.get(key)
-        if not isinstance(nxt, dict):
-            nxt = target[key] = {}
-        target = nxt
-    if value is MISSING:
-        target.pop(path[-1], None)
-    else:
-        target[path[-1]] = value
-
-
-def _set_cell_type(cell: dict[str, Any], cell_type: Any) -> None:
-    """Change a cell's type and the fields that go with it (code cells carry outputs, others may carry attachments)."""
-    if not isinstance(cell_type, str):
-        return
-    cell["cell_type"] = cell_type
-    if cell_type == "code":
+def _shape(cell: Cell) -> None:
+    """Keep the cell in its type's schema shape after a type change."""
+    if cell.get("cell_type") == "code":
         cell.setdefault("outputs", [])
         cell.setdefault("execution_count", None)
         cell.pop("attachments", None)
@@ -129,66 +107,73 @@ def _set_cell_type(cell: dict[str, Any], cell_type: Any) -> None:
         cell.pop("execution_count", None)
 
 
-def _apply_fields(cell: dict[str, Any], metadata: dict[str, Any], values: list[tuple[ConflictKind, str, Any]]) -> None:
-    for kind, path, value in values:
+def _apply_fields(nb: Notebook, cell: Cell, block: Block, side: Side, notebook_level: bool) -> None:
+    ours, theirs = _fields(block.ours), _fields(block.theirs)
+    chosen = ours if side is Side.OURS else theirs
+    if side is Side.BOTH:
+        theirs_by_path = {(k, p): v for k, p, v in theirs}
+        chosen = [(k, p, _both(v, theirs_by_path.get((k, p), MISSING))) for k, p, v in ours]
+    for kind, path, value in chosen:
         if kind is ConflictKind.CELL_TYPE:
-            _set_cell_type(cell, value)
-        elif kind is ConflictKind.METADATA and path:
-            _set_path(metadata, path, value)
-        elif kind is ConflictKind.ATTACHMENTS and path:
-            _set_path(cell.setdefault("attachments", {}), path, value)
-            if not cell["attachments"]:
-                del cell["attachments"]
+            if value in ("code", "markdown", "raw"):
+                cell["cell_type"] = value
+                _shape(cell)
+        elif kind is ConflictKind.METADATA:
+            _set(nb.setdefault("metadata", {}) if notebook_level else cell.setdefault("metadata", {}), path, value)
+        elif cell.get("cell_type") != "code":
+            _set(cell.setdefault("attachments", {}), path, value)
 
 
-def _take(nb: Notebook, region: Region, side: Side | None, text: str | None) -> Notebook:
-    """A copy of nb with one region resolved: by a side, or (side None) by hand-edited text."""
-    out = copy.deepcopy(nb)
-    cells = _cells(out)
-    cell = cells[region.cell]
-    source = join_source(cell.get("source"))
-    if side is None:
-        cell["source"] = _splice(source, region, text or "")
-        return out
-    if region.kind is ConflictKind.DELETE_MODIFY:
-        if side is _deleting_side(region):
-            del cells[region.cell]
-            return out
-        kept = region.theirs if _deleting_side(region) is Side.OURS else region.ours
-        cell["source"] = _splice(source, region, kept)
-        return out
-    if region.kind is ConflictKind.SOURCE:
-        chosen = {Side.OURS: region.ours, Side.THEIRS: region.theirs, Side.BOTH: region.ours + region.theirs}[side]
-        cell["source"] = _splice(source, region, chosen)
-        return out
-    values = _chosen_values(region, side)
-    if source.startswith(NOTEBOOK_METADATA_NOTE):  # the merge's note cell for notebook metadata
-        metadata = out.setdefault("metadata", {})
-        _apply_fields(cell, metadata, values)
-        rest = _splice(source, region, "")[len(NOTEBOOK_METADATA_NOTE) :]
-        if not find_blocks(rest):
-            del cells[region.cell]
-        return out
-    _apply_fields(cell, cell.setdefault("metadata", {}), values)
-    cell["source"] = _splice(source, region, "")
-    return out
+def _replace(nb: Notebook, index: int, side: Side | None, text: str, size: int) -> Notebook:
+    nb = copy.deepcopy(nb)
+    located = _blocks(nb, size)
+    if not 0 <= index < len(located):
+        raise IndexError(f"no conflict region {index} (the notebook has {len(located)})")
+    n, block = located[index]
+    cell = nb["cells"][n]
+    lines = join_source(cell.get("source")).splitlines(keepends=True)
+    notebook_level = cell.get("cell_type") == "raw" and "".join(lines).startswith(NOTEBOOK_METADATA_NOTE)
+    if block.kind is ConflictKind.DELETE_MODIFY and side is not None:
+        ours_deleted = block.ours_label.endswith(DELETED_NOTE)
+        if side is (Side.OURS if ours_deleted else Side.THEIRS):
+            del nb["cells"][n]
+            return nb
+        text = block.theirs if ours_deleted else block.ours
+    elif block.kind not in (ConflictKind.SOURCE, ConflictKind.DELETE_MODIFY):
+        if side is None:  # hand-edited field lines: taken as "ours" of a block holding them
+            block = Block(block.start, block.end, block.kind, "", "", text, None, "")
+            side = Side.OURS
+        _apply_fields(nb, cell, block, side, notebook_level)
+        text = ""
+    source = "".join(lines[:block.start]) + text + "".join(lines[block.end:])
+    if notebook_level and source == NOTEBOOK_METADATA_NOTE:
+        del nb["cells"][n]
+    else:
+        cell["source"] = source
+    return nb
 
 
 def resolve_region(nb: Notebook, index: int, side: Side, size: int = 7) -> Notebook:
-    """A new notebook with region `index` of conflict_regions(nb) taken from one side."""
-    return _take(nb, conflict_regions(nb, size)[index], side, None)
+    """A new notebook with region `index` of conflict_regions(nb) taken from `side`."""
+    region = conflict_regions(nb, size)[index] if 0 <= index else None
+    if region is None:
+        raise IndexError(index)
+    text = {Side.OURS: region.ours, Side.THEIRS: region.theirs, Side.BOTH: region.ours + region.theirs}[side]
+    return _replace(nb, index, side, text, size)
 
 
 def replace_region(nb: Notebook, index: int, text: str, size: int = 7) -> Notebook:
-    """A new notebook with region `index` replaced by hand-edited text."""
-    if text and not text.endswith("\n"):
-        text += "\n"
-    return _take(nb, conflict_regions(nb, size)[index], None, text)
+    """A new notebook with region `index` replaced by hand-edited text (field lines for field kinds)."""
+    return _replace(nb, index, None, text, size)
 
 
 def resolve_all(nb: Notebook, side: Side, size: int = 7) -> Notebook:
-    """Every region taken from one side; the last region first, so earlier line spans stay valid."""
-    for region in reversed(conflict_regions(nb, size)):
-        nb = _take(nb, region, side, None)
+    """A new notebook with every conflict region taken from `side`."""
+    remaining = len(conflict_regions(nb, size))
+    while remaining:
+        nb = resolve_region(nb, 0, side, size)
+        left = len(conflict_regions(nb, size))
+        if left >= remaining:  # cannot happen: each step removes one block; never loop forever
+            break
+        remaining = left
     return nb
-

@@ -35,12 +35,10 @@ def decode_text(data: bytes, name: str = "notebook") -> str:
 
 
 def has_text_conflict_markers(text: str) -> bool:
-    """True if the text holds git's line-level conflict markers outside any JSON string."""
-    # Markers inside a cell's source are JSON strings, so they never start a physical line.
-    return any(
-        line.startswith(("<<<<<<< ", ">>>>>>> ")) or line.rstrip("\r") in ("<<<<<<<", ">>>>>>>")
-        for line in text.splitlines()
-    )
+    """True if the text holds git's line-level conflict markers (of any size) outside any JSON string."""
+    # Markers inside a cell's source are JSON strings, so they never start a physical line, and
+    # no line of JSON starts with "<" or ">": a run of three is a marker whatever its length.
+    return any(line[:3] in ("<<<", ">>>") for line in text.splitlines())
 
 
 def empty_notebook() -> Notebook:

@@ -128,21 +128,6 @@ def parse_field_line(line: str) -> tuple[ConflictKind, str, str] | None:
     return kind, path, shown
 
 
-def split_key_path(value: Any, path: str) -> list[str]:
-    """The keys a dotted field path names inside value; a key that itself holds dots ('a.png') is matched whole."""
-    parts, keys = path.split("."), []
-    i = 0
-    while i < len(parts):
-        # the longest run of parts that is a key here, else one part (a key this side does not have)
-        n = next((n for n in range(len(parts) - i, 1, -1)
-                  if isinstance(value, dict) and ".".join(parts[i:i + n]) in value), 1)
-        key = ".".join(parts[i:i + n])
-        keys.append(key)
-        value = value.get(key) if isinstance(value, dict) else None
-        i += n
-    return keys
-
-
 ABSENT = "(absent)"  # how a field block shows a key one side does not have
 MISSING: Any = object()  # a key absent on one side
 INVALID: Any = object()

@@ -1,0 +1,47 @@
+"""`nbteam resolve` after a real conflicted `git merge`, and with short markers from .gitattributes."""
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from helpers import git, make_nb, nbteam, write_nb
+
+
+def _conflicted_repo(repo: Path) -> Path:
+    """A real `git merge` through nbteam's driver that stops on a conflict in analysis.ipynb."""
+    nb = repo / "analysis.ipynb"
+    write_nb(nb, make_nb("import pandas as pd\n", "x = 1\n", "print(x)\n"))
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "feature")
+    write_nb(nb, make_nb("import pandas as pd\n", "x = 2\n", "print(x)\n", "x * 2\n"))
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    write_nb(nb, make_nb("import pandas as pd  # ours\n", "x = 3\n", "print(x)\n"))
+    git(repo, "commit", "-qam", "ours")
+    assert git(repo, "merge", "feature", check=False).returncode == 1
+    return nb
+
+def test_resolve_theirs_after_a_real_conflicted_merge(repo):
+    nb = _conflicted_repo(repo)
+    assert nbteam("conflicts", "analysis.ipynb", cwd=repo).returncode == 1
+    p = nbteam("resolve", "--theirs", "--add", "analysis.ipynb", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert "analysis.ipynb" in p.stdout and "theirs" in p.stdout
+    sources = ["".join(c["source"]) for c in json.loads(nb.read_text())["cells"]]
+    # the clean change of ours (the comment) and of theirs (the new cell) stay; the conflict takes theirs
+    assert sources == ["import pandas as pd  # ours\n", "x = 2\n", "print(x)\n", "x * 2\n"]
+    assert git(repo, "diff", "--name-only", "--diff-filter=U").stdout == ""
+    assert nbteam("conflicts", "analysis.ipynb", cwd=repo).returncode == 0
+    git(repo, "commit", "-qm", "merged")
+
+def test_short_markers_from_gitattributes(repo):
+    (repo / ".gitattributes").write_text("*.ipynb conflict-marker-size=5\n")
+    shutil.copy(Path(__file__).parent / "golden" / "merge" / "same-lines-conflict" / "expected.ipynb", repo / "nb.ipynb")
+    text = (repo / "nb.ipynb").read_text().replace("<<<<<<< ", "<<<<< ").replace('"=======', '"=====')
+    (repo / "nb.ipynb").write_text(text.replace(">>>>>>> ", ">>>>> "))
+    p = nbteam("resolve", "--ours", "nb.ipynb", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert "<<<<<" not in (repo / "nb.ipynb").read_text()
