@@ -6,7 +6,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from common import time_command, tool_path, without_rfc3987
+import json
+import subprocess
+
+from common import git_env, time_command, tool_path, without_rfc3987
 from notebooks import three_way, write_triple
 
 DESCRIPTION = "one merge-driver process per notebook, as git runs it (median wall time)"
@@ -53,10 +56,79 @@ def run(quick: bool) -> list[dict]:
                 env = without_rfc3987(tmp) if tool == FAST else None
                 secs = time_command(cmd, repeat=repeat, setup=lambda: shutil.copy(ours, work), ok=range(128), env=env)
                 rows.append({"case": name, "tool": tool, "seconds": secs})
+        rows += _driver_start(tmp / "start")
+        rows += _many_notebooks(tmp / "many", 60 if quick else 300)
         rows.append({"case": "interpreter start-up (floor)", "tool": "nbteam", "seconds": time_command(
             [sys.executable, "-m", "nbteam", "--version"], repeat=9)})
         rows.append({"case": "interpreter start-up (floor)", "tool": "python -c pass", "seconds": time_command(
             [sys.executable, "-c", "pass"], repeat=9)})
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    return rows
+
+
+def _tiny_nb(source: str) -> str:
+    cell = {"cell_type": "code", "execution_count": None, "id": "c0", "metadata": {}, "outputs": [], "source": source}
+    return json.dumps({"cells": [cell], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}, indent=1) + "\n"
+
+
+def _driver_start(tmp: Path) -> list[dict]:
+    """What one driver process costs beyond the interpreter: a one-cell merge vs `python -c pass`."""
+    tmp.mkdir(parents=True)
+    base, ours, theirs, work = (tmp / f"{k}.ipynb" for k in ("base", "ours", "theirs", "work"))
+    base.write_text(_tiny_nb("a = 1\n"))
+    ours.write_text(_tiny_nb("a = 1\n"))
+    theirs.write_text(_tiny_nb("a = 2\n"))
+    cmd = [sys.executable, "-m", "nbteam", "merge-driver", str(base), str(work), str(theirs), "7", "nb.ipynb"]
+    case = "driver start: one-cell merge (goal <= 1.5x pass)"
+    return [{"case": case, "tool": "nbteam", "seconds": time_command(cmd, repeat=15, setup=lambda: shutil.copy(ours, work))},
+            {"case": case, "tool": "python -c pass", "seconds": time_command([sys.executable, "-c", "pass"], repeat=15)}]
+
+
+def _many_notebooks(tmp: Path, n: int) -> list[dict]:
+    """`git merge` of n notebooks both branches changed (different cells): with nbteam's driver
+    (one process per notebook, as git runs it) vs plain git's text merge of the same files."""
+    env = git_env(str(tmp))
+    repo = tmp / "repo"
+    repo.mkdir(parents=True)
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+    def write(which: str) -> None:
+        for k in range(n):
+            sources = [f"x{k} = {k}\n", "print('middle')\n", f"y{k} = {k}\n"]
+            if which == "ours":
+                sources[0] = f"x{k} = {k} + 1\n"
+            if which == "theirs":
+                sources[2] = f"y{k} = {k} * 2\n"
+            cells = [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
+                      "source": s} for i, s in enumerate(sources)]
+            nb = {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+            (repo / f"nb{k:03}.ipynb").write_text(json.dumps(nb, indent=1) + "\n")
+
+    git("init", "-q", "-b", "main")
+    write("base")
+    git("add", "-A")
+    git("commit", "-qm", "base")
+    git("checkout", "-qb", "other")
+    write("theirs")
+    git("commit", "-qam", "theirs")
+    git("checkout", "-q", "main")
+    write("ours")
+    git("commit", "-qam", "ours")
+    driver = f"{sys.executable} -m nbteam merge-driver %O %A %B %L %P"
+    git("config", "merge.nbteam.driver", driver)
+    tip = git("rev-parse", "HEAD").strip()
+    reset = lambda: git("reset", "-q", "--hard", tip)  # noqa: E731
+    merge = ["git", "-c", "core.attributesFile=" + str(tmp / "attributes"), "merge", "-q", "--no-edit", "--no-ff",
+             "other"]
+    case = f"git merge of {n} notebooks changed on both branches"
+    rows = []
+    for tool, attributes in (("nbteam", "*.ipynb merge=nbteam\n"), ("git (text merge)", "")):
+        (tmp / "attributes").write_text(attributes)
+        secs = time_command(merge, repeat=3, setup=reset, cwd=repo, env=env)
+        if git("rev-list", "--count", "HEAD") != "4\n":  # base, theirs, ours and the merge
+            raise RuntimeError(f"{tool}: git merge made no merge commit")
+        rows.append({"case": case, "tool": tool, "seconds": secs})
     return rows

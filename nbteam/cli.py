@@ -12,8 +12,9 @@ import sys
 # name -> (module, one-line help). Modules are imported only when their command runs.
 COMMANDS: dict[str, tuple[str, str]] = {
     "merge": ("nbteam.commands.merge", "three-way merge of notebooks (BASE OURS THEIRS)"),
-    "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P"),
+    "merge-driver": ("nbteam.commands.merge_driver", "git merge driver: %O %A %B %L %P %S %X %Y"),
     "conflicts": ("nbteam.commands.conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
+    "resolve": ("nbteam.commands.resolve", "resolve conflicts: --ours, --theirs or --both per region, or a merge tool"),
     "diff": ("nbteam.commands.diff", "cell-aware diff of two notebooks or git revisions"),
     "diff-driver": ("nbteam.commands.diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
     "clean": ("nbteam.commands.filter", "clean filter: strip outputs from stdin to stdout"),

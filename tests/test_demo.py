@@ -34,7 +34,7 @@ def test_demo_runs_a_real_merge_with_nothing_but_the_install(tmp_path):
     assert "nbteam: analysis.ipynb: merged, 1 conflict in cell 4" in out
     assert "CONFLICT (content): Merge conflict in analysis.ipynb" in out
     assert "  analysis.ipynb: cell 4 (code): source conflict: MIN_UNITS = 10" in out
-    assert "    | <<<<<<< ours\n    | MIN_UNITS = 10  # Q3 review: wholesale orders only\n    | =======\n" in out
+    assert "    | <<<<<<< HEAD\n    | MIN_UNITS = 10  # Q3 review: wholesale orders only\n    | =======\n" in out
     assert "Bob's chart cell is in" in out and "Alice's new finding is in" in out
     assert "## added cell 16 (code)\n  +ax = top.sort_values()" in out  # the readable git diff
     assert '"source"' not in out  # never raw JSON

@@ -183,7 +183,7 @@ def test_unmerged_notebook_shows_the_conflict_readably(history):
     p = git(history, "merge", "main", check=False)
     assert p.returncode == 1 and "nbteam: nb.ipynb: merged, 1 conflict" in p.stderr
     out = git(history, "diff").stdout
-    assert "diff --cc nb.ipynb" in out and "++<<<<<<< ours" in out and '"source"' not in out
+    assert "diff --cc nb.ipynb" in out and "++<<<<<<< HEAD" in out and '"source"' not in out
 
 
 def test_driver_arguments_contract(tmp_path, git_env):

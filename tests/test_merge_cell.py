@@ -16,11 +16,14 @@ def cell(source: str, cell_type: str = "code", **extra) -> dict:
 
 def test_merge_values_key_by_key_ours_wins_conflicts():
     assert merge_values({"a": 1, "b": 1}, {"a": 2, "b": 1}, {"a": 1, "b": 3}) == ({"a": 2, "b": 3}, [])
-    assert merge_values({"a": 1}, {"a": 2}, {"a": 3}) == ({"a": 2}, ["a"])
-    assert merge_values({"t": {"x": 1}}, {"t": {"x": 2}}, {"t": {"x": 3}}) == ({"t": {"x": 2}}, ["t.x"])
+    assert merge_values({"a": 1}, {"a": 2}, {"a": 3}) == ({"a": 2}, [("a",)])
+    assert merge_values({"t": {"x": 1}}, {"t": {"x": 2}}, {"t": {"x": 3}}) == ({"t": {"x": 2}}, [("t", "x")])
     assert merge_values({"a": 1}, {}, {"a": 1}) == ({}, [])  # a deletion is a change
-    assert merge_values(MISSING, {"a": 1}, {"a": 2}) == ({"a": 1}, ["a"])  # both added it
-    assert merge_values(1, MISSING, 2) == (MISSING, [""])
+    assert merge_values(MISSING, {"a": 1}, {"a": 2}) == ({"a": 1}, [("a",)])  # both added it
+    assert merge_values(1, MISSING, 2) == (MISSING, [()])
+    # A key holding dots ("p.png") stays one key.
+    png = lambda d: {"p.png": {"image/png": d}}  # noqa: E731
+    assert merge_values(png("A"), png("B"), png("C")) == (png("B"), [("p.png", "image/png")])
 
 
 def test_one_side_changed_takes_that_side_keeping_our_id():

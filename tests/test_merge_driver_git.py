@@ -56,7 +56,8 @@ def test_conflict_is_reported_and_visible(repo):
     assert "CONFLICT (content)" in p.stdout
     assert git(repo, "status", "--porcelain").stdout.startswith("UU nb.ipynb")
     nb = read_notebook(repo / "nb.ipynb")
-    assert join_source(nb["cells"][1]["source"]) == "<<<<<<< ours\nb = 20\n=======\nb = 200\n>>>>>>> theirs\n"
+    # Labelled as git labels text conflicts: HEAD and the merged branch.
+    assert join_source(nb["cells"][1]["source"]) == "<<<<<<< HEAD\nb = 20\n=======\nb = 200\n>>>>>>> other\n"
     assert [c.cell for c in find_conflicts(nb)] == [2]
 
 
@@ -68,7 +69,8 @@ def test_conflict_style_and_marker_size_come_from_git(repo):
         f.write("*.ipynb conflict-marker-size=9\n")
     git(repo, "merge", "--no-edit", "other", check=False)
     src = join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"])
-    assert src == "<<<<<<<<< ours\nb = 20\n||||||||| base\nb = 2\n=========\nb = 200\n>>>>>>>>> theirs\n"
+    base = git(repo, "rev-parse", "--short", "HEAD~1").stdout.strip()  # git labels the base by its commit
+    assert src == f"<<<<<<<<< HEAD\nb = 20\n||||||||| {base}\nb = 2\n=========\nb = 200\n>>>>>>>>> other\n"
 
 
 def test_unreadable_side_falls_back_to_text_merge(repo):
@@ -89,7 +91,7 @@ def test_unreadable_side_falls_back_to_text_merge(repo):
     line = [l for l in p.stderr.splitlines() if l.startswith("nbteam:")]
     assert len(line) == 1 and "theirs is not valid JSON" in line[0] and "plain text merge" in line[0]
     assert "Traceback" not in p.stderr
-    assert "<<<<<<< ours" in (repo / "nb.ipynb").read_text()
+    assert "<<<<<<< HEAD" in (repo / "nb.ipynb").read_text()
 
 
 def test_disable_env_gives_plain_text_merge(repo, monkeypatch):

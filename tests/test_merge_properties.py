@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nbteam.notebook.markers import find_conflicts
-from nbteam.merge.notebook import merge_notebooks
+from nbteam.merge.notebook import LostWorkError, merge_notebooks
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.notebook.io import dumps_notebook, parse_notebook
 
@@ -100,7 +100,10 @@ def test_same_change_on_both_sides_is_taken_once(t):
 @given(triples())
 def test_result_is_valid_and_conflicts_are_visible(t):
     base, x, y = t
-    result = merge_notebooks(base, x, y)
+    try:
+        result = merge_notebooks(base, x, y)
+    except LostWorkError:  # the safety net caught a doubtful merge: merge_files falls back visibly
+        return
     text = dumps_notebook(result.notebook)
     node = nbformat.reads(text, as_version=nbformat.NO_CONVERT)
     nbformat.validate(node)

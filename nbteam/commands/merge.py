@@ -7,7 +7,7 @@ import sys
 
 from nbteam.errors import NbteamError
 from nbteam.merge.file import merge_files, report
-from nbteam.merge.options import add_options, keep_outputs_configured
+from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
 from nbteam.notebook.markers import Markers
 
 
@@ -18,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     parser.add_argument("theirs", help="their version")
     parser.add_argument("-o", "--output", help="write the result here (default: standard output)")
     parser.add_argument("--marker-size", type=int, default=7, help="conflict marker length (default 7)")
+    parser.add_argument("-L", "--label", action="append", default=[], metavar="LABEL",
+                        help="conflict labels, as git merge-file -L: ours, then base, then theirs (up to three)")
     add_options(parser)
 
 
@@ -30,7 +32,11 @@ def run(args: argparse.Namespace) -> int:
             raise NbteamError(f"{path}: permission denied")
     if args.marker_size < 1:
         raise NbteamError("--marker-size must be positive")
-    markers = Markers(size=args.marker_size, style=args.style or "merge")
+    if len(args.label) > 3:
+        raise NbteamError("at most three --label options (ours, base, theirs)")
+    ours_label, base_label, theirs_label = args.label + ["ours", "base", "theirs"][len(args.label):]
+    markers = Markers(size=args.marker_size, style=args.style or git_conflict_style(), ours=ours_label,
+                      base=base_label, theirs=theirs_label)
     keep = args.keep_outputs if args.keep_outputs is not None else keep_outputs_configured()
     out = args.output
     if out is None:

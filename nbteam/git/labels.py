@@ -1,15 +1,40 @@
-"""What git says about the conflict markers it would write: marker sizes (and, later, labels)."""
+"""What git calls the sides of a merge, for conflict markers, and the marker size it uses.
+
+git 2.44 and later pass a merge driver the labels it writes itself (%X ours, %Y theirs, %S
+base). Older git passes those placeholders literally; then the labels are found where git
+leaves them during the operation:
+
+- `git merge NAME` and `git pull`: the GITHEAD_<sha>=NAME variable git sets for the driver
+  (NAME is the branch for a merge, the commit id for a pull); ours is HEAD. After a merge
+  stopped on conflicts (when `git mergetool` runs): MERGE_HEAD and MERGE_MSG.
+- rebase (also `pull --rebase`): the last command in rebase-merge/done, labelled as git does,
+  `abc1234 (subject)`.
+- cherry-pick and revert of several commits: the first command in sequencer/todo.
+- a single cherry-pick or revert, and `git stash pop`/`apply`, leave no state while they
+  merge: the git command that started the driver (its parent process, on Linux) says which.
+Only what is needed is looked up, and git itself is asked only for a commit's short id and
+subject, so a merge without conflicts costs nothing here.
+"""
 from __future__ import annotations
 
 import os
 
-from nbteam.git.run import run_git
-
 DEFAULT_MARKER_SIZE = 7
+DEFAULT_LABELS = ("ours", "base", "theirs")
+PLACEHOLDERS = ("%X", "%S", "%Y")  # as old git passes them, unexpanded
+STASH_LABELS = ("Updated upstream", "Stash base", "Stashed changes")
+
+
+def _run(args: list[str], cwd: str | None = None) -> str | None:
+    from nbteam.git.run import git_text
+
+    return git_text(args, cwd=cwd)
 
 
 def marker_sizes(paths: list[str]) -> dict[str, int]:
     """Each path's `conflict-marker-size` from .gitattributes (7 where unset or outside a repository)."""
+    from nbteam.git.run import run_git
+
     by_dir: dict[str, list[str]] = {}
     for path in paths:
         by_dir.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
@@ -27,3 +52,120 @@ def marker_sizes(paths: list[str]) -> dict[str, int]:
             if value.isdigit() and int(value) > 0:
                 sizes[path] = int(value)
     return sizes
+
+
+def _git_dir(cwd: str) -> str:
+    """The repository's git directory, read without running git (the driver runs at the top)."""
+    env = os.environ.get("GIT_DIR")
+    if env:
+        return os.path.join(cwd, env)
+    dot = os.path.join(cwd, ".git")
+    if os.path.isfile(dot):  # a worktree or submodule: "gitdir: PATH"
+        with open(dot, encoding="utf-8", errors="replace") as f:
+            line = f.readline().strip()
+        if line.startswith("gitdir:"):
+            return os.path.join(cwd, line[len("gitdir:"):].strip())
+    return dot
+
+
+def _read_lines(path: str) -> list[str]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
+    except OSError:
+        return []
+
+
+def _commit_label(rev: str, cwd: str) -> str | None:
+    """`abc1234 (subject)`, as git labels a replayed commit."""
+    out = _run(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
+    return out or None
+
+
+def _todo_commit(line: str) -> str | None:
+    """The commit of a todo line such as `pick abc123 subject` (None for other commands)."""
+    words = line.split()
+    picks = ("pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f", "revert")
+    return words[1] if len(words) >= 2 and words[0] in picks else None
+
+
+def _parent_git_command() -> list[str]:
+    """The `git ...` command line that started this driver (Linux /proc), without git's options."""
+    pid = os.getppid()
+    for _ in range(3):  # git -> sh -c DRIVER -> nbteam, or git -> nbteam
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                argv = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
+            with open(f"/proc/{pid}/stat", "rb") as f:
+                stat = f.read().decode("ascii", "replace")
+        except OSError:
+            return []
+        if argv and os.path.basename(argv[0]) == "git":
+            words = argv[1:]
+            while words and words[0].startswith("-"):
+                words = words[2:] if words[0] in ("-c", "-C") else words[1:]
+            return words
+        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent's parent
+    return []
+
+
+def _picked(rev: str, cwd: str, revert: bool) -> tuple[str, str, str]:
+    label = _commit_label(rev, cwd) or rev
+    if revert:  # git: ours HEAD, base the reverted commit, theirs its parent
+        return "HEAD", label, f"parent of {label}"
+    return "HEAD", f"parent of {label}", label
+
+
+def _merged_name(git_dir: str, sha: str) -> str:
+    """The merged branch as MERGE_MSG names it ("Merge branch 'feature'"), else the commit id."""
+    lines = _read_lines(os.path.join(git_dir, "MERGE_MSG"))
+    first = lines[0] if lines else ""
+    for prefix in ("Merge branch '", "Merge remote-tracking branch '", "Merge tag '", "Merge commit '"):
+        if first.startswith(prefix) and "'" in first[len(prefix):]:
+            name, rest = first[len(prefix):].split("'", 1)
+            return sha if rest.startswith(" of ") else name  # a pull: git labels it by commit id
+    return sha
+
+
+def _merge_base_label(theirs_rev: str, cwd: str) -> str:
+    base = _run(["merge-base", "HEAD", theirs_rev], cwd)
+    if base and "\n" not in base:
+        return _run(["rev-parse", "--short", base], cwd) or "base"
+    return "merged common ancestors"
+
+
+def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
+    """(ours, base, theirs) as git labels the conflict it is merging now (see the module doc)."""
+    heads = [(k[len("GITHEAD_"):], v) for k, v in os.environ.items() if k.startswith("GITHEAD_")]
+    if len(heads) == 1:
+        sha, name = heads[0]
+        return "HEAD", _merge_base_label(sha, cwd), name
+    git_dir = _git_dir(cwd)
+    merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
+    if merge_head:  # a merge stopped on conflicts (git mergetool runs then)
+        return "HEAD", _merge_base_label(merge_head[0], cwd), _merged_name(git_dir, merge_head[0])
+    done = _read_lines(os.path.join(git_dir, "rebase-merge", "done"))
+    if done and os.path.isdir(os.path.join(git_dir, "rebase-merge")):
+        rev = _todo_commit(done[-1])
+        if rev:
+            return _picked(rev, cwd, revert=False)
+    todo = _read_lines(os.path.join(git_dir, "sequencer", "todo"))
+    if todo and _todo_commit(todo[0]):
+        return _picked(str(_todo_commit(todo[0])), cwd, revert=todo[0].split()[0] == "revert")
+    command = _parent_git_command()
+    if command[:1] == ["stash"]:
+        return STASH_LABELS
+    if command[:1] in (["cherry-pick"], ["revert"]):
+        revs = [w for w in command[1:] if not w.startswith("-")]
+        if len(revs) == 1:
+            return _picked(revs[0], cwd, revert=command[0] == "revert")
+    return DEFAULT_LABELS
+
+
+def merge_labels(expanded: tuple[str | None, str | None, str | None], cwd: str = ".") -> tuple[str, str, str]:
+    """(ours, base, theirs): git's %X/%S/%Y where it expanded them, else what fallback_labels finds."""
+    if all(v is not None and v not in PLACEHOLDERS for v in expanded):
+        return expanded  # type: ignore[return-value]
+    found = fallback_labels(cwd)
+    return tuple(v if v is not None and v not in PLACEHOLDERS else f  # type: ignore[return-value]
+                 for v, f in zip(expanded, found))

@@ -17,13 +17,20 @@ CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's 
 CellConflict = tuple[ConflictKind, str]  # a conflict's kind and a one-line detail
 
 
-def quiet_filter(paths: list[str], quiet: frozenset[str]) -> list[str]:
+Path = tuple[str, ...]  # keys from the top of a JSON value down (a key may hold dots)
+
+
+def dotted(paths: list[Path]) -> str:
+    """Paths as a reader sees them: "tags, jupyter.source_hidden"."""
+    return ", ".join(".".join(p) for p in paths)
+
+
+def quiet_filter(paths: list[Path], quiet: frozenset[str]) -> list[Path]:
     """Conflicting metadata paths worth a marker: those outside the quiet (environment) keys."""
-    return [p for p in paths if p.split(".")[0] not in quiet]
+    return [p for p in paths if not p or p[0] not in quiet]
 
 
-
-def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tuple["Any", list[str]]:
+def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = ()) -> tuple["Any", list[Path]]:
     """Three-way merge of JSON values (dicts key by key); ours wins conflicts, whose paths are returned."""
     if ours == theirs or theirs == base:
         return ours, []
@@ -34,10 +41,10 @@ def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tup
     ):
         b = base if isinstance(base, dict) else {}
         merged: dict[str, "Any"] = {}
-        conflicts: list[str] = []
+        conflicts: list[Path] = []
         for key in list(ours) + [k for k in theirs if k not in ours]:
             value, sub = merge_values(b.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING),
-                                      f"{path}.{key}" if path else key)
+                                      (*path, key))
             conflicts += sub
             if value is not MISSING:
                 merged[key] = value
@@ -45,8 +52,8 @@ def merge_values(base: "Any", ours: "Any", theirs: "Any", path: str = "") -> tup
     return ours, [path]
 
 
-def _dig(value: "Any", path: str) -> "Any":
-    for key in path.split("."):
+def _dig(value: "Any", path: Path) -> "Any":
+    for key in path:
         value = value.get(key, MISSING) if isinstance(value, dict) else MISSING
     return value
 
@@ -56,10 +63,10 @@ def same_cell(x: Cell, y: Cell) -> bool:
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 
 
-def field_block(markers: Markers, kind: ConflictKind, paths: list[str], b: "Any", o: "Any", t: "Any") -> str:
+def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:
     """Conflict markers describing fields (metadata, type, attachments) that both sides changed."""
     def lines(v: "Any") -> str:
-        return "".join(field_line(kind, p, show_value(_dig(v, p) if p else v)) for p in paths)
+        return "".join(field_line(kind, ".".join(p), show_value(_dig(v, p))) for p in paths)
 
     return markers.block(lines(o), lines(t), lines(b))
 
@@ -75,17 +82,17 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[
     cell_type, bad = merge_values(base["cell_type"], ours["cell_type"], theirs["cell_type"])
     if bad:
         conflicts.append((ConflictKind.CELL_TYPE, f"ours made it {ours['cell_type']}, theirs {theirs['cell_type']}"))
-        notes.append(field_block(markers, ConflictKind.CELL_TYPE, [""], base["cell_type"], ours["cell_type"],
+        notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
     bad = quiet_filter(bad, CELL_ENVIRONMENT_METADATA)
     if bad:
-        conflicts.append((ConflictKind.METADATA, "both sides changed " + ", ".join(bad)))
+        conflicts.append((ConflictKind.METADATA, "both sides changed " + dotted(bad)))
         notes.append(field_block(markers, ConflictKind.METADATA, bad, base["metadata"], ours["metadata"],
                                  theirs["metadata"]))
     attachments, bad = merge_values(*(c.get("attachments", {}) for c in (base, ours, theirs)))
     if bad:
-        conflicts.append((ConflictKind.ATTACHMENTS, "both sides changed " + ", ".join(bad)))
+        conflicts.append((ConflictKind.ATTACHMENTS, "both sides changed " + dotted(bad)))
         notes.append(field_block(markers, ConflictKind.ATTACHMENTS, bad, *(c.get("attachments", {})
                                                                              for c in (base, ours, theirs))))
     source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)

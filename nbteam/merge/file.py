@@ -9,7 +9,6 @@ import sys
 
 from nbteam.bypass import disabled
 from nbteam.notebook.markers import Markers
-from nbteam.seq.merge3 import merge3_text
 from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
@@ -47,6 +46,8 @@ def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[byt
     if p is not None and 0 <= p.returncode < 128:
         return p.stdout, p.returncode
     # No usable git: the same line merge nbteam uses inside cells, on the whole file.
+    from nbteam.seq.merge3 import merge3_text
+
     texts = [_read(path).decode("utf-8", errors="surrogateescape") for path in (base, ours, theirs)]
     merged, conflicts = merge3_text(texts[0], texts[1], texts[2], markers)
     return merged.encode("utf-8", errors="surrogateescape"), conflicts
@@ -77,10 +78,11 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         from nbteam.merge.notebook import merge_notebooks
 
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
-        nbs = {role: parse_notebook(data, role) for role, data in raw.items()}
+        # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
+        nbs = {role: parse_notebook(data, role, empty_ok=role == "base") for role, data in raw.items()}
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)
         text = dumps_notebook(result.notebook)
-        write_atomic(out, text, crlf=uses_crlf(raw["ours"]))
+        write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")

@@ -8,8 +8,8 @@ from __future__ import annotations
 import json
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (CellConflict, deleted_conflict, field_block, merge_cell, merge_values, quiet_filter,
-                               same_cell)
+from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
+                               quiet_filter, same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import ConflictKind, Markers
@@ -21,6 +21,9 @@ from nbteam.seq.match import matched_pairs
 # conflict ours wins quietly, as with cell ids.
 ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
                                   "toc", "toc_position", "nav_menu"})
+# The raw cell that carries a conflict in the notebook's own metadata starts with this note.
+NOTEBOOK_METADATA_NOTE = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
+                          "Edit the notebook metadata if theirs is right, then delete this cell.\n")
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
@@ -116,8 +119,24 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
     return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
 
 
+def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+    """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
+    by similarity merge as two edits of an empty cell, so where they differ they conflict."""
+    out: list[Entry] = []
+    for (po, pt), (jo, jt), anchored in gaps(match_cells(ours, theirs), (len(ours), len(theirs))):
+        out += _merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]])
+        if anchored:
+            empty: Cell = {"cell_type": ours[jo]["cell_type"], "metadata": {}, "source": ""}
+            if empty["cell_type"] == "code":
+                empty.update(outputs=[], execution_count=None)
+            out.append(merge_cell(empty, ours[jo], theirs[jt], markers))
+    return out
+
+
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+    if not base and ours and theirs:
+        return _merge_added(ours, theirs, markers)
     pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
@@ -167,6 +186,16 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
 # --- notebook -------------------------------------------------------------------------
 
 
+def _mime_bundle(value: "Any") -> bool:
+    """A MIME type -> data mapping as the schema allows it (text or a list of text; any JSON for JSON types)."""
+    def ok(mime: str, data: "Any") -> bool:
+        if mime.startswith("application/") and mime.endswith("json"):
+            return True
+        return isinstance(data, str) or (isinstance(data, list) and all(isinstance(x, str) for x in data))
+
+    return isinstance(value, dict) and all(ok(k, v) for k, v in value.items())
+
+
 def _valid_id(cid: "Any") -> bool:
     return isinstance(cid, str) and 0 < len(cid) <= 64 and _ID_CHARS.issuperset(cid)
 
@@ -191,7 +220,10 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
             shaped["outputs"] = cell.get("outputs", [])
             shaped["execution_count"] = cell.get("execution_count")
         elif cell.get("attachments"):
-            shaped["attachments"] = cell["attachments"]
+            # Only what the schema allows (name -> MIME bundle): anything else cannot be shown anyway.
+            attachments = {k: v for k, v in cell["attachments"].items() if _mime_bundle(v)}
+            if attachments:
+                shaped["attachments"] = attachments
         if minor >= 5:
             cid = cell.get("id")
             if not isinstance(cid, str) or not _valid_id(cid) or cid in taken:
@@ -212,10 +244,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     shown = quiet_filter(bad, ENVIRONMENT_METADATA)
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
-        note = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
-                "Edit the notebook metadata if theirs is right, then delete this cell.\n")
-        cell = {"cell_type": "raw", "metadata": {}, "source": note + block}
-        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + ", ".join(shown))]))
+        cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
+        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + dotted(shown))]))
 
     minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
     if bad:
@@ -226,16 +256,35 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         raise LostWorkError(f"{len(missing)} line(s) added by a side are missing from the merge, "
                             f"e.g. {missing[0][:60]!r}")
     conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
+    doubled = [] if conflicts else doubled_cells(b["cells"], o["cells"], t["cells"], cells)
+    if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
+        raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
+                            f"e.g. {doubled[0][:60]!r}")
     nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
     return MergeResult(nb, conflicts)
 
 
 class LostWorkError(NbteamError, RuntimeError):
-    """The merge would drop lines that one side added: a safety check caught an nbteam bug."""
+    """The merge would drop lines that one side added, or apply a shared change twice: a safety
+    check caught an nbteam bug."""
 
 
 def _lines(cells: list[Cell]) -> set[str]:
     return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+
+
+def doubled_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+    """Cells both sides added alike (as often on each side, more often than in base) that a clean
+    merge holds more often than either side: a shared change applied twice."""
+    def counts(cells: list[Cell]) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for c in cells:
+            if c["source"].strip():
+                out[c["source"]] = out.get(c["source"], 0) + 1
+        return out
+
+    b, o, t, m = counts(base), counts(ours), counts(theirs), counts(merged)
+    return sorted(s for s, n in o.items() if t.get(s) == n > b.get(s, 0) and m.get(s, 0) > n)
 
 
 def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:

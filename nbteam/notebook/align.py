@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.notebook.io import Cell
-from nbteam.seq.match import matched_pairs
 
 Pair = tuple[int, int]
 
@@ -56,23 +55,19 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     return agree >= disagree
 
 
-def _id_anchors(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
-    where_b: dict[str, int] = {}
-    dup: set[str] = set()
-    for j, c in enumerate(b):
-        cid = c.get("id")
-        if cid:
-            if cid in where_b:
-                dup.add(cid)
-            where_b[cid] = j
-    seen: set[str] = set()
-    pairs = []
-    for i, c in enumerate(a):
-        cid = c.get("id")
-        if cid and cid in where_b and cid not in dup and cid not in seen:
-            seen.add(cid)
-            pairs.append((i, where_b[cid]))
-    return longest_increasing(pairs)
+def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
+    """Ids that name one cell in each version: present once in a and once in b.
+
+    An id found twice in either version (a copy-paste in some editors) names no cell: such
+    cells are matched by content, as if they had no id."""
+    count_a = Counter(c.get("id") for c in a)
+    count_b = Counter(c.get("id") for c in b)
+    return {cid for cid, n in count_a.items() if cid and n == 1 and count_b.get(cid) == 1}
+
+
+def _id_anchors(a: Sequence[Cell], b: Sequence[Cell], shared: set[str]) -> list[Pair]:
+    where_b = {c.get("id"): j for j, c in enumerate(b)}
+    return longest_increasing([(i, where_b[c["id"]]) for i, c in enumerate(a) if c.get("id") in shared])
 
 
 def _dice(x: Counter[str], y: Counter[str]) -> float:
@@ -152,15 +147,23 @@ def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_
         # As many cells on both sides: edits in place are the likely story, so equal cells at
         # equal positions anchor first. A longest common subsequence alone would happily match
         # repeated cells (empty ones, say) across positions and misalign everything between.
+        # Unless the common subsequence keeps more cells: then cells really were inserted and
+        # deleted, and git's alignment (the same for both sides of a merge) is the story.
+        from nbteam.seq.xdiff import matched
+
         diagonal = [(k, k) for k in range(len(a)) if ka[k] == kb[k]]
-        if diagonal:
+        if diagonal and len(diagonal) >= len(matched(ka, kb)):
             return [(i + ia, j + ib) for i, j in _fill(a, b, diagonal, inner)]
     return inner(a, b, ia, ib)
 
 
 def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool) -> list[Pair]:
     """Equal cells (longest common subsequence), then edited cells by similarity, in one gap."""
-    exact = matched_pairs([_key(c) for c in a], [_key(c) for c in b])
+    from nbteam.seq.xdiff import matched
+
+    # Aligned as git aligns lines (each cell one "line"): where cells repeat, both sides of a
+    # merge are then aligned to base the same way, so a shared change is applied once.
+    exact = matched([_key(c) for c in a], [_key(c) for c in b])
     pairs = _fill(a, b, exact, lambda ga, gb, ja, jb: _pair_gap(ga, gb, ja, jb, lone_edit))
     return [(i + ia, j + ib) for i, j in pairs]
 
@@ -170,18 +173,17 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
 
     Cells must be normalised (source as one string)."""
     if ids_meaningful(a, b):
-        ids_a = {c.get("id") for c in a}
-        ids_b = {c.get("id") for c in b}
+        shared = shared_ids(a, b)
 
         def unknown_ids_only(ga: Sequence[Cell], gb: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
             # A cell whose id lives on in the other version is that cell (moved, say), so
-            # content may pair only cells whose ids the other version does not know.
-            fa = [k for k, c in enumerate(ga) if c.get("id") not in ids_b]
-            fb = [k for k, c in enumerate(gb) if c.get("id") not in ids_a]
+            # content may pair only cells without such an id.
+            fa = [k for k, c in enumerate(ga) if c.get("id") not in shared]
+            fb = [k for k, c in enumerate(gb) if c.get("id") not in shared]
             pairs = _content_pairs([ga[k] for k in fa], [gb[k] for k in fb], 0, 0, lone_edit=False)
             return [(fa[i] + ia, fb[j] + ib) for i, j in pairs]
 
-        return _fill(a, b, _id_anchors(a, b), unknown_ids_only)
+        return _fill(a, b, _id_anchors(a, b, shared), unknown_ids_only)
     return _content_pairs(a, b, 0, 0)
 
 
@@ -190,23 +192,19 @@ def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, in
     sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
     taken = set(matched.values())
     free = [x for x in range(len(base)) if x not in matched]
-    by_id = {base[x]["id"]: x for x in free if base[x].get("id")} if ids_meaningful(base, side) else {}
-    by_key: dict[tuple[str, str], int] = {}
-    repeated: set[tuple[str, str]] = set()
-    for x in free:
-        key = (base[x]["cell_type"], base[x]["source"])
-        if key in by_key:
-            repeated.add(key)
-        by_key[key] = x
+    shared = shared_ids(base, side) if ids_meaningful(base, side) else set()
+    by_id = {base[x]["id"]: x for x in free if base[x].get("id") in shared}
+    by_key = {_key(base[x]): x for x in free}
+    # Content found twice in base says nothing about which cell moved: no move by content.
+    repeated = {k for k, n in Counter(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
     for j, cell in enumerate(side):
         if j in taken:
             continue
-        key = (cell["cell_type"], cell["source"])
         found = by_id.get(cell.get("id"))
-        if found is None and cell["source"].strip() and key not in repeated:
-            found = by_key.get(key)
+        if found is None and cell["source"].strip() and _key(cell) not in repeated:
+            found = by_key.get(_key(cell))
         if found is not None and found not in claimed:
             moves[j] = found
             claimed.add(found)

@@ -43,8 +43,17 @@ def has_text_conflict_markers(text: str) -> bool:
     )
 
 
-def parse_notebook(data: bytes, name: str = "notebook") -> Notebook:
-    """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError."""
+def empty_notebook() -> Notebook:
+    """A notebook without cells: what a file that does not exist yet holds (git's empty base)."""
+    return {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+
+
+def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False) -> Notebook:
+    """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError.
+
+    With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file)."""
+    if empty_ok and not data:
+        return empty_notebook()
     text = decode_text(data, name)
     if not text.strip():
         raise NotebookError(f"{name} is empty")
@@ -151,10 +160,14 @@ def uses_crlf(data: bytes) -> bool:
     return head.count(b"\r\n") * 2 > head.count(b"\n")
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, crlf: bool = False) -> None:
-    """Write text to path via a temporary file and rename, so a crash never leaves half a file."""
+BOM = "\ufeff"
+
+
+def write_atomic(path: str | os.PathLike[str], text: str, crlf: bool = False, bom: bool = False) -> None:
+    """Write text to path via a temporary file and rename, so a crash never leaves half a file
+    (in UTF-8; with CRLF line ends and a leading byte-order mark when asked, to keep a file's own)."""
     path = os.fspath(path)
-    data = text.replace("\n", "\r\n") if crlf else text
+    data = (BOM if bom else "") + (text.replace("\n", "\r\n") if crlf else text)
     tmp = os.path.join(os.path.dirname(os.path.abspath(path)), f".nbteam-{os.getpid()}-{os.path.basename(path)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:

@@ -24,6 +24,7 @@ from nbteam.notebook.io import Notebook, join_source
 
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import Any
 
 STYLES = ("merge", "diff3", "zdiff3")
@@ -46,15 +47,39 @@ FIELD_LABELS = {ConflictKind.METADATA: "metadata", ConflictKind.CELL_TYPE: "cell
 
 
 class Markers:
-    """How conflicts are written: marker length (git's %L), style and side labels."""
+    """How conflicts are written: marker length (git's %L), style and side labels.
 
-    __slots__ = ("size", "style", "ours", "base", "theirs")
+    Labels may come from `find_labels()`, called once when a marker is first written: finding
+    what git would call the sides can cost a git process, which a clean merge never pays."""
+
+    __slots__ = ("size", "style", "_labels", "_find")
 
     def __init__(self, size: int = 7, style: str = "merge", ours: str = "ours", base: str = "base",
-                 theirs: str = "theirs") -> None:
+                 theirs: str = "theirs", find_labels: Callable[[], tuple[str, str, str]] | None = None) -> None:
         if style not in STYLES:
             raise ValueError(f"unknown conflict style {style!r}")
-        self.size, self.style, self.ours, self.base, self.theirs = size, style, ours, base, theirs
+        self.size, self.style, self._labels, self._find = size, style, (ours, base, theirs), find_labels
+
+    def labels(self) -> tuple[str, str, str]:
+        """(ours, base, theirs) labels."""
+        if self._find is not None:
+            self._labels, self._find = self._find(), None
+        return self._labels
+
+    @property
+    def ours(self) -> str:
+        """Our side's label (git's HEAD, say)."""
+        return self.labels()[0]
+
+    @property
+    def base(self) -> str:
+        """The base's label (diff3 styles)."""
+        return self.labels()[1]
+
+    @property
+    def theirs(self) -> str:
+        """Their side's label (the merged branch, say)."""
+        return self.labels()[2]
 
     def open(self, note: str = "") -> str:
         """The `<<<<<<< ours` line."""

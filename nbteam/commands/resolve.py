@@ -1,0 +1,98 @@
+"""`nbteam resolve FILE... --ours|--theirs|--both [--add]`: take one side in every conflict of a notebook.
+
+The per-cell answer to `git checkout --ours` and to `-X ours`, which git does not pass to merge
+drivers: everything that merged cleanly stays merged. Without a side flag the interactive merge
+tool opens. As a git mergetool: `nbteam resolve --base B --local L --remote R MERGED` first
+merges the three into MERGED with nbteam's merge, so only the conflicts are left to resolve.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from nbteam.errors import NbteamError
+
+
+def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
+    """The command's arguments."""
+    side = parser.add_mutually_exclusive_group()
+    side.add_argument("--ours", dest="side", action="store_const", const="ours", help="take our side everywhere")
+    side.add_argument("--theirs", dest="side", action="store_const", const="theirs", help="take their side everywhere")
+    side.add_argument("--both", dest="side", action="store_const", const="both", help="take ours, then theirs")
+    parser.add_argument("--add", action="store_true", help="stage the resolved files (git add)")
+    parser.add_argument("--base", help="mergetool form: the base version ($BASE)")
+    parser.add_argument("--local", help="mergetool form: our version ($LOCAL)")
+    parser.add_argument("--remote", help="mergetool form: their version ($REMOTE)")
+    parser.add_argument("files", nargs="+", metavar="FILE", help="conflicted notebooks (mergetool form: $MERGED)")
+
+
+def _write_path(path: str) -> str:
+    """The path to write, checked to be a safe place inside the work tree where that check exists."""
+    try:
+        from nbteam.git.paths import safe_write_path  # type: ignore[import-not-found, unused-ignore]
+    except ImportError:  # the path-safety module is not part of this build
+        return path
+    return os.fspath(safe_write_path(os.getcwd(), path))
+
+
+def _premerge(args: argparse.Namespace) -> None:
+    """Mergetool form: merge BASE, LOCAL and REMOTE into MERGED first (conflicts left marked)."""
+    from nbteam.git.labels import merge_labels
+    from nbteam.merge.file import merge_files
+    from nbteam.merge.options import git_conflict_style, keep_outputs_configured
+    from nbteam.notebook.markers import Markers
+
+    if len(args.files) != 1 or not (args.base and args.local and args.remote):
+        raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
+    merged = _write_path(args.files[0])
+    markers = Markers(style=git_conflict_style(), find_labels=lambda: merge_labels((None, None, None)))
+    merge_files(args.base, args.local, args.remote, merged, args.files[0], markers, keep_outputs_configured())
+
+
+def _resolve_file(path: str, side_name: str) -> str:
+    """Resolve one file in place; return the line to print."""
+    from nbteam.git.labels import marker_sizes
+    from nbteam.merge.resolve import Side, conflict_regions, resolve_all
+    from nbteam.notebook.io import dumps_notebook, parse_notebook, uses_crlf, write_atomic
+
+    target = _write_path(path)
+    try:
+        with open(target, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise NbteamError(f"cannot read {path}: {e.strerror}") from None
+    nb = parse_notebook(raw, path)
+    size = marker_sizes([target])[target]
+    found = len(conflict_regions(nb, size))
+    if not found:
+        return f"{path}: no conflicts"
+    resolved = resolve_all(nb, Side(side_name), size)
+    write_atomic(target, dumps_notebook(resolved), crlf=uses_crlf(raw), bom=raw.startswith(b"\xef\xbb\xbf"))
+    return f"{path}: resolved {found} conflict{'s' * (found > 1)} taking {side_name}"
+
+
+def run(args: argparse.Namespace) -> int:
+    """Resolve each file with the chosen side, or open the merge tool."""
+    if args.base or args.local or args.remote:
+        _premerge(args)
+    if args.side is None:
+        if args.add:
+            raise NbteamError("--add needs --ours, --theirs or --both")
+        if not (sys.stdin.isatty() and sys.stdout.isatty()):
+            raise NbteamError("the merge tool needs a terminal; without one, pass --ours, --theirs or --both")
+        try:
+            from nbteam.tui.resolve import run_merge_tool  # type: ignore[import-not-found, unused-ignore]
+        except ImportError as e:
+            raise NbteamError(f"the interactive merge tool is not available ({e}); "
+                              "pass --ours, --theirs or --both") from None
+        return max(run_merge_tool(f) for f in args.files)
+    for path in args.files:
+        print(_resolve_file(path, args.side))
+    if args.add:
+        from nbteam.git.run import run_git
+
+        p = run_git(["add", "--", *args.files])
+        if p.returncode != 0:
+            raise NbteamError(f"git add failed: {p.stderr.decode('utf-8', 'replace').strip()}")
+    return 0

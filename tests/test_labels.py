@@ -1,0 +1,126 @@
+"""Conflict labels as git writes them: in each operation, a notebook's markers carry the labels git
+writes for a conflicting text file in the same operation (git here is older than 2.44, so
+nbteam finds them itself: %S %X %Y arrive unexpanded)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import git, make_nb, nbteam, write_nb
+from nbteam.notebook.io import join_source, read_notebook
+
+
+def setup_repo(repo: Path) -> None:
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "merge.nbteam.driver", f'"{sys.executable}" -m nbteam merge-driver %O %A %B %L %P %S %X %Y')
+    git(repo, "config", "merge.conflictStyle", "diff3")
+
+
+def write_both(repo: Path, text: str) -> None:
+    write_nb(repo / "nb.ipynb", make_nb(text))
+    (repo / "t.txt").write_text(text)
+
+
+def commit_both(repo: Path, text: str, message: str) -> None:
+    write_both(repo, text)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", message)
+
+
+def labels_of_text(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line[:8] in ("<<<<<<< ", "||||||| ", ">>>>>>> ")]
+
+
+def labels(repo: Path) -> tuple[list[str], list[str]]:
+    """(the text file's marker lines, the notebook cell's marker lines)."""
+    cell = join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"])
+    return labels_of_text((repo / "t.txt").read_text()), labels_of_text(cell)
+
+
+@pytest.fixture
+def branched(repo):
+    """base, then `feature` (x = 1) and main (x = 2): every operation below conflicts."""
+    setup_repo(repo)
+    commit_both(repo, "x = 0\n", "base")
+    git(repo, "checkout", "-qb", "feature")
+    commit_both(repo, "x = 1\n", "feature edit")
+    git(repo, "checkout", "-q", "main")
+    commit_both(repo, "x = 2\n", "main edit")
+    return repo
+
+
+def test_merge(branched):
+    git(branched, "merge", "--no-edit", "feature", check=False)
+    text, nb = labels(branched)
+    assert text[0] == "<<<<<<< HEAD" and text[2] == ">>>>>>> feature"
+    assert nb == text
+
+
+def test_rebase(branched):
+    git(branched, "checkout", "-q", "feature")
+    git(branched, "rebase", "main", check=False)
+    text, nb = labels(branched)
+    assert text[2].endswith("(feature edit)")
+    assert nb == text
+
+
+def test_cherry_pick(branched):
+    git(branched, "cherry-pick", "feature", check=False)
+    text, nb = labels(branched)
+    assert text[2].endswith("(feature edit)")
+    assert nb == text
+
+
+def test_stash_pop(branched):
+    write_both(branched, "x = 3\n")
+    git(branched, "stash", "-q")
+    commit_both(branched, "x = 4\n", "main again")
+    git(branched, "stash", "pop", check=False)
+    text, nb = labels(branched)
+    assert text[0] == "<<<<<<< Updated upstream" and text[2] == ">>>>>>> Stashed changes"
+    assert nb == text
+
+
+def test_pull(repo, tmp_path):
+    upstream = repo
+    setup_repo(upstream)
+    commit_both(upstream, "x = 0\n", "base")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    setup_repo(clone)
+    commit_both(clone, "x = 1\n", "clone edit")
+    commit_both(upstream, "x = 2\n", "upstream edit")
+    git(clone, "-c", "pull.rebase=false", "pull", check=False)
+    text, nb = labels(clone)
+    assert text[0] == "<<<<<<< HEAD"
+    assert nb == text
+    commit_both(clone, "x = 1\n", "resolved")  # now the same again as a rebasing pull
+    git(upstream, "commit", "-q", "--allow-empty", "-m", "more")
+    write_both(upstream, "x = 5\n")
+    git(upstream, "commit", "-qam", "upstream again")
+    git(clone, "-c", "pull.rebase=true", "pull", check=False)
+    text, nb = labels(clone)
+    assert text[2].endswith(")")  # the replayed commit, `abc1234 (subject)`
+    assert nb == text
+
+
+def test_nbteam_merge_takes_labels_like_git_merge_file(tmp_path):
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", make_nb(s))) for k, s in
+             (("base", "b = 2\n"), ("ours", "b = 20\n"), ("theirs", "b = 200\n"))]
+    p = nbteam("merge", *paths, "--style", "diff3", "-L", "mine", "-L", "old", "-L", "yours")
+    assert p.returncode == 1
+    import json
+    src = join_source(json.loads(p.stdout)["cells"][0]["source"])
+    assert labels_of_text(src) == ["<<<<<<< mine", "||||||| old", ">>>>>>> yours"]
+
+
+def test_expanded_labels_are_taken_as_git_passes_them(monkeypatch, tmp_path):
+    """git 2.44+ expands %X %S %Y: those are used; any placeholder left literal is looked up."""
+    from nbteam.git.labels import merge_labels
+
+    assert merge_labels(("HEAD", "merged common ancestors", "topic")) == ("HEAD", "merged common ancestors", "topic")
+    monkeypatch.setenv("GITHEAD_0123", "topic")
+    monkeypatch.chdir(tmp_path)
+    assert merge_labels(("mine", "%S", "%Y"))[::2] == ("mine", "topic")

@@ -1,0 +1,156 @@
+"""`git merge-file` as the oracle: nbteam's line merge gives git's result, its cell merge git's
+clean result with each cell as one line (save the documented rules), on texts where lines repeat.
+
+Hypothesis draws texts from a small alphabet of lines, so repeats (the hard case for aligning
+both sides to base the same way) are common. Run time is bounded by max_examples."""
+from __future__ import annotations
+
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from helpers import make_nb
+from nbteam.merge.notebook import LostWorkError, merge_notebooks
+from nbteam.notebook.markers import Markers
+from nbteam.seq.merge3 import merge3_text
+
+LINES = ["a\n", "b\n", "c\n", "\n", "x = 1\n", "}\n"]
+SETTINGS = settings(max_examples=150, deadline=None,
+                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+
+
+@st.composite
+def triples(draw, alphabet=LINES, size=8):
+    """base, ours, theirs: two edits (insert, delete, replace) of one base list."""
+    base = draw(st.lists(st.sampled_from(alphabet), max_size=size))
+
+    def edit() -> list:
+        out = list(base)
+        for _ in range(draw(st.integers(1, 3))):
+            k = draw(st.integers(0, len(out)))
+            op = draw(st.sampled_from("idr"))
+            if op == "i":
+                out.insert(k, draw(st.sampled_from(alphabet)))
+            elif k < len(out):
+                if op == "d":
+                    del out[k]
+                else:
+                    out[k] = draw(st.sampled_from(alphabet))
+        return out
+
+    return base, edit(), edit()
+
+
+def git_merge_file(tmp: Path, base: str, ours: str, theirs: str, style: str = "merge") -> tuple[str, int]:
+    for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
+        (tmp / name).write_text(text, encoding="utf-8", newline="")
+    extra = [f"--{style}"] if style != "merge" else []
+    p = subprocess.run(["git", "merge-file", "-p", *extra, "-L", "ours", "-L", "base", "-L", "theirs",
+                        "ours", "base", "theirs"], cwd=tmp, capture_output=True)
+    assert 0 <= p.returncode < 128, p.stderr
+    return p.stdout.decode("utf-8"), p.returncode
+
+
+@pytest.mark.parametrize("style", ["merge", "diff3", "zdiff3"])
+def test_line_merge_is_git_merge_file(tmp_path, style):
+    @SETTINGS
+    @given(triples())
+    def check(t):
+        base, ours, theirs = ("".join(x) for x in t)
+        merged, conflicts = merge3_text(base, ours, theirs, Markers(style=style))
+        assert (merged, min(conflicts, 127)) == git_merge_file(tmp_path, base, ours, theirs, style)
+
+    check()
+
+
+@pytest.mark.parametrize("base, ours, theirs, expected", [
+    # Both branches add the same second dropna(); one also renames an import (the review's case):
+    # aligned differently, the shared line was added twice (three dropna() lines).
+    ("import pandas as pd\n\ndf = load()\ndf = df.dropna()\nprint(df)\n",
+     "import pandas as pd\n\ndf = load()\ndf = df.dropna()\ndf = df.dropna()\nprint(df)\n",
+     "import pandas as pds\n\ndf = load()\ndf = df.dropna()\ndf = df.dropna()\nprint(df)\n",
+     "import pandas as pds\n\ndf = load()\ndf = df.dropna()\ndf = df.dropna()\nprint(df)\n"),
+    # Both remove one of three identical lines, one also adds a first line: two must remain.
+    ("a\nx = 1\nx = 1\nx = 1\nz\n", "a\nx = 1\nx = 1\nz\n", "q\na\nx = 1\nx = 1\nz\n",
+     "q\na\nx = 1\nx = 1\nz\n"),
+])
+def test_shared_change_is_applied_once(tmp_path, base, ours, theirs, expected):
+    assert merge3_text(base, ours, theirs) == (expected, 0)
+    assert git_merge_file(tmp_path, base, ours, theirs) == (expected, 0)
+
+
+CELLS = ["a", "b", "c", "", "x = 1"]
+
+
+def _nb(sources):
+    return make_nb(*sources, ids=False, minor=4)
+
+
+def test_cell_merge_without_ids_is_git_merge_file_on_cells(tmp_path):
+    """Each cell one line: where git merges cleanly, nbteam's clean result is git's; the only
+    difference allowed is nbteam's documented rule that a delete wins over a move or an
+    in-place pairing of a cell whose content is unique in base (git re-inserts it)."""
+    @SETTINGS
+    @given(triples(CELLS, 6))
+    def check(t):
+        base, ours, theirs = t
+        try:
+            result = merge_notebooks(_nb(base), _nb(ours), _nb(theirs))
+        except LostWorkError:  # the safety net: both added a cell alike, the merge holds it twice;
+            return  # merge_files then falls back to a visible text merge (never a silent double)
+        as_lines = ["".join(s + "\n" for s in x) for x in t]
+        text, code = git_merge_file(tmp_path, *as_lines)
+        if code or result.conflicts:
+            return
+        got = [c["source"] for c in result.notebook["cells"]]
+        want = text.splitlines()
+        if got != want:
+            dropped = Counter(want) - Counter(got)
+            assert not Counter(got) - Counter(want), (got, want)  # never a change applied twice
+            once = Counter(base)
+            assert all(once[k] == 1 for k in dropped), (got, want)
+
+    check()
+
+
+def test_both_delete_one_of_three_identical_cells_one_also_edits(tmp_path):
+    """The review's cell case: the shared delete is applied once."""
+    base = _nb(["x = 1", "x = 1", "x = 1", "print(x)"])
+    ours = _nb(["x = 1", "x = 1", "print(x)"])
+    theirs = _nb(["x = 1", "x = 1", "print(x + 1)"])
+    result = merge_notebooks(base, ours, theirs)
+    assert not result.conflicts
+    assert [c["source"] for c in result.notebook["cells"]] == ["x = 1", "x = 1", "print(x + 1)"]
+
+
+def test_shared_cell_insert_among_repeats_is_applied_once():
+    """Both sides add one more `df = df.dropna()` cell to a run of them (theirs also deletes the
+    first cell): git, with cells as lines, keeps the added cell once; so does nbteam."""
+    d, p, s = "df = df.dropna()", "print(df)", "import pandas"
+    base = _nb([d, p, d, d, p, s])
+    ours = _nb([d, p, d, d, d, p, s])
+    theirs = _nb([p, d, d, d, p, s])
+    result = merge_notebooks(base, ours, theirs)
+    assert not result.conflicts
+    assert [c["source"] for c in result.notebook["cells"]] == [p, d, d, d, p, s]
+
+
+def test_safety_net_catches_a_cell_added_twice(tmp_path):
+    """Both sides add the cell `b` (at different places): a clean merge holding it twice is not
+    trusted; the file merge falls back to a visible text merge with the reason."""
+    from helpers import write_nb
+    from nbteam.merge.file import merge_files
+    from nbteam.merge.notebook import doubled_cells
+
+    cells = lambda *s: _nb(s)["cells"]  # noqa: E731
+    assert doubled_cells(cells("a"), cells("b", "a"), cells("a", "b"), cells("b", "a", "b")) == ["b"]
+    assert doubled_cells(cells("a"), cells("b", "a"), cells("a", "b"), cells("b", "a")) == []
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", _nb(v))) for k, v in
+             (("base", ["a"]), ("ours", ["b", "a"]), ("theirs", ["a", "b"]))]
+    outcome = merge_files(*paths, paths[1], "nb.ipynb")
+    assert outcome.code == 1 and "added alike would be added twice" in outcome.message
+    assert "<<<<<<<" in Path(paths[1]).read_text(encoding="utf-8")

@@ -1,0 +1,137 @@
+"""`nbteam resolve` and nbteam.merge.resolve: golden cases (tests/golden/resolve/<case>/: conflicted.ipynb
+and what --ours, --theirs and --both make of it), the command line, and the mergetool form."""
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from helpers import git, make_nb, nbteam, write_nb
+from nbteam.errors import NbteamError
+from nbteam.merge.resolve import Side, conflict_regions, replace_region, resolve_all, resolve_region
+from nbteam.notebook.io import dumps_notebook, join_source, read_notebook
+from nbteam.notebook.markers import ConflictKind, find_conflicts
+
+GOLDEN = Path(__file__).parent / "golden" / "resolve"
+CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
+
+
+def no_markers(text: str) -> bool:
+    return not any(line.lstrip('"').startswith(("<<<<<<<", ">>>>>>>", "=======")) for line in text.splitlines())
+
+
+@pytest.mark.parametrize("side", list(Side))
+@pytest.mark.parametrize("case", CASES)
+def test_golden_resolve(case, side):
+    conflicted = read_notebook(GOLDEN / case / "conflicted.ipynb")
+    assert conflict_regions(conflicted)
+    text = dumps_notebook(resolve_all(conflicted, side))
+    assert text == (GOLDEN / case / f"{side.value}.ipynb").read_text(encoding="utf-8")
+    nbformat.validate(nbformat.reads(text, as_version=nbformat.NO_CONVERT))
+    assert not find_conflicts(json.loads(text)) and no_markers(text)
+
+
+def test_every_kind_has_a_golden_case():
+    kinds = {r.kind for case in CASES for r in conflict_regions(read_notebook(GOLDEN / case / "conflicted.ipynb"))}
+    assert kinds == set(ConflictKind)
+
+
+def test_regions_carry_cell_kind_labels_and_texts():
+    nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
+    regions = conflict_regions(nb)
+    assert [(r.cell, r.kind) for r in regions] == [
+        (2, ConflictKind.SOURCE), (3, ConflictKind.METADATA), (4, ConflictKind.DELETE_MODIFY)]
+    assert (regions[0].ours_label, regions[0].theirs_label) == ("HEAD", "feature")
+    assert (regions[0].ours, regions[0].theirs) == ("df = load().dropna()\n", "df = load(cache=True)\n")
+
+
+def test_one_region_at_a_time_and_by_hand():
+    nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
+    one = resolve_region(nb, 0, Side.THEIRS)
+    assert join_source(one["cells"][2]["source"]) == "df = load(cache=True)\n"
+    assert len(conflict_regions(one)) == 2 and len(conflict_regions(nb)) == 3  # the input is not changed
+    edited = replace_region(nb, 0, "df = load(cache=True).dropna()\n")
+    assert join_source(edited["cells"][2]["source"]) == "df = load(cache=True).dropna()\n"
+    tags = replace_region(nb, 1, 'metadata.tags: ["mine"]\n')
+    assert tags["cells"][3]["metadata"] == {"tags": ["mine"]}
+    with pytest.raises(IndexError):
+        resolve_region(nb, 3, Side.OURS)
+
+
+def copy_case(case: str, dest: Path) -> Path:
+    target = dest / "nb.ipynb"
+    shutil.copy(GOLDEN / case / "conflicted.ipynb", target)
+    return target
+
+
+def test_cli_takes_a_side_in_every_file(tmp_path):
+    a = copy_case("mix-of-clean-and-conflicted", tmp_path)
+    b = tmp_path / "other.ipynb"
+    shutil.copy(GOLDEN / "source" / "conflicted.ipynb", b)
+    p = nbteam("resolve", "--theirs", str(a), str(b))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout == f"{a}: resolved 3 conflicts taking theirs\n{b}: resolved 1 conflict taking theirs\n"
+    assert a.read_text() == (GOLDEN / "mix-of-clean-and-conflicted" / "theirs.ipynb").read_text()
+    assert nbteam("conflicts", str(a), str(b)).returncode == 0
+    p = nbteam("resolve", "--ours", str(a))
+    assert (p.returncode, p.stdout) == (0, f"{a}: no conflicts\n")
+
+
+def test_cli_add_stages_the_result(repo):
+    base = make_nb("a = 1\n")
+    write_nb(repo / "nb.ipynb", base)
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    write_nb(repo / "nb.ipynb", make_nb("a = 2\n"))
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "main")
+    write_nb(repo / "nb.ipynb", make_nb("a = 3\n"))
+    git(repo, "commit", "-qam", "ours")
+    git(repo, "merge", "--no-edit", "other", check=False)
+    assert git(repo, "status", "--porcelain").stdout.startswith("UU nb.ipynb")
+    p = nbteam("resolve", "--both", "--add", "nb.ipynb", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert git(repo, "status", "--porcelain").stdout.startswith("M  nb.ipynb")
+    assert join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"]) == "a = 3\na = 2\n"
+
+
+def test_mergetool_form_merges_first_then_resolves(tmp_path):
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", make_nb(*s))) for k, s in
+             (("base", ("a = 1\n", "b = 2\n")), ("local", ("a = 10\n", "b = 20\n")), ("remote", ("a = 1\n", "b = 200\n")))]
+    merged = tmp_path / "merged.ipynb"
+    p = nbteam("resolve", "--base", paths[0], "--local", paths[1], "--remote", paths[2], "--theirs", str(merged))
+    assert p.returncode == 0, p.stderr
+    assert [join_source(c["source"]) for c in read_notebook(merged)["cells"]] == ["a = 10\n", "b = 200\n"]
+
+
+def test_without_a_side_the_merge_tool_needs_a_terminal(tmp_path):
+    a = copy_case("source", tmp_path)
+    p = nbteam("resolve", str(a), input="")
+    assert p.returncode == 2
+    assert p.stderr.startswith("nbteam resolve: the merge tool needs a terminal") and p.stderr.count("\n") == 1
+
+
+def test_a_missing_merge_tool_is_a_one_line_error(tmp_path, monkeypatch):
+    from nbteam.commands import resolve as command
+
+    monkeypatch.setitem(sys.modules, "nbteam.tui.resolve", None)  # importing it raises ImportError
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True, raising=False)
+    args = argparse.Namespace(side=None, add=False, base=None, local=None, remote=None,
+                              files=[str(copy_case("source", tmp_path))])
+    with pytest.raises(NbteamError, match="interactive merge tool is not available"):
+        command.run(args)
+
+
+def test_unreadable_file_is_a_one_line_error(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    p = nbteam("resolve", "--ours", str(bad))
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and "not valid JSON" in p.stderr
