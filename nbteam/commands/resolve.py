@@ -33,7 +33,11 @@ def _write_path(path: str) -> str:
         from nbteam.git.paths import safe_write_path  # type: ignore[import-not-found, unused-ignore]
     except ImportError:  # the path-safety module is not part of this build
         return path
-    return os.fspath(safe_write_path(os.getcwd(), path))
+    from nbteam.config import find_repo_root
+
+    # The work tree the file is in (not the current directory's); a file in no repository is written as is.
+    root = find_repo_root(os.path.dirname(os.path.abspath(path)))
+    return path if root is None else os.fspath(safe_write_path(root, os.path.abspath(path)))
 
 
 def _premerge(args: argparse.Namespace) -> None:
