@@ -599,3 +599,16 @@ def test_a_scan_that_fails_is_a_warning_not_a_crash(team, monkeypatch):
             assert app.is_running and app.browser.loaded
             assert app.browser.status_message == "warning: could not read the scratchpads: scratch is not a folder"
     run(go())
+
+
+def test_long_labels_are_cut_at_the_tree_edge_without_a_scrollbar(team):
+    write_nb(team / ADA, make_nb("x = 'a long first line that does not fit in the tree column at all, not even close'"))
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "a")
+            assert any("a long first line" in label for label in visible_labels(app))
+            assert not app.browser.query_one("#tree").show_horizontal_scrollbar
+    run(go())

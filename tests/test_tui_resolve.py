@@ -265,3 +265,57 @@ def test_run_merge_tool_without_a_terminal_raises(merged):
         pytest.skip("run under a terminal: the check would pass")
     with pytest.raises(NoTerminalError):
         run_merge_tool(str(merged))
+
+
+def test_crlf_and_bom_are_kept_and_the_write_is_checked(merged):
+    from nbteam.tui.resolve import write_target
+
+    raw = b"\xef\xbb\xbf" + merged.read_bytes().replace(b"\n", b"\r\n")
+    merged.write_bytes(raw)
+
+    async def go():
+        app = MergeApp(merged, Session(read_notebook(merged)), write_target(str(merged), raw))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await press(pilot, "t", "t", "w")
+        return app.return_value
+
+    assert run(go()) == 0
+    data = merged.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf{\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+    assert not conflict_regions(read_notebook(merged))
+
+
+def test_write_target_refuses_a_symlink(merged, tmp_path):
+    from nbteam.git.paths import UnsafePathError
+    from nbteam.tui.resolve import write_target
+    from helpers import git
+
+    git(tmp_path, "init", "-q")
+    link = tmp_path / "link.ipynb"
+    link.symlink_to(merged)
+    with pytest.raises(UnsafePathError):
+        write_target(str(link), merged.read_bytes())
+
+
+def test_marker_size_from_gitattributes(repo):
+    from nbteam.git.labels import marker_sizes
+
+    for name, nb in (("base", BASE), ("ours", OURS), ("theirs", THEIRS)):
+        write_nb(repo / f"{name}.ipynb", nb)
+    (repo / ".gitattributes").write_text("*.ipynb conflict-marker-size=5\n")
+    out = repo / "merged.ipynb"
+    assert nbteam("merge", *(str(repo / f"{n}.ipynb") for n in ("base", "ours", "theirs")), "-o", str(out),
+                  "--marker-size", "5").returncode == 1
+    size = marker_sizes([str(out)])[str(out)]
+    assert size == 5 and not conflict_regions(read_notebook(out))  # 7-long markers: none found
+
+    async def go():
+        app = MergeApp(out, Session(read_notebook(out), size))
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert len(app.resolver.session.regions) == 2
+            await press(pilot, "o", "o", "w")
+        return app.return_value
+
+    assert run(go()) == 0
+    assert sources(out)[1] == "df = load()\ndf = df.fillna(0)\n"

@@ -29,16 +29,12 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def _write_path(path: str) -> str:
     """The path to write, checked to be a safe place inside the work tree where that check exists."""
-    try:
-        from nbteam.git.paths import safe_write_path  # type: ignore[import-not-found, unused-ignore]
-    except ImportError:  # the path-safety module is not part of this build
-        return path
-    from nbteam.git.run import git_text
+    from nbteam.git.paths import safe_write_path
+    from nbteam.config import find_repo_root
 
-    # The work tree that holds the file (not the current directory's): outside any, there is no
-    # git directory to protect and the user named the file they want rewritten.
-    root = git_text(["-C", os.path.dirname(os.path.abspath(path)), "rev-parse", "--show-toplevel"])
-    return os.fspath(safe_write_path(root, path)) if root else path
+    # The work tree the file is in (not the current directory's); a file in no repository is written as is.
+    root = find_repo_root(os.path.dirname(os.path.abspath(path)))
+    return path if root is None else os.fspath(safe_write_path(root, os.path.abspath(path)))
 
 
 def _premerge(args: argparse.Namespace) -> None:

@@ -145,7 +145,7 @@ class ResolveScreen(Screen[int]):
         suffix = ".py" if region.kind is ConflictKind.SOURCE else ".txt"
         with tempfile.TemporaryDirectory(prefix="nbteam-resolve-") as tmp:
             path = Path(tmp) / f"conflict-{self.session.current + 1}{suffix}"
-            path.write_text(conflict_block(region), encoding="utf-8")
+            path.write_text(conflict_block(region, self.session.size), encoding="utf-8")
             editor = editor_command()
             try:
                 with self.app.suspend():

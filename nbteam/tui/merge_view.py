@@ -10,7 +10,6 @@ from nbteam.tui.resolution import Session, changed_lines, choice_name, deletes_c
 MARK_CHANGED, MARK_SAME = "▌", " "
 STYLES = {"base": "red", "ours": "green", "theirs": "cyan"}
 CHOICE_STYLES = {"open": "bold yellow", "edited": "bold magenta"}
-CONFLICT_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
 
 
 def list_line(session: Session, index: int) -> Text:
@@ -87,8 +86,9 @@ def cell_preview(session: Session) -> Text:
         if kind is ConflictKind.METADATA:
             out.append(f" · metadata {cell.get('metadata', {})}", style="dim")
         out.append("\n")
+    markers = tuple(char * session.size for char in "<|=>")
     for line in source.splitlines():
-        style = "bold reverse yellow" if line.startswith(CONFLICT_MARKERS) else ""
+        style = "bold reverse yellow" if line.startswith(markers) else ""
         out.append(line + "\n", style=style)
     out.rstrip()
     return out or Text("(empty cell)", style="dim italic")

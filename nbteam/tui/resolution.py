@@ -14,7 +14,7 @@ from typing import Any
 from nbteam.errors import NbteamError
 from nbteam.merge.resolve import Region, Side, conflict_regions, replace_region, resolve_region
 from nbteam.notebook.io import join_source
-from nbteam.notebook.markers import DELETED_NOTE, ConflictKind
+from nbteam.notebook.markers import DELETED_NOTE, Markers
 
 Notebook = dict[str, Any]
 # What was decided for a conflict: a side, or the text that replaces the conflict block.
@@ -54,16 +54,10 @@ def changed_lines(base: str | None, text: str) -> set[int]:
     return set(range(len(lines))) - kept
 
 
-def conflict_block(region: Region, base_label: str = "base") -> str:
+def conflict_block(region: Region, size: int = 7) -> str:
     """A region as a conflict block (diff3 style when there is a base): the start for a hand edit."""
-    def end(text: str) -> str:
-        """The text with a final newline (markers go on their own lines)."""
-        return text if not text or text.endswith("\n") else text + "\n"
-
-    out = f"<<<<<<< {region.ours_label}\n" + end(region.ours)
-    if region.base is not None:
-        out += f"||||||| {base_label}\n" + end(region.base)
-    return out + "=======\n" + end(region.theirs) + f">>>>>>> {region.theirs_label}\n"
+    markers = Markers(size=size, style="diff3", ours=region.ours_label, theirs=region.theirs_label)
+    return markers.block(region.ours, region.theirs, region.base)
 
 
 @dataclass
@@ -77,10 +71,10 @@ class Resolved:
 class Session:
     """The conflicts of one notebook and the choices made so far."""
 
-    def __init__(self, notebook: Notebook):
-        """The conflicts of a parsed notebook, all open, the first one current."""
-        self.original = notebook
-        self.regions: list[Region] = conflict_regions(notebook)
+    def __init__(self, notebook: Notebook, size: int = 7):
+        """The conflicts of a parsed notebook (markers `size` long), all open, the first one current."""
+        self.original, self.size = notebook, size
+        self.regions: list[Region] = conflict_regions(notebook, size)
         self.choices: dict[int, Choice] = {}
         self.current = 0
         self._undo: list[tuple[int, Choice | None]] = []  # (conflict, its choice before)
@@ -132,7 +126,10 @@ class Session:
         for done, index in enumerate(sorted(choices)):
             choice, now = choices[index], index - done
             before = len(nb.get("cells", []))
-            nb = resolve_region(nb, now, choice) if isinstance(choice, Side) else replace_region(nb, now, choice)
+            if isinstance(choice, Side):
+                nb = resolve_region(nb, now, choice, self.size)
+            else:
+                nb = replace_region(nb, now, choice, self.size)
             if len(nb.get("cells", [])) < before:
                 removed.append(self.regions[index].cell)
         cells: list[int | None] = []
@@ -148,7 +145,8 @@ class Session:
         before = self.choices.get(self.current)
         trial = {**self.choices, self.current: choice}
         resolved = self._apply(trial)
-        if isinstance(choice, str) and len(conflict_regions(resolved.notebook)) != len(self.regions) - len(trial):
+        left = len(conflict_regions(resolved.notebook, self.size))
+        if isinstance(choice, str) and left != len(self.regions) - len(trial):
             raise EditError("the edited text still has conflict markers; edit it again or take a side")
         self.choices, self._resolved = trial, resolved
         self._undo.append((self.current, before))

@@ -6,7 +6,9 @@ with conflicts left. Without a terminal it raises NoTerminalError (the CLI print
 """
 from __future__ import annotations
 
+import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on
@@ -14,7 +16,10 @@ from textual.app import App
 from textual.screen import Screen
 
 from nbteam.errors import NbteamError
-from nbteam.notebook.io import dumps_notebook, read_notebook, uses_crlf, write_atomic
+from nbteam.config import find_repo_root
+from nbteam.git.labels import marker_sizes
+from nbteam.git.paths import safe_write_path
+from nbteam.notebook.io import BOM, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 from nbteam.tui.merge_screen import ResolveScreen
 from nbteam.tui.resolution import Session
 from nbteam.tui.terminal import require_terminal
@@ -27,10 +32,11 @@ class MergeApp(App[int]):
     CSS_PATH = "nbteam.tcss"
     ENABLE_COMMAND_PALETTE = False
 
-    def __init__(self, path: str | Path, session: Session):
-        """The tool on a notebook path and its conflicts."""
+    def __init__(self, path: str | Path, session: Session, target: Target | None = None):
+        """The tool on a notebook path and its conflicts; the result goes to target (default: path)."""
         super().__init__()
         self.path = Path(path)
+        self.target = target or Target(self.path)
         self.resolver = ResolveScreen(session, str(path))
 
     def get_default_screen(self) -> Screen[int]:
@@ -41,7 +47,7 @@ class MergeApp(App[int]):
     def _write(self, message: ResolveScreen.Write) -> None:
         """Write the notebook, then exit 0 (nothing left) or 1; stay and say why if writing fails."""
         try:
-            write_notebook(self.path, message.notebook)
+            self.target.write(message.notebook)
         except (OSError, NbteamError) as e:
             self.resolver.set_status(f"could not write {self.path}: {e}")
             return
@@ -53,21 +59,37 @@ class MergeApp(App[int]):
         self.exit(1)
 
 
-def write_notebook(path: Path, nb: dict) -> None:
-    """Write a notebook in Jupyter's layout, atomically, keeping the file's line endings."""
-    try:
-        crlf = uses_crlf(path.read_bytes())
-    except FileNotFoundError:
-        crlf = False
-    write_atomic(path, dumps_notebook(nb), crlf=crlf)
+@dataclass(frozen=True)
+class Target:
+    """Where the result goes and how the file was written (kept when it is written back)."""
+
+    path: Path  # checked: inside the work tree and outside every git directory
+    crlf: bool = False
+    bom: bool = False
+
+    def write(self, nb: dict) -> None:
+        """Write a notebook in Jupyter's layout, atomically, with the file's line ends and BOM."""
+        write_atomic(self.path, dumps_notebook(nb), crlf=self.crlf, bom=self.bom)
+
+
+def write_target(path: str, raw: bytes) -> Target:
+    """The checked place to write `path` (UnsafePathError if it is not safe), and its encoding details."""
+    root = find_repo_root(os.path.dirname(os.path.abspath(path)))
+    checked = Path(path) if root is None else safe_write_path(root, os.path.abspath(path))
+    return Target(checked, uses_crlf(raw), raw.startswith(BOM.encode("utf-8")))
 
 
 def run_merge_tool(path: str) -> int:
     """Resolve a merged notebook's conflicts interactively; 0 = written with none left, 1 = not."""
     require_terminal()
-    session = Session(read_notebook(path))
+    try:
+        with open(path, "rb") as f:
+            raw = f.read()
+    except OSError as e:
+        raise NbteamError(f"cannot read {path}: {e.strerror}") from None
+    session = Session(parse_notebook(raw, path), marker_sizes([path])[path])
     if not session.regions:
-        print(f"nbteam resolve: no conflicts in {path}", file=sys.stderr)
+        print(f"nbteam resolve: {path}: no conflicts", file=sys.stderr)
         return 0
-    code = MergeApp(path, session).run()
+    code = MergeApp(path, session, write_target(path, raw)).run()
     return 1 if code is None else code

@@ -201,7 +201,8 @@ class ScratchTree(Tree[Ref]):
         """Put the cursor on a node whose ancestors are open, and scroll to it."""
         line = self.visible_line(target)
         # Textual < 0.86 keeps cursor_line through clear(), and setting the same line again would
-        # leave cursor_node on a removed node: reset it first so the watcher always runs.
-        self.set_reactive(Tree.cursor_line, -1)
+        # leave cursor_node on a removed node. Start from another real line so the watcher runs
+        # and sees a change (-1 will not do: older versions read it as the last line).
+        self.set_reactive(Tree.cursor_line, line + 1 if line < self.last_line else max(line - 1, 0))
         self.cursor_line = line
         self.scroll_to_line(line, False)
