@@ -201,3 +201,14 @@ def test_hook_scripts_are_posix_shell_and_executable(tmp_path, git_env, hook):
     assert script.stat().st_mode & 0o111
     text = script.read_text()
     assert text.startswith("#!/bin/sh\n") and f"-m nbteam hook {hook}" in text
+
+
+def test_merge_abort_works_after_resolving_and_staging(tmp_path, git_env):
+    """A staged resolution keeps its real size in the index, so `git merge --abort` can reset it."""
+    repo = _conflicted(tmp_path)
+    p = nbteam("resolve", "nb.ipynb", "--theirs", "--add", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    p = git(repo, "merge", "--abort", check=False)
+    assert p.returncode == 0, p.stderr
+    assert git(repo, "status", "--porcelain").stdout == ""
+    assert "c ours" in (repo / "nb.ipynb").read_text()

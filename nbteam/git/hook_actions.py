@@ -97,6 +97,12 @@ def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool 
     from nbteam.git.worktree_outputs import notebook_paths
 
     paths = notebook_paths(root) if paths is None else paths
+    # A staged change keeps its real size: a merge would refuse that path anyway, and git's
+    # `reset --merge` (`git merge --abort`) calls a size-0 entry not up to date without a content check.
+    staged = run_git(["diff", "--cached", "--name-only", "-z", "--no-renames"], cwd=root)
+    if staged.returncode == 0:
+        changed = set(staged.stdout.decode("utf-8", "surrogateescape").split("\0"))
+        paths = [p for p in paths if p not in changed]
     if not paths:
         return False
     found = git_text(["rev-parse", "--show-object-format", "--absolute-git-dir"], cwd=root)
