@@ -38,13 +38,16 @@ def test_demo_runs_a_real_merge_with_nothing_but_the_install(tmp_path):
     assert "Bob's chart cell is in" in out and "Alice's new finding is in" in out
     assert "## added cell 16 (code)\n  +ax = top.sort_values()" in out  # the readable git diff
     assert '"source"' not in out  # never raw JSON
-    # The repository is really mid-merge, on alice, with the notebook conflicted and readable.
+    # The demo ends by resolving the conflict with `nbteam resolve --theirs --add` and committing the merge.
+    assert "$ nbteam resolve analysis.ipynb --theirs --add\n  analysis.ipynb: resolved 1 conflict taking theirs" in out
     assert git(target, "rev-parse", "--abbrev-ref", "HEAD", env=env).stdout.strip() == "alice"
-    assert (target / ".git" / "MERGE_HEAD").exists()
-    assert git(target, "status", "--porcelain", env=env).stdout.startswith("UU analysis.ipynb")
+    assert not (target / ".git" / "MERGE_HEAD").exists()
+    assert git(target, "rev-list", "--count", "--merges", "HEAD", env=env).stdout.strip() == "1"
+    assert git(target, "status", "--porcelain", "--untracked-files=no", env=env).stdout == ""
     merged = read_notebook(target / "analysis.ipynb")
-    assert [c.cell for c in find_conflicts(merged)] == [4]
+    assert find_conflicts(merged) == []
     sources = {c.get("id"): join_source(c["source"]) for c in merged["cells"]}
+    assert "MIN_UNITS = 2" in sources["params"] and "MIN_UNITS = 10" not in sources["params"]
     assert "TOP_N = 5" in sources["params"] and "top-chart" in sources
     assert "Orders under 10 units" in sources["findings"]
     # The commits were made by the demo's people, not by whoever runs it.

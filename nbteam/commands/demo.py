@@ -226,10 +226,19 @@ def build(root: Path, sample: Path, out: TextIO = sys.stdout) -> int:
     d.say("7. The readable diff of the merge so far, against Alice's last commit")
     d.git("diff", "HEAD", "--", NOTEBOOK)
     d.say()
-    d.say(f"Explore it: cd {root}")
     if conflicts:
-        d.say(f"Resolve it: open {NOTEBOOK} in Jupyter, keep one MIN_UNITS line in cell {conflicts[0].cell} and delete "
-              "the marker lines, save, then `git add analysis.ipynb && git commit`.")
+        d.say("8. Alice resolves it: Bob's side of the conflict, everything that merged cleanly kept")
+        d.nbteam("resolve", NOTEBOOK, "--theirs", "--add")
+        d.nbteam("conflicts", NOTEBOOK)
+        d.git("commit", "-q", "--no-edit", who="Alice Liddell", show=False)
+        resolved = read_notebook(root / NOTEBOOK)
+        cell = conflicts[0].cell
+        d.say(f"  cell {cell} now reads:")
+        for line in source_of(resolved, resolved["cells"][cell - 1].get("id")).splitlines():
+            d.say(f"    | {line}")
+        d.say("  (or decide conflict by conflict in the terminal: `git mergetool`, or `nbteam resolve FILE`)")
+        d.say()
+    d.say(f"Explore it: cd {root}")
     return 0 if merge.returncode in (0, 1) else 1
 
 
