@@ -53,3 +53,18 @@ def corpus_dir(name: str) -> Path:
     if not path.is_dir():
         pytest.skip(f"corpus not available: {path} is missing (it exists only on development machines)")
     return path
+
+
+def merge_branches(repo: Path, base: dict, ours: dict, theirs: dict, path: str = "nb.ipynb") -> subprocess.CompletedProcess:
+    """Commit base on the current branch, theirs on a branch `other` and ours on top of base; then a real `git merge other`."""
+    nb = repo / path
+    write_nb(nb, base)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    write_nb(nb, theirs)
+    git(repo, "commit", "-qam", "theirs")
+    git(repo, "checkout", "-q", "-")
+    write_nb(nb, ours)
+    git(repo, "commit", "-qam", "ours")
+    return git(repo, "merge", "--no-edit", "other", check=False)

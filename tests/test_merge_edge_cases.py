@@ -7,7 +7,7 @@ import sys
 
 import nbformat
 
-from helpers import git, make_nb, nbteam, write_nb
+from helpers import merge_branches, git, make_nb, nbteam, write_nb
 from nbteam.merge.file import merge_files
 from nbteam.notebook.io import join_source, read_notebook
 from nbteam.notebook.markers import Markers
@@ -49,16 +49,7 @@ def test_conflicts_honours_the_conflict_marker_size_attribute(repo):
     register(repo)
     with open(repo / ".gitattributes", "a") as f:
         f.write("*.ipynb conflict-marker-size=5\n")
-    write_nb(repo / "nb.ipynb", make_nb("b = 2\n"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    git(repo, "checkout", "-qb", "other")
-    write_nb(repo / "nb.ipynb", make_nb("b = 200\n"))
-    git(repo, "commit", "-qam", "theirs")
-    git(repo, "checkout", "-q", "main")
-    write_nb(repo / "nb.ipynb", make_nb("b = 20\n"))
-    git(repo, "commit", "-qam", "ours")
-    git(repo, "merge", "--no-edit", "other", check=False)
+    merge_branches(repo, make_nb("b = 2\n"), make_nb("b = 20\n"), make_nb("b = 200\n"))
     assert join_source(read_notebook(repo / "nb.ipynb")["cells"][0]["source"]).startswith("<<<<< ")
     p = nbteam("conflicts", "nb.ipynb", cwd=repo)
     assert (p.returncode, p.stdout) == (1, "nb.ipynb: cell 1 (code): source conflict: b = 20\n")

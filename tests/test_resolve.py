@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from helpers import git, make_nb, nbteam, write_nb
+from helpers import merge_branches, git, make_nb, nbteam, write_nb
 from nbteam.errors import NbteamError
 from nbteam.merge.resolve import Side, conflict_regions, replace_region, resolve_all, resolve_region
 from nbteam.notebook.io import dumps_notebook, join_source, read_notebook
@@ -83,18 +83,8 @@ def test_cli_takes_a_side_in_every_file(tmp_path):
 
 
 def test_cli_add_stages_the_result(repo):
-    base = make_nb("a = 1\n")
-    write_nb(repo / "nb.ipynb", base)
     assert nbteam("init", cwd=repo).returncode == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    git(repo, "checkout", "-qb", "other")
-    write_nb(repo / "nb.ipynb", make_nb("a = 2\n"))
-    git(repo, "commit", "-qam", "theirs")
-    git(repo, "checkout", "-q", "main")
-    write_nb(repo / "nb.ipynb", make_nb("a = 3\n"))
-    git(repo, "commit", "-qam", "ours")
-    git(repo, "merge", "--no-edit", "other", check=False)
+    merge_branches(repo, make_nb("a = 1\n"), make_nb("a = 3\n"), make_nb("a = 2\n"))
     assert git(repo, "status", "--porcelain").stdout.startswith("UU nb.ipynb")
     p = nbteam("resolve", "--both", "--add", "nb.ipynb", cwd=repo)
     assert p.returncode == 0, p.stderr

@@ -5,24 +5,18 @@ import json
 import shutil
 from pathlib import Path
 
-from helpers import git, make_nb, nbteam, write_nb
+from helpers import git, make_nb, merge_branches, nbteam
 
 
 def _conflicted_repo(repo: Path) -> Path:
     """A real `git merge` through nbteam's driver that stops on a conflict in analysis.ipynb."""
-    nb = repo / "analysis.ipynb"
-    write_nb(nb, make_nb("import pandas as pd\n", "x = 1\n", "print(x)\n"))
     assert nbteam("init", cwd=repo).returncode == 0
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    git(repo, "checkout", "-qb", "feature")
-    write_nb(nb, make_nb("import pandas as pd\n", "x = 2\n", "print(x)\n", "x * 2\n"))
-    git(repo, "commit", "-qam", "theirs")
-    git(repo, "checkout", "-q", "main")
-    write_nb(nb, make_nb("import pandas as pd  # ours\n", "x = 3\n", "print(x)\n"))
-    git(repo, "commit", "-qam", "ours")
-    assert git(repo, "merge", "feature", check=False).returncode == 1
-    return nb
+    p = merge_branches(repo, make_nb("import pandas as pd\n", "x = 1\n", "print(x)\n"),
+                       make_nb("import pandas as pd  # ours\n", "x = 3\n", "print(x)\n"),
+                       make_nb("import pandas as pd\n", "x = 2\n", "print(x)\n", "x * 2\n"), "analysis.ipynb")
+    assert p.returncode == 1
+    return repo / "analysis.ipynb"
+
 
 def test_resolve_theirs_after_a_real_conflicted_merge(repo):
     nb = _conflicted_repo(repo)
