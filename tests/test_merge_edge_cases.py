@@ -119,16 +119,7 @@ def test_text_markers_of_any_size_are_recognised_as_such(tmp_path):
 def test_git_mergetool_runs_the_mergetool_form(repo):
     """`git mergetool` with nbteam's command line (here taking theirs): merged, then resolved."""
     assert nbteam("init", cwd=repo).returncode == 0
-    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 2\n"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    git(repo, "checkout", "-qb", "other")
-    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 200\n"))
-    git(repo, "commit", "-qam", "theirs")
-    git(repo, "checkout", "-q", "main")
-    write_nb(repo / "nb.ipynb", make_nb("a = 10\n", "b = 20\n"))
-    git(repo, "commit", "-qam", "ours")
-    git(repo, "merge", "--no-edit", "other", check=False)
+    merge_branches(repo, make_nb("a = 1\n", "b = 2\n"), make_nb("a = 10\n", "b = 20\n"), make_nb("a = 1\n", "b = 200\n"))
     cmd = (f'"{sys.executable}" -m nbteam resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" '
            '--theirs "$MERGED"')
     git(repo, "config", "mergetool.nbt.cmd", cmd)

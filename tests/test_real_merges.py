@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from helpers import CORPUS, ROOT, git, make_nb, write_nb
+from helpers import CORPUS, ROOT, git, make_nb, merge_branches
 
 SCRIPT = ROOT / "bench" / "real_merges.py"
 
@@ -16,16 +16,9 @@ def _hub_with_a_notebook_merge(tmp_path: Path) -> Path:
     repo = tmp_path / "hub" / "team" / "analysis"
     repo.mkdir(parents=True)
     git(repo, "init", "-q", "-b", "main")
-    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 2\n"))
-    git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "base")
-    git(repo, "switch", "-qc", "side")
-    write_nb(repo / "nb.ipynb", make_nb("a = 1\n", "b = 20\n"))
-    git(repo, "commit", "-qam", "theirs")
-    git(repo, "switch", "-q", "main")
-    write_nb(repo / "nb.ipynb", make_nb("a = 10\n", "b = 2\n"))
-    git(repo, "commit", "-qam", "ours")
-    git(repo, "merge", "-q", "--no-edit", "side")  # no driver here: git's line merge, committed as a merge
+    # no driver here: git's line merge, committed as a merge
+    p = merge_branches(repo, make_nb("a = 1\n", "b = 2\n"), make_nb("a = 10\n", "b = 2\n"), make_nb("a = 1\n", "b = 20\n"))
+    assert p.returncode == 0, p.stderr
     return repo
 
 
