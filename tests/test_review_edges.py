@@ -23,3 +23,19 @@ def test_resolve_does_not_write_through_a_committed_symlinked_folder(repo, tmp_p
         assert "Traceback" not in p.stderr and len(p.stderr.splitlines()) == 1
         assert (outside / "x.ipynb").read_bytes() == conflicted
     assert git(repo, "status", "--porcelain").returncode == 0
+
+
+def test_promote_force_never_overwrites_its_own_notebook_or_the_manifest(repo):
+    """`%%writefile scratch.ipynb` (the cell's own notebook) or the manifest as target: --force would
+    replace the notebook holding the cell (or the promotion records) by a module body; refused."""
+    from helpers import write_nb
+
+    assert nbteam("init", cwd=repo).returncode == 0
+    for target in ("pad.ipynb", "../../.nbteam/promotions.jsonl", "./pad.ipynb"):
+        pad = write_nb(repo / "scratch" / "ada" / "pad.ipynb", make_nb(f"%%writefile {target}\nx = 1\n"))
+        before = pad.read_bytes()
+        p = nbteam("promote", "--yes", "--force", "scratch/ada/pad.ipynb", cwd=repo)
+        assert p.returncode == 2 and "nothing was promoted" in p.stderr, (target, p.stdout, p.stderr)
+        assert "Traceback" not in p.stderr and len(p.stderr.splitlines()) == 1
+        assert pad.read_bytes() == before
+        assert not (repo / ".nbteam" / "promotions.jsonl").exists()
