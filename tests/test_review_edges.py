@@ -39,3 +39,16 @@ def test_promote_force_never_overwrites_its_own_notebook_or_the_manifest(repo):
         assert "Traceback" not in p.stderr and len(p.stderr.splitlines()) == 1
         assert pad.read_bytes() == before
         assert not (repo / ".nbteam" / "promotions.jsonl").exists()
+
+
+def test_commit_guard_honours_conflict_marker_size(repo):
+    """`*.ipynb conflict-marker-size=5`: the merge writes `<<<<<` in a cell; the pre-commit guard
+    must still refuse to commit it (it only looked for markers of 7)."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    with open(repo / ".gitattributes", "a", encoding="utf-8") as f:
+        f.write("*.ipynb conflict-marker-size=5\n")
+    assert merge_branches(repo, make_nb("a = 1\n"), make_nb("a = 3\n"), make_nb("a = 2\n")).returncode == 1
+    assert "<<<<< " in (repo / "nb.ipynb").read_text(encoding="utf-8")
+    git(repo, "add", "nb.ipynb")
+    p = git(repo, "commit", "-qm", "merged", check=False)
+    assert p.returncode == 1 and "commit refused" in p.stderr and "nb.ipynb: cell 1" in p.stderr, p.stderr
