@@ -216,3 +216,20 @@ def test_kept_outputs_and_counts_show_in_history(repo):
     assert "## outputs only: 1 output changed in cell 1 (not shown; --outputs shows them)" in git(
         repo, "show", "--ext-diff", "--format=").stdout
     assert "-1\n+2\n" in nbteam("diff", "--outputs", "HEAD~1", "HEAD", cwd=repo).stdout
+
+
+def test_history_views_go_on_through_a_lone_surrogate(inited):
+    """A source with a lone surrogate escape ("\\ud800") is valid JSON no UTF-8 text can hold:
+    textconv and the diff driver show it escaped instead of dying (git log -p went on to stop)."""
+    data = json.dumps(make_nb("s = '\\ud800 a'", "t = 1")).replace("\\\\ud800", "\\ud800").encode()
+    (inited / "odd.ipynb").write_bytes(data)
+    git(inited, "add", "odd.ipynb")
+    git(inited, "commit", "-qm", "odd notebook")
+    (inited / "odd.ipynb").write_bytes(data.replace(b" a'", b" b'"))
+    git(inited, "commit", "-qam", "later")
+    for args in (["log", "-p", "--format=commit %s"], ["show", "HEAD"], ["diff", "HEAD~2", "HEAD"],
+                 ["log", "-p", "--ext-diff", "--format="]):
+        p = git(inited, *args)  # check=True: git must not stop
+        assert "Traceback" not in p.stderr and "fatal" not in p.stderr, (args, p.stderr)
+        assert "s = '\\ud800 b'" in p.stdout, (args, p.stdout)
+    assert "commit first" in git(inited, "log", "-p", "--format=commit %s").stdout

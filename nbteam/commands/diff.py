@@ -51,11 +51,20 @@ def palette(setting: str = "auto") -> Palette:
     return COLOUR if tty else PLAIN
 
 
+def _utf8(text: str) -> bytes:
+    """File names git gave as undecodable bytes go out as those bytes; a lone surrogate from a
+    notebook's JSON (e.g. "\\ud800"), which no UTF-8 can hold, goes out escaped."""
+    try:
+        return text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace")
+
+
 def _emit(lines: list[str]) -> None:
-    """Print report lines; file names git gave as undecodable bytes go out as those bytes."""
+    """Print report lines (bytes as _utf8 writes them)."""
     if lines:
         sys.stdout.flush()
-        sys.stdout.buffer.write(("\n".join(lines) + "\n").encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.write(_utf8("\n".join(lines) + "\n"))
         sys.stdout.buffer.flush()
 
 
@@ -70,7 +79,7 @@ def run_driver(args: argparse.Namespace) -> int:
         except OSError as e:
             _emit([raw_view(b"", f"cannot read {args.textconv}: {e.strerror}").rstrip("\n")])
             return 0
-        sys.stdout.buffer.write(textconv(data, os.path.basename(args.textconv)).encode("utf-8", "surrogateescape"))
+        sys.stdout.buffer.write(_utf8(textconv(data, os.path.basename(args.textconv))))
         return 0
     from nbteam.diff.gitdiff import driver_lines
 

@@ -29,12 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def _write_path(path: str) -> str:
     """The path to write, checked to be a safe place inside the work tree where that check exists."""
-    from nbteam.git.paths import safe_write_path
-    from nbteam.config import find_repo_root
+    from nbteam.git.paths import safe_named_write_path
 
     # The work tree the file is in (not the current directory's); a file in no repository is written as is.
-    root = find_repo_root(os.path.dirname(os.path.abspath(path)))
-    return path if root is None else os.fspath(safe_write_path(root, os.path.abspath(path)))
+    return os.fspath(safe_named_write_path(path))
 
 
 def _premerge(args: argparse.Namespace) -> None:

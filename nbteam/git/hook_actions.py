@@ -165,11 +165,14 @@ def staged_notebooks(root: str) -> list[str]:
 
 def staged_conflicts(root: str) -> list[str]:
     """One line per conflict left in a staged notebook's staged content (not the working copy)."""
+    from nbteam.git.labels import marker_sizes
     from nbteam.notebook.io import NotebookError, has_text_conflict_markers, parse_notebook
     from nbteam.notebook.markers import find_conflicts
 
     problems = []
-    for path in staged_notebooks(root):
+    paths = staged_notebooks(root)
+    sizes = marker_sizes([os.path.join(root, path) for path in paths])  # conflict-marker-size as merged
+    for path in paths:
         p = run_git(["cat-file", "blob", f":{path}"], cwd=root)
         if p.returncode != 0:
             continue
@@ -180,7 +183,7 @@ def staged_conflicts(root: str) -> list[str]:
             if has_text_conflict_markers(text) or "<<<<<<< " in text:
                 problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
             continue
-        for c in find_conflicts(nb):
+        for c in find_conflicts(nb, sizes[os.path.join(root, path)]):
             detail = f": {c.first_line}" if c.first_line else ""
             problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems

@@ -95,3 +95,20 @@ def safe_write_path(worktree_root: str | os.PathLike[str], path: str | os.PathLi
     if any(part.lower() == ".git" for part in real.relative_to(root).parts):  # also `.GIT` (case-insensitive)
         raise UnsafePathError(f"{shown} resolves to {real}, inside the git directory of a nested repository")
     return real
+
+
+def safe_named_write_path(path: str | os.PathLike[str]) -> Path:
+    """A file a user named (resolve, the merge tool), checked by safe_write_path against its work tree.
+
+    The work tree is the one the path names as written, found before symlinks are followed: a
+    committed symlinked folder must not make a path inside one work tree count as "in no
+    repository". A file in no work tree at all is the user's to write.
+    """
+    from nbteam.config import find_repo_root
+
+    full = os.path.normpath(os.path.abspath(path))
+    folder = os.path.dirname(full)
+    while not os.path.exists(os.path.join(folder, ".git")) and os.path.dirname(folder) != folder:
+        folder = os.path.dirname(folder)
+    root = find_repo_root(folder) or find_repo_root(os.path.dirname(full))
+    return Path(path) if root is None else safe_write_path(root, full)

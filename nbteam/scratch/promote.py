@@ -155,6 +155,16 @@ def check_targets(root: Path, cells: list[CellInfo]) -> None:
             raise PromoteError(f"{_label(cell)}: {e}; nothing was promoted") from None
 
 
+def check_not_own_files(root: Path, cells: list[CellInfo], own: Mapping[str, str]) -> None:
+    """PromoteError if a target is one of nbteam's own files (the notebook itself, the manifest):
+    even --force must not replace those by a module body."""
+    real = {os.path.realpath(root / path): what for path, what in own.items()}
+    for cell in cells:
+        what = real.get(os.path.realpath(root / (cell.target or "")))
+        if what is not None:
+            raise PromoteError(f"{_label(cell)}: target {cell.target} is {what}; nothing was promoted")
+
+
 def reread_cells(root: Path, notebook: str, cells: list[CellInfo], index: ManifestIndex) -> list[CellInfo]:
     """The given cells as the notebook holds them now; ChangedSinceShownError if any changed."""
     try:
@@ -208,6 +218,7 @@ def promote_cells(root: str | os.PathLike[str], config: Config, notebook: str, c
     """
     root = Path(root)
     check_targets(root, cells)
+    check_not_own_files(root, cells, {notebook: "the notebook holding the cell", config.manifest: "the manifest"})
     owner = check_owner(config, notebook, user, owner_confirmed or dry_run)
     if dry_run:
         return _promote_locked(root, config, notebook, cells, user, owner, force, True, False, shown)

@@ -6,7 +6,6 @@ with conflicts left. Without a terminal it raises NoTerminalError (the CLI print
 """
 from __future__ import annotations
 
-import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +15,8 @@ from textual.app import App
 from textual.screen import Screen
 
 from nbteam.errors import NbteamError
-from nbteam.config import find_repo_root
 from nbteam.git.labels import marker_sizes
-from nbteam.git.paths import safe_write_path
+from nbteam.git.paths import safe_named_write_path
 from nbteam.notebook.io import BOM, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 from nbteam.tui.merge_screen import ResolveScreen
 from nbteam.tui.resolution import Session
@@ -74,9 +72,7 @@ class Target:
 
 def write_target(path: str, raw: bytes) -> Target:
     """The checked place to write `path` (UnsafePathError if it is not safe), and its encoding details."""
-    root = find_repo_root(os.path.dirname(os.path.abspath(path)))
-    checked = Path(path) if root is None else safe_write_path(root, os.path.abspath(path))
-    return Target(checked, uses_crlf(raw), raw.startswith(BOM.encode("utf-8")))
+    return Target(safe_named_write_path(path), uses_crlf(raw), raw.startswith(BOM.encode("utf-8")))
 
 
 def run_merge_tool(path: str) -> int:
