@@ -71,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
     except NbteamError as e:  # the one place a user-facing failure is printed
         print(f"nbteam {name}: {e}", file=sys.stderr)
         return 2
+    except ModuleNotFoundError as e:  # a dependency missing from this interpreter (not a bug of the input)
+        print(f"nbteam {name}: {sys.executable} cannot import {e.name} (install nbteam's dependencies into it,"
+              f" or run nbteam from the environment it is installed in)", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

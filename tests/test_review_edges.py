@@ -52,3 +52,22 @@ def test_commit_guard_honours_conflict_marker_size(repo):
     git(repo, "add", "nb.ipynb")
     p = git(repo, "commit", "-qm", "merged", check=False)
     assert p.returncode == 1 and "commit refused" in p.stderr and "nb.ipynb: cell 1" in p.stderr, p.stderr
+
+
+def test_a_missing_dependency_is_one_line_not_a_traceback(tmp_path):
+    """An interpreter that lacks pygit2 (e.g. a bare python beside the venv) gets one line naming it."""
+    import subprocess
+    import sys
+
+    from helpers import ROOT
+
+    git_dir = tmp_path / "r"
+    subprocess.run(["git", "init", "-q", str(git_dir)], check=True)
+    blocker = tmp_path / "block"
+    blocker.mkdir()
+    (blocker / "pygit2.py").write_text("raise ModuleNotFoundError(\"No module named 'pygit2'\", name='pygit2')\n")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "PYTHONPATH": f"{blocker}:{ROOT}"}
+    p = subprocess.run([sys.executable, "-m", "nbteam", "init"], cwd=git_dir, env=env, capture_output=True, text=True)
+    assert p.returncode == 2, p.stderr
+    assert p.stderr.startswith("nbteam init: ") and "cannot import pygit2" in p.stderr
+    assert "Traceback" not in p.stderr and len(p.stderr.splitlines()) == 1
