@@ -315,9 +315,9 @@ def slugify(name: str) -> str:
 
 def git_user_name(repo_root: str | os.PathLike[str]) -> str | None:
     """`git config user.name` as git itself resolves it for this repository, or None."""
-    from nbteam.git.repo import config_value
+    from nbteam.git.settings import config_value
 
-    return config_value(repo_root, "user.name")
+    return config_value("user.name", os.fspath(repo_root))
 
 
 def email_user(email: str) -> str:
@@ -338,16 +338,16 @@ def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None)
     `git config user.email`, then `git config user.name`. The email comes before the name
     because people spell their name differently on two machines far more often than their address.
     """
-    from nbteam.git.repo import config_value
+    from nbteam.git.settings import config_value
 
     for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER"),
-                      (config_value(repo_root, "nbteam.user"), "git config nbteam.user")):
+                      (config_value("nbteam.user", os.fspath(repo_root)), "git config nbteam.user")):
         if raw:
             slug = slugify(raw)
             if not slug:
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
-    email = config_value(repo_root, "user.email")
+    email = config_value("user.email", os.fspath(repo_root))
     slug = email_user(email) if email else ""
     if not slug:
         name = git_user_name(repo_root)

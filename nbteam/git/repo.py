@@ -190,12 +190,6 @@ def stage_paths(root: str | os.PathLike[str], paths: list[str]) -> None:
     index.write()
 
 
-def config_value(root: str | os.PathLike[str], key: str) -> str | None:
-    """`git config --get KEY` as git resolves it for this repository (all scopes), or None."""
-    value = git_text(["config", "--get", key], cwd=os.fspath(root))
-    return value or None
-
-
 @dataclass(frozen=True)
 class Change:
     """The last commit that changed a path: who, when and which commit."""
