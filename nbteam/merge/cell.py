@@ -5,6 +5,7 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 """
 from __future__ import annotations
 
+from nbteam.merge.machine import CELL_MACHINE_METADATA
 from nbteam.notebook.io import Cell
 from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, Markers, field_line, show_value
 from nbteam.seq.merge3 import merge3_text
@@ -13,7 +14,6 @@ TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-v
 if TYPE_CHECKING:
     from typing import Any
 
-CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's per-cell bookkeeping
 CellConflict = tuple[ConflictKind, str]  # a conflict's kind and a one-line detail
 
 
@@ -71,8 +71,11 @@ def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any
     return markers.block(lines(o), lines(t), lines(b))
 
 
-def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, list[CellConflict]]:
-    """Merge one cell that both sides kept; return it and its conflicts as (kind, detail)."""
+def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
+               machine: frozenset[str] = CELL_MACHINE_METADATA) -> tuple[Cell, list[CellConflict]]:
+    """Merge one cell that both sides kept; return it and its conflicts as (kind, detail).
+
+    Metadata keys in `machine` (editor or machine state) never conflict: ours is kept."""
     if same_cell(ours, theirs) or same_cell(theirs, base):
         return ours, []
     if same_cell(ours, base):
@@ -85,7 +88,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
-    bad = quiet_filter(bad, CELL_ENVIRONMENT_METADATA)
+    bad = quiet_filter(bad, machine)
     if bad:
         conflicts.append((ConflictKind.METADATA, "both sides changed " + dotted(bad)))
         notes.append(field_block(markers, ConflictKind.METADATA, bad, base["metadata"], ours["metadata"],

@@ -64,7 +64,7 @@ def _cells_phrase(cells: list[int]) -> str:
 
 
 def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers = Markers(),
-                keep_outputs: bool = False) -> Outcome:
+                keep_outputs: bool = False, machine: frozenset[str] = frozenset()) -> Outcome:
     """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises.
 
     The outcome's code is 0 (clean), 1 (conflicts, or a text-merge fallback) or 2 (not merged)."""
@@ -80,7 +80,7 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
         nbs = {role: parse_notebook(data, role, empty_ok=role == "base") for role, data in raw.items()}
-        result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)
+        result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
         write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
     except (NotebookError, OSError) as e:

@@ -10,6 +10,7 @@ import json
 from nbteam.errors import NbteamError
 from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
                                quiet_filter, same_cell)
+from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
@@ -17,10 +18,6 @@ from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
 from nbteam.seq.match import matched_pairs
 
-# Metadata that describes a machine, an editor or its view rather than the work; on a
-# conflict ours wins quietly, as with cell ids.
-ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
-                                  "toc", "toc_position", "nav_menu"})
 # The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -110,14 +107,17 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     return out
 
 
-def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
+def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers,
+                 machine: frozenset[str]) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
         return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
-    return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
+    if ours_moved:
+        return merge_cell(base, mover, other, markers, machine)
+    return merge_cell(base, other, mover, markers, machine)
 
 
-def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine: frozenset[str]) -> list[Entry]:
     """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
     by similarity merge as two edits of an empty cell, so where they differ they conflict."""
     out: list[Entry] = []
@@ -127,14 +127,17 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list
             empty: Cell = {"cell_type": ours[jo]["cell_type"], "metadata": {}, "source": ""}
             if empty["cell_type"] == "code":
                 empty.update(outputs=[], execution_count=None)
-            out.append(merge_cell(empty, ours[jo], theirs[jt], markers))
+            out.append(merge_cell(empty, ours[jo], theirs[jt], markers, machine))
     return out
 
 
-def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
-    """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
+                machine: frozenset[str] = frozenset()) -> list[Entry]:
+    """Merge three versions of a (normalised) cell list into cells with their conflicts
+    (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table)."""
+    machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
-        return _merge_added(ours, theirs, markers)
+        return _merge_added(ours, theirs, markers, machine)
     pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
@@ -151,12 +154,13 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     placed: tuple[dict[int, Entry | None], dict[int, Entry | None]] = ({}, {})
     for j, x in moved_o.items():
         other = theirs[to_theirs[x]] if x in to_theirs else theirs[theirs_move[x]] if x in theirs_move else None
-        placed[0][j] = _merge_moved(base[x], ours[j], other, True, markers)
+        placed[0][j] = _merge_moved(base[x], ours[j], other, True, markers, machine)
         if x in theirs_move:
             placed[1][theirs_move[x]] = None
     for k, x in moved_t.items():
         if k not in placed[1]:
-            placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
+            placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False,
+                                        markers, machine)
     moved = set(moved_o.values()) | set(moved_t.values())
 
     def items(side: int, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[Item]:
@@ -177,7 +181,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
                                  pb, moved, markers)
         if anchored:
-            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
+            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
     return out
 
 
@@ -233,13 +237,15 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
 
 
 def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: Markers = Markers(),
-                    keep_outputs: bool = False) -> MergeResult:
-    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs."""
+                    keep_outputs: bool = False, machine: frozenset[str] = frozenset()) -> MergeResult:
+    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs.
+
+    `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
-    shown = quiet_filter(bad, ENVIRONMENT_METADATA)
+    shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
