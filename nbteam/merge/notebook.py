@@ -11,7 +11,7 @@ from nbteam.errors import NbteamError
 from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
                                quiet_filter, same_cell)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
+from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
 from nbteam.notebook.normalise import normalise_notebook
@@ -138,7 +138,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
-    pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
+    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours), match_cells(base, theirs))
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
     lost = sorted(set(range(len(base))) - {i for i, _ in pairs_o} - {i for i, _ in pairs_t})

@@ -238,3 +238,77 @@ def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], los
             added[i] = last_added = best_j
             used.add(best_j)
     return added
+
+
+def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
+    """Runs of two or more equal cells in a row: (start, stop) index ranges."""
+    keys = [_key(c) for c in cells]
+    out = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            if i - start > 1:
+                out.append((start, i))
+            start = i
+    return out
+
+
+def align_runs(base: Sequence[Cell], ours: Sequence[Cell], theirs: Sequence[Cell], pairs_o: list[Pair],
+               pairs_t: list[Pair]) -> tuple[list[Pair], list[Pair]]:
+    """Both sides' matches into runs of equal base cells, chosen alike, so a shared delete is applied once.
+
+    Which of three equal base cells a side deleted is anyone's guess, and aligning the two
+    sides differently (the first deleted on one side, the last on the other) deletes two where
+    both deleted one, as `git merge-file` does. Only a side that just deleted run cells (the
+    rest kept unchanged and in a row, no new cell in their place, no meaningful ids) is
+    realigned: where both sides did so, each keeps the first cells, as git slides changes down
+    a run; else it keeps the cells the other side edited (so the delete never meets an edit),
+    then those the other side kept, and deletes where the other side deleted or replaced (a
+    visible delete/modify conflict there). And where a side just deleted run cells, the other
+    side's unlike replacements of run cells are taken as a delete and a new cell."""
+    runs = _runs(base)
+    if not runs:
+        return pairs_o, pairs_t
+    sides = [(ours, dict(pairs_o), not ids_meaningful(base, ours)),
+             (theirs, dict(pairs_t), not ids_meaningful(base, theirs))]
+    firsts = [[i for i, _ in pairs] for pairs in (pairs_o, pairs_t)]
+
+    def only_deleted(k: int, start: int, stop: int) -> bool:
+        """Side k deleted run cells and kept the rest unchanged, in a row, with no new cell among them."""
+        cells, m, ok = sides[k]
+        pairs = (pairs_o, pairs_t)[k]
+        lo, hi = bisect_left(firsts[k], start), bisect_left(firsts[k], stop)
+        j0 = pairs[lo - 1][1] + 1 if lo else 0
+        j1 = pairs[hi][1] if hi < len(pairs) else len(cells)
+        kept = [i for i in range(start, stop) if i in m]
+        return ok and len(kept) < stop - start and j1 - j0 == len(kept) and all(
+            _key(cells[m[i]]) == _key(base[i]) for i in kept)
+
+    for start, stop in runs:
+        key = _key(base[start])
+        for k in (0, 1):
+            cells, m, ok = sides[k]
+            if ok and only_deleted(1 - k, start, stop):
+                for i in range(start, stop):
+                    if i in m and similarity(base[i], cells[m[i]]) < MIN_SIMILARITY:
+                        del m[i]
+        pure = [only_deleted(k, start, stop) for k in (0, 1)]
+        inside = [[i for i in range(start, stop) if i in m] for _, m, _ in sides]
+        for k in (0, 1):
+            if not pure[k]:
+                continue
+            cells, m, _ = sides[1 - k]
+
+            def rank(i: int) -> tuple[int, int]:
+                if pure[1 - k] or i not in m:
+                    return (0 if pure[1 - k] else 2), i
+                if _key(cells[m[i]]) == key:
+                    return 1, i
+                # An edit is kept (a delete there would conflict); a replacement counts as a delete.
+                return (0 if similarity(base[i], cells[m[i]]) >= MIN_SIMILARITY else 2), i
+
+            keep = sorted(sorted(range(start, stop), key=rank)[:len(inside[k])])
+            own = sides[k][1]
+            matched = [own.pop(i) for i in inside[k]]
+            own.update(zip(keep, matched))
+    return sorted(sides[0][1].items()), sorted(sides[1][1].items())

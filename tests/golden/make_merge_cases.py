@@ -105,6 +105,13 @@ def cases():
     yield ("machine-metadata", "both sides ran the notebook elsewhere (Vertex AI Workbench's environment, the "
            "interpreter hash, extension state, VS Code's cell language): ours kept, no conflict; theirs' own "
            "title and both source edits merge", b, o, t, 0)
+    d = "df = df.dropna()\n"
+    yield ("repeated-cells-shared-delete", "without ids, both sides delete one of three equal cells; ours also "
+           "changes the first cell, theirs the last: the shared delete is applied once (two remain; a line "
+           "merge of the cells keeps one)", nb(code("import pandas as pd\n"), code(d), code(d), code(d),
+                                              code("df.plot()\n"), minor=4),
+           nb(code("import polars as pl\n"), code(d), code(d), code("df.plot()\n"), minor=4),
+           nb(code("import pandas as pd\n"), code(d), code(d), code("df.plot()\nplt.show()\n"), minor=4), 0)
     yield ("tags-conflict", "both sides tag a cell differently: a visible conflict", b,
            edit(b, 2, metadata={"tags": ["slow"]}), edit(b, 2, metadata={"tags": ["skip"]}), 1)
     o = copy.deepcopy(b)
