@@ -79,7 +79,8 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
 
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
-        nbs = {role: parse_notebook(data, role, empty_ok=role == "base") for role, data in raw.items()}
+        nbs = {role: parse_notebook(data, role, empty_ok=role == "base", outputs=keep_outputs)
+               for role, data in raw.items()}
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
         write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))

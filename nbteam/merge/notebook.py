@@ -11,7 +11,7 @@ from nbteam.errors import NbteamError
 from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
                                quiet_filter, same_cell)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
+from nbteam.notebook.align import align_runs, find_moves, id_story, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
 from nbteam.notebook.normalise import normalise_notebook
@@ -138,7 +138,9 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
-    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours), match_cells(base, theirs))
+    id_o, id_t = id_story(base, ours), id_story(base, theirs)
+    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o), match_cells(base, theirs, id_t),
+                                  id_o, id_t)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
     lost = sorted(set(range(len(base))) - {i for i, _ in pairs_o} - {i for i, _ in pairs_t})
@@ -146,8 +148,8 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     both = extra_o.keys() & extra_t.keys()
     to_ours = dict(pairs_o) | {i: j for i, j in extra_o.items() if i in both}
     to_theirs = dict(pairs_t) | {i: j for i, j in extra_t.items() if i in both}
-    moved_o = find_moves(base, ours, to_ours)
-    moved_t = find_moves(base, theirs, to_theirs)
+    moved_o = find_moves(base, ours, to_ours, id_o)
+    moved_t = find_moves(base, theirs, to_theirs, id_t)
     theirs_move = {x: k for k, x in moved_t.items()}
     # A moved cell is emitted once, at its new place (ours' place if both moved it), merged;
     # placed[side][index] is that entry, or None where nothing is emitted.
@@ -273,8 +275,11 @@ class LostWorkError(NbteamError, RuntimeError):
     check caught an nbteam bug."""
 
 
-def _lines(cells: list[Cell]) -> set[str]:
-    return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+def _lines(cells: list[Cell], skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The stripped non-blank lines of the cells, but those whose source is in `skip`."""
+    lines = set(map(str.strip, "\n".join(c["source"] for c in cells if c["source"] not in skip).splitlines()))
+    lines.discard("")
+    return lines
 
 
 def doubled_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
@@ -295,5 +300,10 @@ def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: l
     """Lines either side added (not anywhere in base) that the merged cells lack.
 
     A correct merge keeps them all: in merged cells, or inside conflict markers."""
-    had = _lines(base)
-    return sorted((_lines(ours) | _lines(theirs)) - had - _lines(merged))
+    # A cell whose source is a base cell's adds no line (and holds no added line): only the
+    # changed cells are read, so a big notebook with few changes costs little.
+    unchanged = {c["source"] for c in base}
+    added = _lines(ours, unchanged) | _lines(theirs, unchanged)
+    if added:
+        added -= _lines(base)
+    return sorted(added - _lines(merged, unchanged)) if added else []

@@ -42,17 +42,27 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     if not common:
         return False
     # Where a cell's content is unchanged and unique, a real id is unchanged too.
-    count_a, count_b = Counter(map(_key, a)), Counter(map(_key, b))
-    where_b = {_key(c): c.get("id") for c in b}
+    keys_a = [(c["cell_type"], c["source"]) for c in a]
+    keys_b = [(c["cell_type"], c["source"]) for c in b]
+    count_a, count_b = Counter(keys_a), Counter(keys_b)
+    where_b = dict(zip(keys_b, ids_b))
     agree = disagree = 0
-    for cell in a:
-        k = _key(cell)
+    for k, cid in zip(keys_a, ids_a):
         if count_a[k] == 1 and count_b.get(k) == 1:
-            if where_b[k] == cell.get("id"):
+            if where_b[k] == cid:
                 agree += 1
             else:
                 disagree += 1
     return agree >= disagree
+
+
+def id_story(a: Sequence[Cell], b: Sequence[Cell]) -> set[str] | None:
+    """The ids naming one cell in each of a and b (shared_ids), or None where ids mean nothing
+    (ids_meaningful): what match_cells and find_moves both need, worked out once."""
+    return shared_ids(a, b) if ids_meaningful(a, b) else None
+
+
+_ASK: set[str] = {"\0"}  # a default that says "work out the id story here"
 
 
 def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
@@ -168,12 +178,12 @@ def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, 
     return [(i + ia, j + ib) for i, j in pairs]
 
 
-def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+def match_cells(a: Sequence[Cell], b: Sequence[Cell], ids: set[str] | None = _ASK) -> list[Pair]:
     """Matched cell index pairs (i in a, j in b), strictly increasing in both.
 
-    Cells must be normalised (source as one string)."""
-    if ids_meaningful(a, b):
-        shared = shared_ids(a, b)
+    Cells must be normalised (source as one string); `ids` is id_story(a, b) if known."""
+    shared = id_story(a, b) if ids is _ASK else ids
+    if shared is not None:
 
         def unknown_ids_only(ga: Sequence[Cell], gb: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
             # A cell whose id lives on in the other version is that cell (moved, say), so
@@ -187,21 +197,25 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     return _content_pairs(a, b, 0, 0)
 
 
-def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int]) -> dict[int, int]:
+def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int],
+               ids: set[str] | None = _ASK) -> dict[int, int]:
     """Cells a side moved (side index -> base index): left out of the in-order matching, but
-    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
-    taken = set(matched.values())
+    sharing a stable id, or without ids exactly their non-empty content, with a base cell
+    (`ids` is id_story(base, side) if known)."""
     free = [x for x in range(len(base)) if x not in matched]
-    shared = shared_ids(base, side) if ids_meaningful(base, side) else set()
+    taken = set(matched.values())
+    loose = [j for j in range(len(side)) if j not in taken]
+    if not free or not loose:  # nothing left on one side: nothing moved (most merges)
+        return {}
+    shared = (id_story(base, side) if ids is _ASK else ids) or set()
     by_id = {base[x]["id"]: x for x in free if base[x].get("id") in shared}
     by_key = {_key(base[x]): x for x in free}
     # Content found twice in base says nothing about which cell moved: no move by content.
     repeated = {k for k, n in Counter(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
-    for j, cell in enumerate(side):
-        if j in taken:
-            continue
+    for j in loose:
+        cell = side[j]
         found = by_id.get(cell.get("id"))
         if found is None and cell["source"].strip() and _key(cell) not in repeated:
             found = by_key.get(_key(cell))
@@ -254,7 +268,7 @@ def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
 
 
 def align_runs(base: Sequence[Cell], ours: Sequence[Cell], theirs: Sequence[Cell], pairs_o: list[Pair],
-               pairs_t: list[Pair]) -> tuple[list[Pair], list[Pair]]:
+               pairs_t: list[Pair], id_o: set[str] | None, id_t: set[str] | None) -> tuple[list[Pair], list[Pair]]:
     """Both sides' matches into runs of equal base cells, chosen alike, so a shared delete is applied once.
 
     Which of three equal base cells a side deleted is anyone's guess, and aligning the two
@@ -265,12 +279,12 @@ def align_runs(base: Sequence[Cell], ours: Sequence[Cell], theirs: Sequence[Cell
     a run; else it keeps the cells the other side edited (so the delete never meets an edit),
     then those the other side kept, and deletes where the other side deleted or replaced (a
     visible delete/modify conflict there). And where a side just deleted run cells, the other
-    side's unlike replacements of run cells are taken as a delete and a new cell."""
+    side's unlike replacements of run cells are taken as a delete and a new cell. (id_o and
+    id_t: each side's id_story with base.)"""
     runs = _runs(base)
     if not runs:
         return pairs_o, pairs_t
-    sides = [(ours, dict(pairs_o), not ids_meaningful(base, ours)),
-             (theirs, dict(pairs_t), not ids_meaningful(base, theirs))]
+    sides = [(ours, dict(pairs_o), id_o is None), (theirs, dict(pairs_t), id_t is None)]
     firsts = [[i for i, _ in pairs] for pairs in (pairs_o, pairs_t)]
 
     def only_deleted(k: int, start: int, stop: int) -> bool:

@@ -25,9 +25,12 @@ def normalise_cell(cell: Cell, keep_outputs: bool = False) -> Cell:
     if cell_type not in CELL_TYPES:
         cell_type = "raw"
     metadata = cell.get("metadata")
-    metadata = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA} if isinstance(
-        metadata, dict
-    ) else {}
+    if not isinstance(metadata, dict):
+        metadata = {}
+    elif TRANSIENT_CELL_METADATA.isdisjoint(metadata):  # most cells: a plain copy, at C speed
+        metadata = dict(metadata)
+    else:
+        metadata = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA}
     out: Cell = {"cell_type": cell_type, "metadata": metadata, "source": normalise_source(cell.get("source"))}
     cell_id = cell.get("id")
     if isinstance(cell_id, str) and cell_id:
