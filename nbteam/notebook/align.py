@@ -70,8 +70,8 @@ def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
 
     An id found twice in either version (a copy-paste in some editors) names no cell: such
     cells are matched by content, as if they had no id."""
-    count_a = Counter(c.get("id") for c in a)
-    count_b = Counter(c.get("id") for c in b)
+    count_a = Counter([c.get("id") for c in a])
+    count_b = Counter([c.get("id") for c in b])
     return {cid for cid, n in count_a.items() if cid and n == 1 and count_b.get(cid) == 1}
 
 
