@@ -82,14 +82,13 @@ class Config:
 
 
 def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
-    """The top of the git work tree containing start (a `.git` dir or worktree file), or None."""
+    """The top of the git work tree containing start, or None."""
     from pathlib import Path
 
-    path = Path(start).resolve()
-    for candidate in (path, *path.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
+    from nbteam.git.repo import locate
+
+    where = locate(start)
+    return None if where is None or where.top is None else Path(where.top)
 
 
 def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:

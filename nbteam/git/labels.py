@@ -54,20 +54,6 @@ def marker_sizes(paths: list[str]) -> dict[str, int]:
     return sizes
 
 
-def _git_dir(cwd: str) -> str:
-    """The repository's git directory, read without running git (the driver runs at the top)."""
-    env = os.environ.get("GIT_DIR")
-    if env:
-        return os.path.join(cwd, env)
-    dot = os.path.join(cwd, ".git")
-    if os.path.isfile(dot):  # a worktree or submodule: "gitdir: PATH"
-        with open(dot, encoding="utf-8", errors="replace") as f:
-            line = f.readline().strip()
-        if line.startswith("gitdir:"):
-            return os.path.join(cwd, line[len("gitdir:"):].strip())
-    return dot
-
-
 def _read_lines(path: str) -> list[str]:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
@@ -140,7 +126,10 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
-    git_dir = _git_dir(cwd)
+    from nbteam.git.repo import locate
+
+    where = locate(cwd)
+    git_dir = where.git_dir if where else os.path.join(cwd, ".git")
     merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
     if merge_head:  # a merge stopped on conflicts (git mergetool runs then)
         return "HEAD", _merge_base_label(merge_head[0], cwd), _merged_name(git_dir, merge_head[0])

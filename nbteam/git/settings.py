@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import os
 
+from nbteam.errors import NbteamError
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    import subprocess
     from collections.abc import Mapping
 
 
@@ -52,3 +55,45 @@ def may_set_style(cwd: str, env: Mapping[str, str] | None = None) -> bool:
         if b"conflictstyle" in data or b"[include" in data:
             return True
     return False
+
+
+class ConfigWriteError(NbteamError):
+    """git refused to change a config file; the message is git's first line."""
+
+
+def _file_git(path: str, *args: str) -> subprocess.CompletedProcess[bytes]:
+    from nbteam.git.run import run_git
+
+    return run_git(["config", "--file", path, *args], timeout=30)
+
+
+def file_value(path: str, key: str) -> str | None:
+    """The last value of key in one config file, or None when unset (or the file is missing)."""
+    p = _file_git(path, "--get", key)
+    return p.stdout.decode("utf-8", "surrogateescape").rstrip("\n") if p.returncode == 0 else None
+
+
+def file_has(path: str, pattern: str) -> bool:
+    """True when some key of one config file matches the regular expression."""
+    return _file_git(path, "--get-regexp", pattern).returncode == 0
+
+
+def change_file(path: str, *args: str) -> None:
+    """`git config --file PATH ARGS` (set, --unset-all, --remove-section): git writes through a lock and a rename."""
+    p = _file_git(path, *args)
+    if p.returncode not in (0, 5):  # 5: nothing to unset
+        line = (p.stderr.decode("utf-8", "replace").strip().splitlines() or [f"exit {p.returncode}"])[0]
+        raise ConfigWriteError(f"cannot change {path}: {line.removeprefix('error: ').removeprefix('fatal: ')}")
+
+
+def check_file(path: str) -> str | None:
+    """None when git can parse the config file (or it is missing), else git's reason in one line."""
+    if os.path.isdir(path):
+        return "it is a directory, not a git config file"
+    if not os.path.isfile(path):
+        return None
+    p = _file_git(path, "--list")
+    if p.returncode == 0:
+        return None
+    reason = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
+    return " ".join(reason.removeprefix("fatal: ").split())

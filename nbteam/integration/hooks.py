@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text, run_git
+from nbteam.git.run import git_text
+from nbteam.git.settings import change_file, file_has, file_value
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
@@ -34,7 +35,7 @@ def hooks_dir(repo_root: str) -> str:
 
 def hook_script(name: str, python: str) -> str:
     """The POSIX shell script nbteam installs as hook `name`."""
-    from nbteam.git.launcher import quote_program
+    from nbteam.integration.registry import quote_program
 
     run = f"{quote_program(python)} -m nbteam hook {name} \"$@\""
     lines = [
@@ -136,7 +137,7 @@ def uninstall_hooks(repo_root: str) -> list[str]:
 
 def mergetool_values(python: str) -> dict[str, str]:
     """The mergetool.nbteam.* keys init sets (always)."""
-    from nbteam.git.launcher import quote_program
+    from nbteam.integration.registry import quote_program
 
     return {
         "mergetool.nbteam.cmd": f'{quote_program(python)} -m nbteam resolve --base "$BASE" --local "$LOCAL"'
@@ -150,34 +151,22 @@ def mergetool_values(python: str) -> dict[str, str]:
 TOOL_DEFAULT_VALUES = {"merge.tool": TOOL, "mergetool.keepBackup": "false"}
 
 
-def _config(config_file: str, *args: str, cwd: str | None = None) -> str | None:
-    return git_text(["config", "--file", config_file, *args], cwd=cwd)
-
-
-def _set(config_file: str, key: str, value: str) -> None:
-    p = run_git(["config", "--file", config_file, key, value])
-    if p.returncode != 0:
-        from nbteam.errors import NbteamError
-
-        raise NbteamError(f"cannot set {key} in {config_file}: {p.stderr.decode(errors='replace').strip()}")
-
-
 def register_mergetool(config_file: str, python: str, cwd: str | None = None) -> list[str]:
     """Register `nbteam resolve` as git mergetool `nbteam`; merge.tool and keepBackup only where unset."""
     changes = []
     for key, value in mergetool_values(python).items():
-        if _config(config_file, "--get", key) != value:
-            _set(config_file, key, value)
+        if file_value(config_file, key) != value:
+            change_file(config_file, key, value)
             changes.append(f"{config_file}: set {key} = {value}")
-    filled = (_config(config_file, "--get", TOOL_DEFAULTS) or "").split()
+    filled = (file_value(config_file, TOOL_DEFAULTS) or "").split()
     for key, value in TOOL_DEFAULT_VALUES.items():
         if key in filled or git_text(["config", "--get", key], cwd=cwd) is not None:
             continue  # the user chose (in some scope) or we did already
-        _set(config_file, key, value)
+        change_file(config_file, key, value)
         filled.append(key)
         changes.append(f"{config_file}: set {key} = {value} (it was unset)")
     if filled:
-        _set(config_file, TOOL_DEFAULTS, " ".join(filled))
+        change_file(config_file, TOOL_DEFAULTS, " ".join(filled))
     return changes
 
 
@@ -186,15 +175,15 @@ def unregister_mergetool(config_file: str) -> list[str]:
     if not os.path.exists(config_file):
         return []
     changes = []
-    for key in (_config(config_file, "--get", TOOL_DEFAULTS) or "").split():
-        value = _config(config_file, "--get", key)
+    for key in (file_value(config_file, TOOL_DEFAULTS) or "").split():
+        value = file_value(config_file, key)
         if value == TOOL_DEFAULT_VALUES.get(key):
-            run_git(["config", "--file", config_file, "--unset-all", key])
+            change_file(config_file, "--unset-all", key)
             changes.append(f"{config_file}: removed {key}")
         elif value is not None:
             changes.append(f"note: {config_file}: {key} = {value} was changed after init; left as it is")
-    if _config(config_file, "--get-regexp", r"^mergetool\.nbteam\.") is not None:
-        run_git(["config", "--file", config_file, "--remove-section", "mergetool.nbteam"])
+    if file_has(config_file, r"^mergetool\.nbteam\."):
+        change_file(config_file, "--remove-section", "mergetool.nbteam")
         changes.append(f"{config_file}: removed [mergetool \"nbteam\"]")
     for section in ("merge", "mergetool"):  # git leaves an empty header behind; drop it if we emptied it
         _drop_empty_section(config_file, section)
@@ -202,12 +191,11 @@ def unregister_mergetool(config_file: str) -> list[str]:
 
 
 def _drop_empty_section(config_file: str, section: str) -> None:
-    from nbteam.git.setup import drop_empty_sections
+    from nbteam.integration.install import drop_empty_sections
+    from nbteam.notebook.io import write_atomic
 
     with open(config_file, encoding="utf-8") as f:
         text = f.read()
     tidy, dropped = drop_empty_sections(text, ((section, ""),))
     if dropped:
-        with open(config_file, "w", encoding="utf-8") as f:
-            f.write(tidy)
-
+        write_atomic(config_file, tidy)

@@ -7,13 +7,12 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import subprocess
 import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.git.launcher import parse
-from nbteam.git.run import run_git
+from nbteam.integration.registry import parse
+from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
 MIN_GIT = (2, 11)  # long-running filter processes
 
@@ -27,19 +26,21 @@ class Check:
     fix: str = ""
 
 
-def _git(*args: str, cwd: str | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+def _git(*args: str, cwd: str | None = None, input: str | None = None) -> str:
+    """stdout of one git command as text ("" when git fails)."""
+    p = run_git(args, cwd=cwd, input=None if input is None else input.encode("utf-8", "surrogateescape"))
+    return p.stdout.decode("utf-8", "surrogateescape") if p.returncode == 0 else ""
 
 
 def check_git() -> Check:
     """git is installed and new enough."""
     try:
-        p = _git("--version")
+        out = _git("--version")
     except OSError:
         return Check(False, "git is not installed or not on PATH", "install git 2.11 or newer")
-    m = re.search(r"(\d+)\.(\d+)", p.stdout)
+    m = re.search(r"(\d+)\.(\d+)", out)
     version = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-    text = p.stdout.strip().replace("git version ", "git ")
+    text = out.strip().replace("git version ", "git ")
     if version < MIN_GIT:
         return Check(False, f"{text}: too old for the filter process (needs 2.11)", "upgrade git")
     return Check(True, text)
@@ -58,9 +59,8 @@ def check_disabled(env: dict[str, str] | None = None) -> Check | None:
 
 def config_entries(key: str, cwd: str | None) -> list[tuple[str, str]]:
     """(scope, value) of every setting of key, lowest precedence first (the last one wins)."""
-    p = _git("config", "--show-scope", "--get-all", key, cwd=cwd)
     out = []
-    for line in p.stdout.splitlines():
+    for line in _git("config", "--show-scope", "--get-all", key, cwd=cwd).splitlines():
         scope, _, value = line.partition("\t")
         out.append((scope, value))
     return out
@@ -89,10 +89,11 @@ def probe_interpreter(python: str, entry: str | None = None) -> tuple[bool, str]
     else:
         args = [python, "-I", "-S", entry, "--version"] if entry else [python, "-m", "nbteam", "--version"]
         try:
-            p = subprocess.run(args, capture_output=True, text=True, timeout=30)
-            last = (p.stderr.strip().splitlines() or ["?"])[-1]
-            result = (True, p.stdout.strip()) if p.returncode == 0 else (False, f"{python} cannot run nbteam ({last})")
-        except (OSError, subprocess.SubprocessError) as e:
+            p = run_process(args, timeout=30)
+            last = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+            result = ((True, p.stdout.decode("utf-8", "replace").strip()) if p.returncode == 0
+                      else (False, f"{python} cannot run nbteam ({last})"))
+        except ProcessFailed as e:
             result = (False, f"{python} cannot run ({e})")
     _probe_cache[key] = result
     return result
@@ -103,13 +104,10 @@ def expand(command: str, values: dict[str, str]) -> str:
     return re.sub(r"%(.)", lambda m: "%" if m.group(1) == "%" else values.get(m.group(1), m.group(0)), command)
 
 
-def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """Run a configured command the way git does: through sh, extra arguments as "$@"."""
-    shell = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
-    script = f'{command} "$@"' if args else command
-    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}  # probe nbteam itself
-    return subprocess.run([shell, "-c", script, command, *args], cwd=cwd, input=stdin, capture_output=True,
-                          env=env, timeout=60)
+def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> Completed:
+    """Run a configured command the way git does, with nbteam enabled (the probe is of nbteam itself)."""
+    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}
+    return run_shell(command, args, cwd=cwd, input=stdin, env=env, timeout=60)
 
 
 PROBE_NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
@@ -182,8 +180,7 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
 
 def attributes(paths: list[str], cwd: str) -> dict[str, dict[str, str]]:
     """merge/diff/filter attributes git applies to each path."""
-    p = _git("check-attr", "--stdin", "-z", "merge", "diff", "filter", cwd=cwd, input="\0".join(paths) + "\0")
-    fields = p.stdout.split("\0")
+    fields = _git("check-attr", "--stdin", "-z", "merge", "diff", "filter", cwd=cwd, input="\0".join(paths) + "\0").split("\0")
     out: dict[str, dict[str, str]] = {}
     for k in range(0, len(fields) - 2, 3):
         out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
@@ -204,8 +201,8 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     if filt != "nbteam":
         checks.append(Check(None, "filter off for *.ipynb: notebooks are committed with their outputs"
                                   " (`nbteam init` turns stripping on)"))
-    top = _git("rev-parse", "--show-toplevel", cwd=cwd).stdout.strip()
-    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    top = _git("rev-parse", "--show-toplevel", cwd=cwd).strip()
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     if tracked:
         per_file = attributes(tracked, top)
         off = [t for t in tracked if per_file.get(t, {}).get("merge") != "nbteam"]
@@ -277,7 +274,7 @@ def plan_fix(top: str) -> list[list[str]]:
     """
     from nbteam.notebook.strip import strip_notebook
 
-    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     dirty = committed_with_outputs(top, tracked)
     if not dirty:
         return []
@@ -309,8 +306,7 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     disabled = check_disabled()
     if disabled:
         checks.append(disabled)
-    top = _git("rev-parse", "--show-toplevel", cwd=cwd)
-    root = top.stdout.strip() if top.returncode == 0 else None
+    root = _git("rev-parse", "--show-toplevel", cwd=cwd).strip() or None
     filter_on = True
     if root:
         attr_checks, filter_on = check_attributes(cwd)

@@ -4,7 +4,7 @@ Each command is a short shell line (git runs driver and filter commands with sh)
 
     [ -x PYTHON ] && [ -f ENTRY ] || { echo >&2 'nbteam: PYTHON is missing ...'; FALLBACK; }; exec PYTHON -I -S ENTRY CMD ARGS
 
-- `-I -S` and ENTRY (nbteam/git/entry.py) keep the start of the one process per notebook
+- `-I -S` and ENTRY (nbteam/integration/entry.py) keep the start of the one process per notebook
   close to a bare interpreter's (see entry.py).
 - The test is shell built-ins only. When the interpreter is gone (a deleted or recreated
   virtualenv), git shows one nbteam line naming it and the fix before git's own error; the

@@ -1,4 +1,4 @@
-"""The script git runs for nbteam's drivers and filter: `PYTHON -I -S .../nbteam/git/entry.py COMMAND ...`.
+"""The script git runs for nbteam's drivers and filter: `PYTHON -I -S .../nbteam/integration/entry.py COMMAND ...`.
 
 git starts one merge-driver process per notebook, so start-up is most of a merge's cost.
 `-S` skips site.py, which in a virtualenv runs every .pth file (editable installs import
