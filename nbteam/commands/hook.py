@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.integration.hooks import GUARD_HOOKS, OUTPUT_HOOKS
+from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:

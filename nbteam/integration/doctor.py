@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.integration.registry import parse
+from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
 from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
 MIN_GIT = (2, 11)  # long-running filter processes
@@ -124,17 +124,18 @@ def start_check(key: str, command: str, cwd: str | None) -> str | None:
             paths[name] = os.path.join(tmp, f"probe-{name}.ipynb")
             with open(paths[name], "wb") as f:
                 f.write(PROBE_NOTEBOOK)
-        if key == "merge.nbteam.driver":
+        probe = REGISTRY[key].probe
+        if probe is Probe.MERGE:
             values = {**paths, "L": "7", "P": "'doctor-probe.ipynb'", "S": "base", "X": "ours", "Y": "theirs"}
             p = _sh(expand(command, values), [], cwd)
             good = p.returncode == 0 and b'"cells"' in open(paths["A"], "rb").read()
-        elif key == "filter.nbteam.clean":
+        elif probe is Probe.CLEAN:
             p = _sh(expand(command, {"f": "'doctor-probe.ipynb'"}), [], cwd, PROBE_NOTEBOOK)
             good = p.returncode == 0 and b'"cells"' in p.stdout
-        elif key == "filter.nbteam.process":
+        elif probe is Probe.PROCESS:
             p = _sh(command, [], cwd, _HANDSHAKE)
             good = p.returncode == 0 and b"git-filter-server" in p.stdout and b"capability=clean" in p.stdout
-        elif key == "diff.nbteam.textconv":
+        elif probe is Probe.TEXTCONV:
             p = _sh(command, [paths["A"]], cwd)
             good = p.returncode == 0
         else:
@@ -319,4 +320,31 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     checks += check_key("diff.nbteam.textconv", "diff textconv (git log -p, git show)", cwd, (), repo)
     if filter_on:
         checks += check_key("filter.nbteam.process", "output filter", cwd, (), repo)
+    checks += check_isolated(root, cwd)
     return root, checks
+
+
+OLD_FORM = " -m nbteam "  # how hooks and the merge tool started nbteam before: the work tree first on sys.path
+
+
+def check_isolated(root: str | None, cwd: str) -> list[Check]:
+    """Hooks and the merge tool registered by an older nbteam run `python -m nbteam`, which imports from the work tree."""
+    from nbteam.integration.hooks import hooks_dir, is_ours
+
+    old = []
+    tool = (config_entries("mergetool.nbteam.cmd", cwd) or [("", "")])[-1][1]
+    if OLD_FORM in f"{tool} ":
+        old.append("mergetool.nbteam.cmd")
+    if root is not None:
+        where = hooks_dir(root)
+        for name in GUARD_HOOKS + OUTPUT_HOOKS:
+            path = os.path.join(where, name)
+            if is_ours(path):
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    if OLD_FORM in f.read():
+                        old.append(f"hook {name}")
+    if not old:
+        return []
+    return [Check(False, f"{', '.join(old)}: an older nbteam's form (`python -m nbteam`), which runs code committed in"
+                         " the repository (an `nbteam/` folder or a `json.py` on a branch)",
+                  "nbteam init   (rewrites them in place)")]

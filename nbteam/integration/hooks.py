@@ -11,14 +11,10 @@ import os
 
 from nbteam.git.run import git_text
 from nbteam.git.settings import change_file, file_has, file_value
+from nbteam.integration.registry import ENTRY, GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
-GUARD_HOOKS = ("pre-commit",)
-# Hooks after which git has written notebooks (outputs come back) or the index (sizes go to 0).
-OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change",
-                "reference-transaction")
-STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
 TOOL = "nbteam"
 TOOL_DEFAULTS = "mergetool.nbteam.nbteamSet"  # which unset keys init filled in, so uninstall undoes exactly that
 
@@ -33,11 +29,9 @@ def hooks_dir(repo_root: str) -> str:
     return found
 
 
-def hook_script(name: str, python: str) -> str:
-    """The POSIX shell script nbteam installs as hook `name`."""
-    from nbteam.integration.registry import quote_program
-
-    run = f"{quote_program(python)} -m nbteam hook {name} \"$@\""
+def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
+    """The POSIX shell script nbteam installs as hook `name`: chained hook first, then the registered command."""
+    run = command(f"hook.{name}", python, entry)
     lines = [
         "#!/bin/sh",
         f"{MARK} {name} (installed by `nbteam init`; `nbteam uninstall` removes it)",
@@ -53,15 +47,15 @@ def hook_script(name: str, python: str) -> str:
                       'if test -r "/proc/$PPID/cmdline"; then',
                       '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
                       'fi']
-        lines.append(f"exec {run} </dev/null")
+        lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
-        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', f"exec {run}"]
+        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', run]
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', f"exec {run}"]
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', run]
     return "\n".join(lines) + "\n"
 
 
-def _is_ours(path: str) -> bool:
+def is_ours(path: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return MARK in f.read(4096)
@@ -88,7 +82,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
     for name in GUARD_HOOKS + (OUTPUT_HOOKS if outputs else ()):
         path = os.path.join(where, name)
         text = hook_script(name, python)
-        if _is_ours(path):
+        if is_ours(path):
             with open(path, encoding="utf-8", errors="replace") as f:
                 if f.read() == text:
                     continue
@@ -115,7 +109,7 @@ def uninstall_hooks(repo_root: str) -> list[str]:
     for name in GUARD_HOOKS + OUTPUT_HOOKS:
         path = os.path.join(where, name)
         saved = path + CHAINED
-        if not _is_ours(path):
+        if not is_ours(path):
             if os.path.lexists(saved):
                 changes.append(f"note: {path} is not nbteam's any more; left it and {saved} as they are")
             continue
@@ -135,15 +129,10 @@ def uninstall_hooks(repo_root: str) -> list[str]:
 
 # --- the mergetool -------------------------------------------------------------------------------
 
-def mergetool_values(python: str) -> dict[str, str]:
+def mergetool_values(python: str, entry: str = ENTRY) -> dict[str, str]:
     """The mergetool.nbteam.* keys init sets (always)."""
-    from nbteam.integration.registry import quote_program
-
-    return {
-        "mergetool.nbteam.cmd": f'{quote_program(python)} -m nbteam resolve --base "$BASE" --local "$LOCAL"'
-                                f' --remote "$REMOTE" "$MERGED"',
-        "mergetool.nbteam.trustExitCode": "true",
-    }
+    return {"mergetool.nbteam.cmd": command("mergetool.nbteam.cmd", python, entry),
+            "mergetool.nbteam.trustExitCode": "true"}
 
 
 # Keys init sets only when the user has no value of their own (in any config file git reads).
