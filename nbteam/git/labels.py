@@ -19,36 +19,25 @@ from __future__ import annotations
 
 import os
 
+from nbteam.git.run import git_text
+from nbteam.git.settings import attributes
+
 DEFAULT_MARKER_SIZE = 7
 DEFAULT_LABELS = ("ours", "base", "theirs")
 PLACEHOLDERS = ("%X", "%S", "%Y")  # as old git passes them, unexpanded
 STASH_LABELS = ("Updated upstream", "Stash base", "Stashed changes")
 
 
-def _run(args: list[str], cwd: str | None = None) -> str | None:
-    from nbteam.git.run import git_text
-
-    return git_text(args, cwd=cwd)
-
-
 def marker_sizes(paths: list[str]) -> dict[str, int]:
     """Each path's `conflict-marker-size` from .gitattributes (7 where unset or outside a repository)."""
-    from nbteam.git.run import run_git
-
     by_dir: dict[str, list[str]] = {}
     for path in paths:
         by_dir.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     sizes = dict.fromkeys(paths, DEFAULT_MARKER_SIZE)
     for folder, group in by_dir.items():
-        try:
-            p = run_git(["check-attr", "-z", "conflict-marker-size", "--", *(os.path.basename(g) for g in group)],
-                        cwd=folder, timeout=30)
-        except OSError:
-            continue
-        if p.returncode != 0:
-            continue
-        fields = p.stdout.decode("utf-8", "surrogateescape").split("\0")
-        for path, value in zip(group, fields[2::3]):  # triples: path, attribute, value
+        found = attributes([os.path.basename(g) for g in group], ("conflict-marker-size",), folder)
+        for path in group:
+            value = found.get(os.path.basename(path), {}).get("conflict-marker-size", "")
             if value.isdigit() and int(value) > 0:
                 sizes[path] = int(value)
     return sizes
@@ -64,7 +53,7 @@ def _read_lines(path: str) -> list[str]:
 
 def _commit_label(rev: str, cwd: str) -> str | None:
     """`abc1234 (subject)`, as git labels a replayed commit."""
-    out = _run(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
+    out = git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
     return out or None
 
 
@@ -114,9 +103,9 @@ def _merged_name(git_dir: str, sha: str) -> str:
 
 
 def _merge_base_label(theirs_rev: str, cwd: str) -> str:
-    base = _run(["merge-base", "HEAD", theirs_rev], cwd)
+    base = git_text(["merge-base", "HEAD", theirs_rev], cwd)
     if base and "\n" not in base:
-        return _run(["rev-parse", "--short", base], cwd) or "base"
+        return git_text(["rev-parse", "--short", base], cwd) or "base"
     return "merged common ancestors"
 
 

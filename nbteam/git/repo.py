@@ -220,11 +220,6 @@ def tree_scratchpads(tree: pygit2.Tree, scratch_dir: str) -> list[TreeNotebook]:
     return out
 
 
-def read_blob(root: str | os.PathLike[str], blob_id: str) -> bytes | None:
-    """The bytes of a blob by id, or None when git's objects do not have it."""
-    return blob_reader(root)(blob_id)
-
-
 def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
     """A function reading blobs by id from root's repository, opened on first use (None if missing)."""
     opened: list[pygit2.Repository] = []
@@ -241,13 +236,6 @@ def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
         return obj.data if isinstance(obj, pygit2.Blob) else None
 
     return read
-
-
-def blob_id_of(data: bytes) -> str:
-    """The id git gives data as a blob (like `git hash-object`), without storing it."""
-    import pygit2
-
-    return str(pygit2.hash(data))
 
 
 def store_blob(root: str | os.PathLike[str], data: bytes) -> str:

@@ -5,6 +5,8 @@ import os
 import subprocess
 from collections.abc import Mapping, Sequence
 
+from nbteam.errors import NbteamError
+
 EDITORS = ("GIT_EDITOR", "VISUAL", "EDITOR")
 Completed = subprocess.CompletedProcess
 ProcessFailed = (OSError, subprocess.SubprocessError)  # what starting or waiting for a process may raise
@@ -31,6 +33,22 @@ def git_text(args: Sequence[str], cwd: str | None = None) -> str | None:
     except ProcessFailed:
         return None
     return p.stdout.decode("utf-8", "replace").strip() if p.returncode == 0 else None
+
+
+class GitFailed(NbteamError):
+    """git could not answer (not a repository, a bad revision, git missing); the message is git's first line."""
+
+
+def git_output(args: Sequence[str], cwd: str | None = None, input: bytes | None = None) -> bytes:
+    """stdout of a git command that must succeed; else GitFailed with git's first error line."""
+    try:
+        p = run_git(args, cwd=cwd, input=input)
+    except OSError as e:
+        raise GitFailed(f"cannot run git: {e.strerror}") from None
+    if p.returncode != 0:
+        lines = [x for x in p.stderr.decode("utf-8", "replace").splitlines() if x.strip()]
+        raise GitFailed(lines[0].removeprefix("fatal: ") if lines else f"git {args[0]} failed ({p.returncode})")
+    return p.stdout
 
 
 def run_shell(command: str, args: Sequence[str] = (), cwd: str | None = None, input: bytes | None = None,

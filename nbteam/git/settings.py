@@ -1,4 +1,5 @@
-"""Values read from git's configuration, asked of git itself (scopes, includes and environment as git applies them)."""
+"""git's configuration and attributes: where the files are, values read as git resolves them, one file changed
+through `git config --file` (git writes it through a lock file and a rename), attributes as git applies them."""
 from __future__ import annotations
 
 import os
@@ -42,8 +43,6 @@ def may_set_style(cwd: str, env: Mapping[str, str] | None = None) -> bool:
         return True
     if env.get("GIT_DIR") or not os.path.isdir(os.path.join(cwd, ".git")):
         return True
-    from nbteam.git.files import user_config_files, system_config_files
-
     files = [os.path.join(cwd, ".git", "config"), os.path.join(cwd, ".git", "config.worktree"),
              *user_config_files(env), *system_config_files(env)]
     for path in files:
@@ -97,3 +96,70 @@ def check_file(path: str) -> str | None:
         return None
     reason = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
     return " ".join(reason.removeprefix("fatal: ").split())
+
+
+# --- where git keeps user- and system-level config and attributes -------------------------------
+
+def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
+    return os.environ if env is None else env
+
+
+def _xdg_git(env: Mapping[str, str], name: str) -> str:
+    xdg = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+    return os.path.join(xdg, "git", name)
+
+
+def user_config_files(env: Mapping[str, str] | None = None) -> list[str]:
+    """The user-level config files git reads: $GIT_CONFIG_GLOBAL, or the XDG file and ~/.gitconfig."""
+    env = _env(env)
+    if env.get("GIT_CONFIG_GLOBAL"):
+        return [env["GIT_CONFIG_GLOBAL"]]
+    return [_xdg_git(env, "config"), os.path.join(os.path.expanduser("~"), ".gitconfig")]
+
+
+def system_config_files(env: Mapping[str, str] | None = None) -> list[str]:
+    """System config files git may read (none with GIT_CONFIG_NOSYSTEM)."""
+    env = _env(env)
+    if env.get("GIT_CONFIG_NOSYSTEM", "").strip() not in ("", "0", "false"):
+        return []
+    return [env.get("GIT_CONFIG_SYSTEM") or "/etc/gitconfig", "/usr/local/etc/gitconfig"]
+
+
+def global_config_path(env: Mapping[str, str] | None = None) -> str:
+    """The file `git config --global` writes: ~/.gitconfig, or the XDG file if only that exists."""
+    env = _env(env)
+    if env.get("GIT_CONFIG_GLOBAL"):
+        return env["GIT_CONFIG_GLOBAL"]
+    xdg, dot = user_config_files(env)
+    if not os.path.exists(dot) and os.path.exists(xdg):
+        return xdg
+    return dot
+
+
+def global_attributes_path(configured: str | None, env: Mapping[str, str] | None = None) -> str:
+    """Where git reads user-level attributes: core.attributesFile, else $XDG_CONFIG_HOME/git/attributes."""
+    if configured:
+        return os.path.expanduser(configured)
+    return _xdg_git(_env(env), "attributes")
+
+
+# --- attributes ---------------------------------------------------------------------------------
+
+def attributes(paths: list[str], names: tuple[str, ...], cwd: str | None = None) -> dict[str, dict[str, str]]:
+    """The value git gives each attribute on each path ("unspecified" included); {} when git cannot tell."""
+    from nbteam.git.run import ProcessFailed, run_git
+
+    if not paths:
+        return {}
+    try:
+        p = run_git(["check-attr", "--stdin", "-z", *names], cwd=cwd, timeout=30,
+                    input="".join(f"{path}\0" for path in paths).encode("utf-8", "surrogateescape"))
+    except ProcessFailed:
+        return {}
+    if p.returncode != 0:
+        return {}
+    fields = p.stdout.decode("utf-8", "surrogateescape").split("\0")
+    out: dict[str, dict[str, str]] = {}
+    for k in range(0, len(fields) - 2, 3):  # triples: path, attribute, value
+        out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
+    return out

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
 from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
+from nbteam.git.blobs import read_blobs
+from nbteam.git.settings import attributes
 from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
 MIN_GIT = (2, 11)  # long-running filter processes
+DRIVER_ATTRIBUTES = ("merge", "diff", "filter")
 
 
 @dataclass(frozen=True)
@@ -179,19 +182,10 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
     return checks
 
 
-def attributes(paths: list[str], cwd: str) -> dict[str, dict[str, str]]:
-    """merge/diff/filter attributes git applies to each path."""
-    fields = _git("check-attr", "--stdin", "-z", "merge", "diff", "filter", cwd=cwd, input="\0".join(paths) + "\0").split("\0")
-    out: dict[str, dict[str, str]] = {}
-    for k in range(0, len(fields) - 2, 3):
-        out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
-    return out
-
-
 def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     """Attributes for *.ipynb, and for every tracked notebook; also whether the filter is on."""
     probe = "nbteam-doctor-probe.ipynb"
-    attrs = attributes([probe], cwd).get(probe, {})
+    attrs = attributes([probe], DRIVER_ATTRIBUTES, cwd).get(probe, {})
     checks = []
     merge, diff, filt = attrs.get("merge"), attrs.get("diff"), attrs.get("filter")
     want = "nbteam init   (adds `*.ipynb merge=nbteam diff=nbteam filter=nbteam` to .gitattributes)"
@@ -205,7 +199,7 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     top = _git("rev-parse", "--show-toplevel", cwd=cwd).strip()
     tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     if tracked:
-        per_file = attributes(tracked, top)
+        per_file = attributes(tracked, DRIVER_ATTRIBUTES, top)
         off = [t for t in tracked if per_file.get(t, {}).get("merge") != "nbteam"]
         if off:
             shown = ", ".join(off[:5]) + (", ..." if len(off) > 5 else "")
@@ -222,18 +216,8 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
 
 def head_blobs(top: str, paths: list[str]) -> dict[str, bytes]:
     """Content of each path in HEAD (paths missing there are left out), read by one `git cat-file --batch`."""
-    p = run_git(["cat-file", "--batch"], cwd=top, input="".join(f"HEAD:{path}\n" for path in paths).encode())
-    out, pos = {}, 0
-    data = p.stdout
-    for path in paths:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            out[path] = data[pos:pos + size]
-            pos += size + 1
-    return out
+    found = read_blobs([f"HEAD:{path}" for path in paths], cwd=top)
+    return {path: found[f"HEAD:{path}"] for path in paths if f"HEAD:{path}" in found}
 
 
 def committed_with_outputs(top: str, paths: list[str]) -> list[str]:

@@ -18,7 +18,7 @@ from nbteam.errors import NbteamError
 from nbteam.git.repo import locate
 from nbteam.git.settings import change_file, check_file, file_value
 from nbteam.integration import hooks
-from nbteam.git.files import global_attributes_path, global_config_path
+from nbteam.git.settings import global_attributes_path, global_config_path
 from nbteam.integration.registry import ENTRY, command
 
 

@@ -228,13 +228,13 @@ def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[st
     data = read_blob(origin.base)
     if data is not None or root is None:
         return data
-    from nbteam.git.repo import blob_id_of
+    from nbteam.git.blobs import blob_id
 
     try:
         raw = (Path(root) / origin.path).read_bytes()
     except OSError:
         return None
-    return raw if blob_id_of(raw) == origin.base else None
+    return raw if blob_id(raw, len(origin.base)) == origin.base else None
 
 
 def load_base(root: str | os.PathLike[str], origin: Origin, copy_rel: str, read_blob: BlobReader) -> Notebook:
@@ -277,7 +277,8 @@ def promote_copy(root: str | os.PathLike[str], config: Config, copy_path: str | 
     """
     from nbteam.diff.notebook import diff_notebooks
     from nbteam.diff.render import render_diff
-    from nbteam.git.repo import read_blob, stage_paths, store_blob
+    from nbteam.git.blobs import read_blob
+    from nbteam.git.repo import stage_paths, store_blob
     from nbteam.merge.notebook import merge_notebooks
     from nbteam.scratch.promote import PromoteError, check_owner, check_shown, repo_relative
     from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file

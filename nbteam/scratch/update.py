@@ -119,7 +119,8 @@ def update_cells(root: str | os.PathLike[str], config: Config, notebook: str, ce
 
     shown (target -> the module text displayed) is re-checked as in promote_cells.
     """
-    from nbteam.git.repo import read_blob, store_blob
+    from nbteam.git.blobs import read_blob
+    from nbteam.git.repo import store_blob
 
     root = Path(root)
     check_targets(root, cells)
