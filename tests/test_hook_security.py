@@ -67,3 +67,14 @@ def test_init_rewrites_an_older_installs_python_m_hooks_and_doctor_flags_them(tm
     assert "-m nbteam" not in (hooks / "pre-commit").read_text() + (hooks / "post-checkout").read_text()
     assert "-m nbteam" not in git(repo, "config", "mergetool.nbteam.cmd").stdout
     assert "older nbteam" not in nbteam("doctor", cwd=repo).stdout
+
+
+def test_no_registered_command_starts_python_m_nbteam():
+    from nbteam.integration.hooks import hook_script
+    from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, command
+
+    python = sys.executable
+    commands = [command(key, python) for key in REGISTRY] + [hook_script(h, python) for h in GUARD_HOOKS + OUTPUT_HOOKS]
+    assert len(commands) == len(REGISTRY) + len(GUARD_HOOKS + OUTPUT_HOOKS)
+    for text in commands:
+        assert "-m nbteam" not in text and " -I -S " in text and "entry.py" in text, text

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from nbteam.errors import NbteamError
 from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
 from nbteam.git.blobs import read_blobs
+from nbteam.git.repo import locate
 from nbteam.git.settings import attributes
 from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
@@ -33,6 +34,11 @@ def _git(*args: str, cwd: str | None = None, input: str | None = None) -> str:
     """stdout of one git command as text ("" when git fails)."""
     p = run_git(args, cwd=cwd, input=None if input is None else input.encode("utf-8", "surrogateescape"))
     return p.stdout.decode("utf-8", "surrogateescape") if p.returncode == 0 else ""
+
+
+def _top(cwd: str) -> str | None:
+    where = locate(cwd)
+    return where.top if where else None
 
 
 def check_git() -> Check:
@@ -196,7 +202,7 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     if filt != "nbteam":
         checks.append(Check(None, "filter off for *.ipynb: notebooks are committed with their outputs"
                                   " (`nbteam init` turns stripping on)"))
-    top = _git("rev-parse", "--show-toplevel", cwd=cwd).strip()
+    top = _top(cwd) or cwd
     tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     if tracked:
         per_file = attributes(tracked, DRIVER_ATTRIBUTES, top)
@@ -291,7 +297,7 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     disabled = check_disabled()
     if disabled:
         checks.append(disabled)
-    root = _git("rev-parse", "--show-toplevel", cwd=cwd).strip() or None
+    root = _top(cwd)
     filter_on = True
     if root:
         attr_checks, filter_on = check_attributes(cwd)

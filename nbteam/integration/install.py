@@ -184,10 +184,6 @@ class Targets:
     top: str | None  # the work tree's top (repository scope), None for --global
 
 
-def _one_line(e: BaseException | str) -> str:
-    return " ".join(str(e).split())
-
-
 def targets(scope: Scope, cwd: str = ".") -> Targets:
     """The config and attributes files the scope edits; raise SetupError when there are none."""
     if scope is Scope.GLOBAL:
@@ -260,10 +256,10 @@ def _tidy_sections(path: str, before: set[tuple[str, str]]) -> list[str]:
 
 def committed_text(top: str, path: str) -> str | None:
     """A repo-relative file's content in HEAD, or None when it is not committed."""
-    from nbteam.git.run import run_git
+    from nbteam.git.blobs import read_blob
 
-    p = run_git(["show", f"HEAD:./{path}"], cwd=top)
-    return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
+    data = read_blob(top, f"HEAD:./{path}")
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def uncommitted(top: str, path: str) -> bool:
