@@ -96,3 +96,11 @@ def test_nothing_below_integration_imports_it():
         rel = path.relative_to(PACKAGE)
         if rel.parts[0] not in ("integration", "commands"):
             assert not {m for m in _nbteam_imports(path) if m.split(".")[1] == "integration"}, rel
+
+
+def test_seq_imports_nothing_above_it_and_io_does_not_cycle_with_upgrade():
+    """The line merge owns the marker grammar (seq/ imports only seq/); the upgrade is pure dicts."""
+    for path in (PACKAGE / "seq").glob("*.py"):
+        above = {m for m in _nbteam_imports(path) if m.split(".")[1] != "seq"}
+        assert not above, f"seq/{path.name} imports {above}"
+    assert not {m for m in _nbteam_imports(PACKAGE / "notebook" / "upgrade.py") if m == "nbteam.notebook.io"}
