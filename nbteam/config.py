@@ -89,7 +89,7 @@ def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
     """The top of the git work tree containing start, or None."""
     from pathlib import Path
 
-    from nbteam.git.repo import locate
+    from nbteam.git.run import locate
 
     where = locate(start)
     return None if where is None or where.top is None else Path(where.top)

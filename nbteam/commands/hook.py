@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS
+from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run_hook(hook: str, args: list[str]) -> int:
     """Run one hook's work from the top of the work tree git runs hooks in; return its exit code."""
-    from nbteam.git.repo import locate
+    from nbteam.git.run import locate
 
     where = locate()
     root = where.top if where else None

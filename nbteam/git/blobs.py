@@ -91,7 +91,7 @@ def faithful(data: bytes | None, hex_id: str, cwd: str | None = None) -> bytes |
 
 def toplevel(cwd: str | None = None) -> str:
     """The work tree's top directory; GitFailed outside a repository."""
-    from nbteam.git.repo import locate
+    from nbteam.git.run import locate
     from nbteam.git.run import GitFailed
 
     where = locate(cwd or ".")

@@ -115,7 +115,7 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
-    from nbteam.git.repo import locate
+    from nbteam.git.run import locate
 
     where = locate(cwd)
     git_dir = where.git_dir if where else os.path.join(cwd, ".git")

@@ -104,7 +104,7 @@ def safe_named_write_path(path: str | os.PathLike[str]) -> Path:
     committed symlinked folder must not make a path inside one work tree count as "in no
     repository". A file in no work tree at all is the user's to write.
     """
-    from nbteam.git.repo import locate
+    from nbteam.git.run import locate
 
     full = os.path.normpath(os.path.abspath(path))
     folder = os.path.dirname(full)

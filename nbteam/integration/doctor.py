@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nbteam.errors import NbteamError
 from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
 from nbteam.git.blobs import read_blobs
-from nbteam.git.repo import locate
+from nbteam.git.run import locate
 from nbteam.git.settings import attributes
 from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 

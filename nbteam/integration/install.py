@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from nbteam.errors import NbteamError
-from nbteam.git.repo import locate
+from nbteam.git.run import locate
 from nbteam.git.settings import change_file, check_file, file_value
 from nbteam.integration import hooks
 from nbteam.git.settings import global_attributes_path, global_config_path

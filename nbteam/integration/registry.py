@@ -26,6 +26,9 @@ import re
 import shlex
 from dataclasses import dataclass
 
+from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+
+
 ENTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entry.py")
 MERGE_ARGS = "%O %A %B %L %P %S %X %Y"  # %S %X %Y: labels (git >= 2.44; older git passes them literally)
 # git's first two packets and an empty capability list: git then filters nothing.
@@ -68,12 +71,6 @@ class Registration:
     placeholders: bool  # git expands %-placeholders in it (every literal % is doubled)
     probe: Probe = Probe.NONE
 
-
-GUARD_HOOKS = ("pre-commit",)
-# Hooks after which git has written notebooks (outputs come back) or the index (sizes go to 0).
-OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change",
-                "reference-transaction")
-STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
 
 REGISTRY: dict[str, Registration] = {r.key: r for r in (
     Registration("merge.nbteam.driver", Kind.DRIVER, f"merge-driver {MERGE_ARGS}",
