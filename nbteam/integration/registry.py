@@ -91,7 +91,6 @@ REGISTRY: dict[str, Registration] = {r.key: r for r in (
       for name in GUARD_HOOKS),
     *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False) for name in OUTPUT_HOOKS),
 )}
-CONFIG_KEYS = [key for key, r in REGISTRY.items() if r.kind in (Kind.DRIVER, Kind.FILTER)]
 
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_@%+=:,./ ~()\[\]{}-]+$")
