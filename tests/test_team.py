@@ -247,3 +247,15 @@ def test_pr_bad_revision_is_one_line(tmp_path, git_env):
     bob, _ = _pull_request(tmp_path, "d = 4", "e = 5")
     p = nbteam("pr", "check", "no-such-branch", cwd=bob)
     assert p.returncode == 2 and p.stderr.strip() == "nbteam pr: 'no-such-branch' is not a commit"
+
+
+def test_pr_merge_if_needed_merges_only_what_plain_git_cannot(tmp_path, git_env):
+    bob, ids = _pull_request(tmp_path, "b = 20", "c = 30", edit=True)
+    git(bob, "checkout", "HEAD~1", "--", "nb.ipynb")  # back to the base: plain git merges it
+    git(bob, "commit", "-qm", "feature: back to the base")
+    head = git(bob, "rev-parse", "HEAD").stdout.strip()
+    p = nbteam("pr", "merge", "--if-needed", "origin/main", cwd=bob)
+    assert p.returncode == 0 and "no merge commit made" in p.stdout, p.stdout + p.stderr
+    assert git(bob, "rev-parse", "HEAD").stdout.strip() == head
+    p = nbteam("pr", "merge", "origin/main", cwd=bob)
+    assert p.returncode == 0 and git(bob, "rev-parse", "HEAD^2").stdout.strip() == ids["main"]

@@ -24,6 +24,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     merge = sub.add_parser("merge", help="make the merge commit of BASE on the current branch with nbteam's"
                                          " driver; exit 1 and change nothing if a person is needed")
     merge.add_argument("base", metavar="BASE", help="the branch or commit to merge in")
+    merge.add_argument("--if-needed", action="store_true",
+                       help="merge only when plain git would conflict (what a hosting site's merge button does)")
     for p in (check, merge):
         p.add_argument("-q", "--quiet", action="store_true", help="print no report, only set the exit code")
 
@@ -37,11 +39,13 @@ def run(args: argparse.Namespace) -> int:
         prediction, _ = predict(args.base, args.head)
         commit = None
     else:
-        prediction, commit = merge(args.base)
+        prediction, commit = merge(args.base, args.if_needed)
     if not args.quiet:
         print(markdown(prediction), end="")
         if commit:
             print(f"\nMerge commit {commit[:12]} made on `{prediction.head}`: push it.")
         elif args.action == "merge" and not prediction.clean:
             print("\nNothing was merged or committed.", file=sys.stderr)
+        elif args.action == "merge" and not prediction.up_to_date:
+            print("\nPlain git merges it too: no merge commit made (--if-needed).")
     return 0 if prediction.clean else 1

@@ -89,18 +89,19 @@ def _without_outputs(tree: str, ours: str, root: str) -> str:
     return trees.tree_with(tree, cleaned, root)
 
 
-def merge(base: str) -> tuple[Prediction, str | None]:
+def merge(base: str, if_needed: bool = False) -> tuple[Prediction, str | None]:
     """Make the merge commit of base on the current branch when nbteam merges everything.
 
-    Returns the prediction and the new commit (None when up to date or a person is needed:
-    then nothing was written but objects). PrError when git refuses the final fast-forward.
+    With if_needed, only when plain git would conflict (a hosting site's merge would too).
+    Returns the prediction and the new commit (None when nothing was merged: then nothing was
+    written but objects). PrError when git refuses the final fast-forward.
     """
     root = _toplevel()
     branch = trees.current_branch(root)
     if branch is None:
         raise PrError("HEAD is detached: check out the branch to merge into")
     prediction, tree = predict(base, None, root)
-    if prediction.up_to_date or not prediction.clean:
+    if prediction.up_to_date or not prediction.clean or (if_needed and not prediction.plain):
         return prediction, None
     ours, theirs = _commit("HEAD", root), _commit(base, root)
     tree = _without_outputs(tree, ours, root)
