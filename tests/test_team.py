@@ -259,3 +259,79 @@ def test_pr_merge_if_needed_merges_only_what_plain_git_cannot(tmp_path, git_env)
     assert git(bob, "rev-parse", "HEAD").stdout.strip() == head
     p = nbteam("pr", "merge", "origin/main", cwd=bob)
     assert p.returncode == 0 and git(bob, "rev-parse", "HEAD^2").stdout.strip() == ids["main"]
+
+
+def test_pr_merge_in_a_set_up_clone_keeps_the_working_copy_outputs_out_of_the_commit(tmp_path, git_env):
+    bob, ids = _pull_request(tmp_path, "d = 4", "e = 5")
+    assert nbteam("init", cwd=bob).returncode == 0
+    git(bob, "add", "-A")
+    git(bob, "commit", "-qm", "init")  # .gitattributes and settings as init wrote them
+    ran = json.loads((bob / "nb.ipynb").read_text())
+    write_nb(bob / "nb.ipynb", _with_outputs(ran, 1))  # Bob ran his notebook: outputs in the working copy only
+    assert git(bob, "status", "--porcelain").stdout == ""
+    p = nbteam("pr", "merge", "origin/main", cwd=bob)
+    assert p.returncode == 0, p.stdout + p.stderr
+    merged = json.loads(git(bob, "show", "HEAD:nb.ipynb").stdout)
+    assert len(merged["cells"]) == 5 and all(not c["outputs"] for c in merged["cells"])
+    assert git(bob, "status", "--porcelain").stdout == ""
+    assert json.loads((bob / "nb.ipynb").read_text())["cells"][1]["outputs"]  # nbteam's hooks gave them back
+
+
+def test_pr_check_without_nbteam_in_gitattributes(tmp_path, git_env):
+    """A repository whose attributes never name the driver: pr check still merges notebooks with it."""
+    bob, _ = _pull_request(tmp_path, "d = 4", "e = 5")
+    git(bob, "rm", "-q", "--cached", ".gitattributes")
+    (bob / ".gitattributes").unlink()
+    git(bob, "commit", "-qm", "no attributes")
+    p = nbteam("pr", "check", "origin/main", cwd=bob)
+    assert p.returncode == 0 and "| `nb.ipynb` | conflict (content) | merges cleanly |" in p.stdout, p.stdout
+
+
+# --- the pure checks -----------------------------------------------------------------------------------
+
+from nbteam.team.check import Kind, check_notebook, setup_findings, text_marker_line  # noqa: E402
+
+
+@pytest.mark.parametrize("size", [3, 7, 12])
+def test_text_merge_markers_of_any_size_are_found(size):
+    text = '{\n "cells": [],\n' + "<" * size + " HEAD\n x\n" + "=" * size + "\n y\n" + ">" * size + " b\n}\n"
+    assert text_marker_line(text) == 3
+    [finding] = check_notebook("nb.ipynb", text.encode())
+    assert finding.kind is Kind.TEXT_MARKERS and finding.line().startswith("nb.ipynb: text-merge conflict markers")
+
+
+def test_json_lines_are_never_taken_for_markers():
+    data = (json.dumps(make_nb("<<<<<<< not a marker\n"), indent=1) + "\n").encode()
+    assert text_marker_line(data.decode()) is None
+    assert check_notebook("nb.ipynb", data) == []  # one marker line alone is no conflict block
+
+
+def test_notebooks_the_filter_or_driver_cannot_handle():
+    future = json.dumps({**make_nb("x = 1"), "nbformat": 5}).encode()
+    kinds = {f.kind for f in check_notebook("nb.ipynb", future, validate=False)}
+    assert Kind.DRIVER in kinds and Kind.FILTER in kinds
+    nested = ('{"cells": [], "metadata": {"a": ' + "[" * 100000 + "]" * 100000 + '}, "nbformat": 4, '
+              '"nbformat_minor": 5}').encode()
+    [finding] = check_notebook("deep.ipynb", nested, validate=False)
+    assert finding.kind is Kind.NOT_JSON and "nested too deeply" in finding.what
+    [finding] = check_notebook("latin.ipynb", b'{"cells": [], "x": "\xe9"}', validate=False)
+    assert finding.kind is Kind.NOT_JSON and "UTF-8" in finding.what
+
+
+def test_filtered_content_is_what_is_checked():
+    data = json.dumps(_with_outputs(make_nb("x = 1"), 0)).encode()
+    assert [f.kind for f in check_notebook("nb.ipynb", data)] == [Kind.OUTPUTS]
+    assert check_notebook("nb.ipynb", data, filtered=True) == []
+    assert check_notebook("nb.ipynb", data, keep_outputs=True) == []
+
+
+def test_a_registered_interpreter_that_is_gone_is_a_finding():
+    from nbteam.git.launcher import command
+
+    values = {key: command(key, "/gone/python") for key in ("merge.nbteam.driver", "filter.nbteam.process")}
+    values["diff.nbteam.textconv"] = command("diff.nbteam.textconv", "/gone/python")
+    found = setup_findings(values, lambda p: not p.startswith("/gone"), keep_outputs=False, require=False)
+    assert len(found) == 3 and all("/gone/python, which is missing" in f.what for f in found)
+    assert setup_findings({}, lambda p: True, keep_outputs=False, require=False) == []
+    [missing] = setup_findings({}, lambda p: True, keep_outputs=True)
+    assert "filter" not in missing.what and missing.fix == "run `nbteam init`"
