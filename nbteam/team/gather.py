@@ -14,7 +14,7 @@ from nbteam.errors import NbteamError
 from nbteam.git import trees
 from nbteam.git.labels import DEFAULT_MARKER_SIZE
 from nbteam.git.settings import config_value
-from nbteam.team.check import SETUP_KEYS, Finding, check_notebook, setup_findings
+from nbteam.team.check import SETUP_KEYS, Finding, Kind, check_notebook, setup_findings
 
 NOTEBOOK = ".ipynb"
 FILTER_KEYS = ("filter.nbteam.process", "filter.nbteam.clean")
@@ -85,12 +85,19 @@ def _outside_repo(paths: list[str]) -> list[Target]:
     return [Target(p, _read(p), False, DEFAULT_MARKER_SIZE) for p in files]
 
 
+def _repo_relative(path: str, root: str) -> str:
+    """A path given on the command line as a path from the top of the work tree (symlinked folders resolved)."""
+    full = os.path.abspath(path)
+    folder = os.path.realpath(os.path.dirname(full))
+    return os.path.relpath(os.path.join(folder, os.path.basename(full)), os.path.realpath(root)).replace(os.sep, "/")
+
+
 def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None) -> list[Target]:
     specs = []
     for path in paths:
         if source is Source.WORK_TREE and not os.path.lexists(path):
             raise CheckError(f"{path}: no such file or directory")
-        specs.append(os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/"))
+        specs.append(_repo_relative(path, root))
     if source is Source.RANGE:
         a, b = split_range(rev_range or "")
         for rev in (a, b):
@@ -130,8 +137,6 @@ def setup_problems(cwd: str = ".", require: bool = True) -> list[Finding]:
     if require and not found:
         attrs = trees.attributes(["probe" + NOTEBOOK], ["merge"], root)
         if attrs["probe" + NOTEBOOK].get("merge") != "nbteam":
-            from nbteam.team.check import Kind
-
             found.append(Finding(".gitattributes", None, Kind.SETUP, "notebooks are not given nbteam's merge driver",
                                  "run `nbteam init`"))
     return found
