@@ -335,3 +335,13 @@ def test_a_registered_interpreter_that_is_gone_is_a_finding():
     assert setup_findings({}, lambda p: True, keep_outputs=False, require=False) == []
     [missing] = setup_findings({}, lambda p: True, keep_outputs=True)
     assert "filter" not in missing.what and missing.fix == "run `nbteam init`"
+
+
+def test_pr_merge_refused_by_git_leaves_branch_and_local_changes_alone(tmp_path, git_env):
+    bob, ids = _pull_request(tmp_path, "d = 4", "e = 5")
+    write_nb(bob / "nb.ipynb", make_nb("a = 1", "b = 2", "local work"))  # not committed
+    before = _state(bob)
+    p = nbteam("pr", "merge", "origin/main", cwd=bob)
+    assert p.returncode == 2 and p.stderr.startswith("nbteam pr: git refused to move feature"), p.stderr
+    assert len(p.stderr.splitlines()) == 1
+    assert _state(bob) == before and git(bob, "rev-parse", "HEAD").stdout.strip() == ids["feature"]
