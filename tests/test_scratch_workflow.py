@@ -6,7 +6,6 @@ pushes; Grace edits the module and pushes; copies of the team notebook flow back
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
