@@ -6,6 +6,7 @@ pushes; Grace edits the module and pushes; copies of the team notebook flow back
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -258,3 +259,40 @@ def test_nbteam_user_then_the_environment_then_config(tmp_path, git_env, monkeyp
     assert resolve_user(repo, env={}) == "ada-king"
     git(repo, "config", "nbteam.user", "ada")
     assert resolve_user(repo, env=env) == "ada"
+
+
+# --- the region mapping itself (pure) ------------------------------------------------------------
+
+def _regions(*bodies_and_modes):
+    from nbteam.scratch.manifest import PromotionRecord, sha256
+    from nbteam.scratch.regions import Region
+
+    out, text = [], ""
+    for n, (body, mode) in enumerate(bodies_and_modes):
+        text += body
+        out.append(Region(PromotionRecord(MODULE, NB, f"c{n}", mode, sha256(body), sha256(text), 0, "ada",
+                                          f"2026-01-01T00:00:0{n}.000000Z"), body))
+    return out
+
+
+def test_each_edit_is_mapped_to_the_block_it_falls_in():
+    from nbteam.scratch.manifest import Mode
+    from nbteam.scratch.regions import RegionError, module_regions, split_module
+
+    regions = _regions((WRITE, Mode.WRITE), (APPEND, Mode.APPEND), ("\n\nX = 1\n", Mode.APPEND))
+    records = [r.record for r in regions]
+    bases = {r.record.key: r.base for r in regions}
+    assert [r.base for r in module_regions(records, bases)] == [r.base for r in regions]
+    # `--update` re-recorded the first append cell last: the hash still finds the file's order.
+    later = replace(records[1], time="2026-01-01T00:00:09.000000Z", module_sha=records[2].module_sha)
+    assert [r.base for r in module_regions([records[0], later, records[2]], bases)] == [r.base for r in regions]
+    edited = WRITE.replace("import pandas as pd\n", "import pandas as pd\nimport numpy as np\n") \
+        + APPEND.replace("n=3", "n=5") + "\n\nX = 1\nY = 2\n"
+    assert split_module(regions, edited) == [WRITE.replace("pd\n", "pd\nimport numpy as np\n", 1),
+                                             APPEND.replace("n=3", "n=5"), "\n\nX = 1\nY = 2\n"]
+    with pytest.raises(RegionError, match="lines were added between .* cell c0's block and .* cell c1's"):
+        split_module(regions, WRITE + "SHARED = 1\n" + APPEND + "\n\nX = 1\n")
+    with pytest.raises(RegionError, match="cannot be rebuilt"):
+        module_regions(records, {**bases, records[1].key: APPEND + "# not what was promoted\n"})
+    with pytest.raises(RegionError, match="not in git's objects"):
+        module_regions(records, {**bases, records[2].key: None})
