@@ -173,9 +173,10 @@ def test_stage_adds_modules_manifest_attributes_and_the_notebook_without_outputs
 
 # --- 4. copies flowing back change only the promoted cells ---------------------------------------
 
-def test_a_copy_cell_flows_back_without_touching_other_cells_or_keeping_stale_outputs(two):
+@pytest.mark.parametrize("ids", [True, False], ids=["cell ids", "nbformat 4.4 without ids"])
+def test_a_copy_cell_flows_back_without_touching_other_cells_or_keeping_stale_outputs(two, ids):
     ada, _, envs = two
-    nb = make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()")
+    nb = make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()", ids=ids)
     nb["cells"][0]["metadata"] = {"collapsed": True, "ExecuteTime": {"end_time": "2026-01-01T00:00:01"}}
     nb["cells"][1]["metadata"] = {"ExecuteTime": {"end_time": "2026-01-01T00:00:02"}}
     nb["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "stats\n"}]
@@ -189,7 +190,7 @@ def test_a_copy_cell_flows_back_without_touching_other_cells_or_keeping_stale_ou
     copied = json.loads((ada / copy).read_text())
     copied["cells"][2]["source"] = "df.describe(include='all')"
     (ada / copy).write_text(json.dumps(copied, indent=1) + "\n")
-    p = nbteam("promote", copy, "--cell", "c2", cwd=ada, env=envs["ada"])
+    p = nbteam("promote", copy, "--cell", copied["cells"][2]["id"], cwd=ada, env=envs["ada"])
     assert p.returncode == 0, p.stdout + p.stderr
     after = json.loads((ada / TEAM).read_text())
     for cell in after["cells"]:
