@@ -126,7 +126,8 @@ def plan_target(notebook: str, target: str, cells: list[CellInfo], module: str |
         key = own[cell.key].key
         base, part, body = bases[key] or "", parts[key], cell.magic.body
         if part == base:
-            done.append(left(cell, UpdateResult.UNCHANGED, f"the cell already holds {target}" if body == base
+            whose = target if len(regions) == 1 else f"its part of {target}"
+            done.append(left(cell, UpdateResult.UNCHANGED, f"the cell already holds {whose}" if body == base
                              else f"{target} has no edits to this cell's part since the last promotion"))
             continue
         merged, conflicts = merge_module_edits(base, body, part, target)
