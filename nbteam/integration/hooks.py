@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from nbteam.git.run import git_text
-from nbteam.git.settings import change_file, file_has, file_value
+from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
 from nbteam.integration.registry import ENTRY, GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
@@ -180,7 +180,6 @@ def unregister_mergetool(config_file: str) -> list[str]:
 
 
 def _drop_empty_section(config_file: str, section: str) -> None:
-    from nbteam.integration.install import drop_empty_sections
     from nbteam.notebook.io import write_atomic
 
     with open(config_file, encoding="utf-8") as f:
