@@ -126,3 +126,20 @@ def test_unreadable_file_is_a_one_line_error(tmp_path):
     bad.write_text("{not json")
     p = nbteam("resolve", "--ours", str(bad))
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "not valid JSON" in p.stderr
+
+
+def test_the_merge_tool_reads_longer_markers_and_never_drops_our_lines():
+    """A side with a `=======` line: the merge and the tool's session agree on one conflict, whose
+    sides are whole; taking ours keeps the heading's underline, and a hand edit starts from a block
+    the tool reads back."""
+    from nbteam.merge.notebook import merge_notebooks
+    from nbteam.tui.resolution import Session, conflict_block
+
+    result = merge_notebooks(*(make_nb(s, cell_type="markdown") for s in
+                               ("Results", "Results\n=======\nmine", "Results\nyours")))
+    session = Session(result.notebook)
+    assert session.conflicts == result.conflicts and len(result.conflicts) == 1
+    assert (session.conflict.ours, session.conflict.theirs) == ("=======\nmine\n", "yours\n")
+    assert conflict_block(session.conflict).startswith("<<<<<<<< ours\n=======\nmine\n")
+    session.choose(Side.OURS)
+    assert join_source(session.resolved().notebook["cells"][0]["source"]) == "Results\n=======\nmine\n"

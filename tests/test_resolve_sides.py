@@ -39,3 +39,30 @@ def test_short_markers_from_gitattributes(repo):
     p = nbteam("resolve", "--ours", "nb.ipynb", cwd=repo)
     assert p.returncode == 0, p.stderr
     assert "<<<<<" not in (repo / "nb.ipynb").read_text()
+
+
+def _heading_conflict(repo: Path) -> Path:
+    """The review's case, through a real `git merge`: ours underlines `Results` with `=======`."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    p = merge_branches(repo, make_nb("Results", cell_type="markdown"),
+                       make_nb("Results\n=======\nmine", cell_type="markdown"),
+                       make_nb("Results\nyours", cell_type="markdown"), "report.ipynb")
+    assert p.returncode == 1
+    return repo / "report.ipynb"
+
+
+def test_a_side_holding_a_marker_line_gets_longer_markers_and_resolves_right(repo):
+    nb = _heading_conflict(repo)
+    source = "".join(json.loads(nb.read_text())["cells"][0]["source"])
+    assert source == "Results\n<<<<<<<< HEAD\n=======\nmine\n========\nyours\n>>>>>>>> other\n"
+    listed = nbteam("conflicts", "report.ipynb", cwd=repo)
+    assert (listed.returncode, listed.stdout) == (1, "report.ipynb: cell 1 (markdown): source conflict: =======\n")
+    git(repo, "add", "report.ipynb")
+    refused = git(repo, "commit", "-qm", "merged", check=False)
+    assert refused.returncode != 0 and "report.ipynb: cell 1 (markdown) has a source conflict" in refused.stderr
+    saved = nb.read_bytes()
+    for side, want in (("--ours", "Results\n=======\nmine\n"), ("--theirs", "Results\nyours\n"),
+                       ("--both", "Results\n=======\nmine\nyours\n")):
+        nb.write_bytes(saved)
+        assert nbteam("resolve", side, "report.ipynb", cwd=repo).returncode == 0
+        assert "".join(json.loads(nb.read_text())["cells"][0]["source"]) == want, side
