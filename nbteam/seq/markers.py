@@ -145,19 +145,19 @@ def terminated(text: str) -> str:
 # --- finding ------------------------------------------------------------------------------
 
 
-def _run(line: str, char: str, size: int) -> bool:
+def is_marker(line: str, char: str, size: int) -> bool:
     """True if line is a marker of `char` at exactly `size` (then a space or the end)."""
     body = line.rstrip("\r\n")
     return body.startswith(char * size) and (len(body) == size or body[size] == " ")
 
 
-def _opener(line: str, size: int) -> int:
+def opener_size(line: str, size: int) -> int:
     """The size of the `<` marker the line is, if at least `size` (else 0)."""
     n = _lead_run(line)
-    return n if n >= size and line[0] == "<" and _run(line, "<", n) else 0
+    return n if n >= size and line[0] == "<" and is_marker(line, "<", n) else 0
 
 
-def _label(line: str, size: int) -> str:
+def marker_label(line: str, size: int) -> str:
     return line.rstrip("\r\n")[size + 1 :]
 
 
@@ -186,7 +186,7 @@ def find_blocks(text: str, size: int = 7) -> list[Block]:
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        n = _opener(lines[i], size)
+        n = opener_size(lines[i], size)
         if not n:
             i += 1
             continue
@@ -195,21 +195,21 @@ def find_blocks(text: str, size: int = 7) -> list[Block]:
         j = i + 1
         # An opener as long as this one or longer abandons it: the writer makes a block's markers
         # longer than every line inside, so no block holds one.
-        while j < len(lines) and not _opener(lines[j], n):
+        while j < len(lines) and not opener_size(lines[j], n):
             line = lines[j]
-            if "=" in marks and _run(line, ">", n):
+            if "=" in marks and is_marker(line, ">", n):
                 break
-            if not marks and _run(line, "|", n) or "=" not in marks and line.rstrip("\r\n") == "=" * n:
+            if not marks and is_marker(line, "|", n) or "=" not in marks and line.rstrip("\r\n") == "=" * n:
                 marks += line[0]
                 parts.append([])
             else:
                 parts[-1].append(line)
             j += 1
-        if j == len(lines) or _opener(lines[j], n):
+        if j == len(lines) or opener_size(lines[j], n):
             i += 1  # not a block at this size: a later line may still open one (of another size)
             continue
         base = "".join(parts[1]) if marks == "|=" else None
-        blocks.append(Block(i, j + 1, n, _label(lines[i], n), _label(lines[j], n), "".join(parts[0]),
+        blocks.append(Block(i, j + 1, n, marker_label(lines[i], n), marker_label(lines[j], n), "".join(parts[0]),
                             base, "".join(parts[-1])))
         i = j + 1
     return blocks
