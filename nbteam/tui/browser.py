@@ -1,5 +1,12 @@
-"""The browser screen: the tree, the detail panes, a status line and a footer; scanning in a worker."""
+"""The browser screen: the tree, the detail panes, a status line and a footer.
+
+Everything that reads or writes files runs in thread workers (the scan, preparing a
+confirmation, promoting/merging) and reports back with a typed message; meanwhile the status
+line says what is being done, beside a loading indicator, and the keys keep working.
+"""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -8,7 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, Static, Tree
+from textual.widgets import Input, LoadingIndicator, Static, Tree
 from textual.worker import get_current_worker
 
 from nbteam.errors import NbteamError
@@ -16,8 +23,22 @@ from nbteam.scratch.scan import NotebookInfo, head_tree, list_branches, scan_bra
 from nbteam.tui.detail import Detail
 from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text
-from nbteam.tui.model import COPY_MARKS, LEGEND, MARKS, CellRef, CopyCellRef, Ref, RefKey, Workspace, empty_message
+from nbteam.tui.model import (
+    COPY_MARKS,
+    LEGEND,
+    MARKS,
+    CellRef,
+    CopyCellRef,
+    Ref,
+    RefKey,
+    Workspace,
+    empty_message,
+    one_line,
+)
 from nbteam.tui.tree import ScratchTree
+
+if TYPE_CHECKING:
+    from nbteam.tui.flows import Flow
 
 KEYS = [
     ("↑/↓", "move; Enter/Space opens a user or notebook"),
@@ -25,7 +46,7 @@ KEYS = [
     ("p", "promote the selected cell (asks first, shows the diff); on a copy's cell: merge it into the origin"),
     ("u", "update a promoted cell from its module: merge the module's edits into it (asks first)"),
     ("a", "show every cell / only %%writefile cells"),
-    ("/", "filter by user, notebook, target or source; Enter keeps it"),
+    ("/", "filter by user, notebook, target or any cell's source; Enter keeps it"),
     ("esc", "clear the filter"),
     ("r", "reload from disk"),
     ("?", "this help"),
@@ -85,6 +106,38 @@ class BrowserScreen(Screen[None]):
             super().__init__()
             self.notebooks, self.warning, self.keep, self.status = notebooks, warning, keep, status
 
+    class FlowReady(Message):
+        """A confirmation is ready to show: what p or u would write, read in a worker."""
+
+        def __init__(self, flow: Flow, ref: CellRef | CopyCellRef, what: str, note: str):
+            """The flow read for `what` ("promote" or "update") on ref, and a note for the status line."""
+            super().__init__()
+            self.flow, self.ref, self.what, self.note = flow, ref, what, note
+
+    class FlowApplied(Message):
+        """A confirmed write is done; message says what it did."""
+
+        def __init__(self, ref: CellRef | CopyCellRef, message: str):
+            """The result of applying a flow to ref."""
+            super().__init__()
+            self.ref, self.message = ref, message
+
+    class FlowChanged(Message):
+        """What was shown changed on disk before the write: nothing was written, show the new diff."""
+
+        def __init__(self, ref: CellRef | CopyCellRef, what: str):
+            """The flow to read again."""
+            super().__init__()
+            self.ref, self.what = ref, what
+
+    class FlowFailed(Message):
+        """Reading or writing stopped with an error (one line), or there is nothing to do."""
+
+        def __init__(self, error: str):
+            """The error as one line."""
+            super().__init__()
+            self.error = error
+
     def __init__(self, workspace: Workspace):
         """The browser on a workspace; nothing is read until it is shown."""
         super().__init__()
@@ -94,6 +147,7 @@ class BrowserScreen(Screen[None]):
         self.notebooks: list[NotebookInfo] = []
         self.status_message = ""
         self.loaded = False  # set once the first scan has filled the tree (the benchmark waits for it)
+        self.busy: str | None = None  # the read or write running in a worker, as the status line says it
 
     # --- layout and loading ---------------------------------------------------------------------
 
@@ -104,7 +158,9 @@ class BrowserScreen(Screen[None]):
             yield ScratchTree("scratch", id="tree")
             yield Static(empty_message(self.workspace.config.scratch_dir), id="empty")
             yield Detail(id="detail")
-        yield Static(id="status")
+        with Horizontal(id="status-bar"):
+            yield LoadingIndicator(id="busy")
+            yield Static(id="status")
         yield compact_footer()
 
     def on_mount(self) -> None:
@@ -167,6 +223,13 @@ class BrowserScreen(Screen[None]):
         """One line under the panes."""
         self.status_message = message
         self.query_one("#status", Static).update(Text(message))
+
+    def set_busy(self, work: str | None) -> None:
+        """Show the work running in a worker (the indicator and the status line), or that none is."""
+        self.busy = work
+        self.query_one("#busy").display = work is not None
+        if work is not None:
+            self.set_status(work)
 
     # --- filter -----------------------------------------------------------------------------------
 
@@ -250,41 +313,79 @@ class BrowserScreen(Screen[None]):
         else:
             self.confirm(ref, "update")
 
+    # --- confirm, then write: both in thread workers ----------------------------------------------
+
     def confirm(self, ref: CellRef | CopyCellRef, what: str, note: str = "") -> None:
-        """Propose what `what` would write, as things are on disk now; on yes, write what was shown."""
-        # Imported on first use: the first screen does not need them.
-        from nbteam.scratch.promote import ChangedSinceShownError
-        from nbteam.tui.confirm import FORCE, ConfirmDiff
-        from nbteam.tui.flows import CopyFlow, Flow, PromoteFlow, UpdateFlow
+        """Read what `what` would write, as things are on disk now (in a worker), then ask (saying note)."""
+        from nbteam.tui.flows import progress
+
+        if self.busy is not None:  # one read or write at a time: the second would see the first half done
+            self.set_status(f"busy: {self.busy} (wait for it to finish)")
+            return
+        self.set_busy(progress(ref, what))
+        self.prepare(ref, what, note)
+
+    @work(thread=True, group="write")
+    def prepare(self, ref: CellRef | CopyCellRef, what: str, note: str) -> None:
+        """Re-read the cell and plan the write; a FlowReady (or FlowFailed) message comes back."""
+        from nbteam.tui.flows import make_flow
 
         try:
-            flow: Flow
-            if isinstance(ref, CopyCellRef):
-                flow = CopyFlow(self.workspace, ref.notebook, ref.copy)
-            elif what == "update":
-                flow = UpdateFlow(self.workspace, ref.notebook, ref.cell.key)
-            else:
-                flow = PromoteFlow(self.workspace, ref.notebook, ref.cell.key)
-        except NbteamError as e:  # nothing to confirm, or unreadable: say why
-            self.set_status(str(e))
+            flow = make_flow(self.workspace, ref, what)
+        except (NbteamError, OSError) as e:  # nothing to confirm, or unreadable: say why
+            self.post_message(self.FlowFailed(one_line(str(e))))
             return
-        if note:
-            self.set_status(note)
+        self.post_message(self.FlowReady(flow, ref, what, note))
+
+    @on(FlowReady)
+    def _flow_ready(self, message: FlowReady) -> None:
+        """Show the proposal; on yes, write what was shown (in a worker)."""
+        from nbteam.tui.confirm import FORCE, ConfirmDiff
+        from nbteam.tui.flows import progress
+
+        self.set_busy(None)
+        self.set_status(message.note)
+        flow, ref, what = message.flow, message.ref, message.what
 
         def done(choice: str | None) -> None:
-            """The dialog's answer: write what was shown, or say why not."""
+            """The dialog's answer."""
             if not choice:
                 self.set_status("promotion cancelled" if what == "promote" else "update cancelled")
                 return
-            try:
-                message = flow.apply(force=choice == FORCE)
-            except ChangedSinceShownError:
-                self.confirm(ref, what, "it changed on disk since the diff was shown; here is the new one")
-                return
-            except NbteamError as e:
-                self.set_status(str(e))
-                return
-            self.set_status(message)
-            self.scan(ref.key, message)
+            self.set_busy(progress(ref, what, flow))
+            self.write(flow, ref, what, choice == FORCE)
 
         self.app.push_screen(ConfirmDiff(flow.proposal), done)
+
+    @work(thread=True, group="write")
+    def write(self, flow: Flow, ref: CellRef | CopyCellRef, what: str, force: bool) -> None:
+        """Apply a confirmed flow; FlowApplied, FlowChanged or FlowFailed comes back."""
+        from nbteam.scratch.promote import ChangedSinceShownError
+
+        try:
+            result = flow.apply(force=force)
+        except ChangedSinceShownError:
+            self.post_message(self.FlowChanged(ref, what))
+        except (NbteamError, OSError) as e:
+            self.post_message(self.FlowFailed(one_line(str(e))))
+        else:
+            self.post_message(self.FlowApplied(ref, result))
+
+    @on(FlowApplied)
+    def _flow_applied(self, message: FlowApplied) -> None:
+        """Done: say what was written and reload, keeping the cursor on the cell."""
+        self.set_busy(None)
+        self.set_status(message.message)
+        self.scan(message.ref.key, message.message)
+
+    @on(FlowChanged)
+    def _flow_changed(self, message: FlowChanged) -> None:
+        """Nothing was written: read the new state and ask again."""
+        self.set_busy(None)
+        self.confirm(message.ref, message.what, "it changed on disk since the diff was shown; here is the new one")
+
+    @on(FlowFailed)
+    def _flow_failed(self, message: FlowFailed) -> None:
+        """One line in the status, and the browser carries on."""
+        self.set_busy(None)
+        self.set_status(message.error)

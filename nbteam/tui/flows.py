@@ -23,7 +23,7 @@ from nbteam.scratch.scan import CellInfo, NotebookInfo, analyse_cells, worktree_
 from nbteam.scratch.update import update_cells
 from nbteam.scratch.copies import promote_copy
 from nbteam.tui.confirm import Proposal
-from nbteam.tui.model import MARKS, Workspace
+from nbteam.tui.model import MARKS, CellRef, CopyCellRef, Workspace
 
 
 class FlowStop(NbteamError):
@@ -140,3 +140,25 @@ class CopyFlow:
 
 
 Flow = PromoteFlow | UpdateFlow | CopyFlow
+
+
+def make_flow(workspace: Workspace, ref: CellRef | CopyCellRef, what: str) -> Flow:
+    """The flow for a key on a cell: "promote" (into its module, or a copy's cell into its origin) or "update"."""
+    if isinstance(ref, CopyCellRef):
+        return CopyFlow(workspace, ref.notebook, ref.copy)
+    if what == "update":
+        return UpdateFlow(workspace, ref.notebook, ref.cell.key)
+    return PromoteFlow(workspace, ref.notebook, ref.cell.key)
+
+
+def progress(ref: CellRef | CopyCellRef, what: str, flow: Flow | None = None) -> str:
+    """What the status line says while a flow is read (flow None) or applied."""
+    cell = f"cell {ref.copy.key}" if isinstance(ref, CopyCellRef) else f"cell {ref.cell.number}"
+    where = f"{cell} of {ref.notebook.path}"
+    if isinstance(flow, PromoteFlow):
+        return f"promoting {where} into {flow.plan.target}…"
+    if isinstance(flow, UpdateFlow):
+        return f"merging {flow.update.target} into {where}…"
+    if isinstance(flow, CopyFlow):
+        return f"merging {where} into {flow.dry.origin}…"
+    return f"reading {where}…"

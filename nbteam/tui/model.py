@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, ClassVar
+from typing import Callable, ClassVar, Sequence
 
 from nbteam.config import Config
 from nbteam.scratch.copies import CopyCell, CopyState
@@ -240,7 +240,7 @@ def group(items: list[Listed], me: str | None) -> dict[str | None, dict[str, lis
     return groups
 
 
-def counts(cells: list[Row]) -> dict[str, int]:
+def counts(cells: Sequence[Row]) -> dict[str, int]:
     """How many promotable cells are in each state (copy cells are counted by copy_summary)."""
     out: dict[str, int] = {}
     for c in cells:
@@ -249,7 +249,7 @@ def counts(cells: list[Row]) -> dict[str, int]:
     return out
 
 
-def summary(cells: list[Row]) -> list[tuple[str, str]]:
+def summary(cells: Sequence[Row]) -> list[tuple[str, str]]:
     """(text, style) pieces like '+2 ~1' for a notebook or user label, in state order."""
     n = counts(cells)
     return [(f"{MARKS[s][0]}{n[s]}", MARKS[s][1]) for s in STATES if n.get(s)]
@@ -288,10 +288,15 @@ def copy_cell_text(copy: CopyCell, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def copy_summary(rows: list[Row]) -> list[tuple[str, str]]:
+def copy_summary(rows: Sequence[Row]) -> list[tuple[str, str]]:
     """(text, style) like '⇡2' for the copy cells that would flow back (not in sync)."""
     waiting = [c for c in rows if isinstance(c, CopyCell) and c.promotable]
     return [(f"⇡{len(waiting)}", "bold cyan")] if waiting else []
+
+
+def one_line(message: str) -> str:
+    """An error message as one status line (its lines joined)."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
 def empty_message(scratch_dir: str) -> str:
