@@ -788,6 +788,7 @@ def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatc
             await settle(pilot)
             assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1\n"
             assert "promoted" in app.browser.status_message and not app.browser.query_one("#busy").display
+            assert cursor(app).cell.key == "c2"  # the reload keeps the cursor where the user moved it
     run(go())
 
 

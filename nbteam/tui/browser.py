@@ -296,7 +296,9 @@ class BrowserScreen(Screen[None]):
     def action_promote(self) -> None:
         """p: confirm, then promote the selected cell (into its module, or a copy's cell into its origin)."""
         ref = self.selected()
-        if not isinstance(ref, (CellRef, CopyCellRef)):
+        if self.busy is not None:
+            self.say_busy()
+        elif not isinstance(ref, (CellRef, CopyCellRef)):
             self.set_status("select a %%writefile cell, or a copy's cell, to promote")
         elif ref.branch is not None:
             self.set_status(f"read-only: this cell is on branch {ref.branch}; merge or check it out to promote it")
@@ -306,7 +308,9 @@ class BrowserScreen(Screen[None]):
     def action_update(self) -> None:
         """u: confirm, then merge the selected cell's module edits back into it."""
         ref = self.selected()
-        if not isinstance(ref, CellRef):
+        if self.busy is not None:
+            self.say_busy()
+        elif not isinstance(ref, CellRef):
             self.set_status("select a promoted %%writefile cell to update from its module")
         elif ref.branch is not None:
             self.set_status(f"read-only: this cell is on branch {ref.branch}")
@@ -319,11 +323,15 @@ class BrowserScreen(Screen[None]):
         """Read what `what` would write, as things are on disk now (in a worker), then ask (saying note)."""
         from nbteam.tui.flows import progress
 
-        if self.busy is not None:  # one read or write at a time: the second would see the first half done
-            self.set_status(f"busy: {self.busy} (wait for it to finish)")
+        if self.busy is not None:
+            self.say_busy()
             return
         self.set_busy(progress(ref, what))
         self.prepare(ref, what, note)
+
+    def say_busy(self) -> None:
+        """One read or write at a time (the second would see the first half done): say what runs."""
+        self.set_status(f"busy: {self.busy} (wait for it to finish)")
 
     @work(thread=True, group="write")
     def prepare(self, ref: CellRef | CopyCellRef, what: str, note: str) -> None:
@@ -373,10 +381,10 @@ class BrowserScreen(Screen[None]):
 
     @on(FlowApplied)
     def _flow_applied(self, message: FlowApplied) -> None:
-        """Done: say what was written and reload, keeping the cursor on the cell."""
+        """Done: say what was written and reload; the cursor stays where it is now (it may have moved on)."""
         self.set_busy(None)
         self.set_status(message.message)
-        self.scan(message.ref.key, message.message)
+        self.scan(None, message.message)
 
     @on(FlowChanged)
     def _flow_changed(self, message: FlowChanged) -> None:
