@@ -813,3 +813,11 @@ def test_a_failing_write_is_one_line_in_the_status_not_a_traceback(team, monkeyp
             assert app.browser.status_message == "teamlib is read-only; (second line)"
             assert not app.browser.query_one("#busy").display
     run(go())
+
+
+def test_docs_state_the_textual_floor_of_setup_cfg():
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    [floor] = re.findall(r"^\s*textual>=([\d.]+)\s*$", (root / "setup.cfg").read_text(), re.M)
+    assert f"It needs Textual {floor} or later" in (root / "docs/tui.md").read_text()

@@ -326,7 +326,7 @@ class BrowserScreen(Screen[None]):
         if self.busy is not None:
             self.say_busy()
             return
-        self.set_busy(progress(ref, what))
+        self.set_busy(progress(ref))
         self.prepare(ref, what, note)
 
     def say_busy(self) -> None:
@@ -360,7 +360,7 @@ class BrowserScreen(Screen[None]):
             if not choice:
                 self.set_status("promotion cancelled" if what == "promote" else "update cancelled")
                 return
-            self.set_busy(progress(ref, what, flow))
+            self.set_busy(progress(ref, flow))
             self.write(flow, ref, what, choice == FORCE)
 
         self.app.push_screen(ConfirmDiff(flow.proposal), done)

@@ -151,9 +151,12 @@ def make_flow(workspace: Workspace, ref: CellRef | CopyCellRef, what: str) -> Fl
     return PromoteFlow(workspace, ref.notebook, ref.cell.key)
 
 
-def progress(ref: CellRef | CopyCellRef, what: str, flow: Flow | None = None) -> str:
+def progress(ref: CellRef | CopyCellRef, flow: Flow | None = None) -> str:
     """What the status line says while a flow is read (flow None) or applied."""
-    cell = f"cell {ref.copy.key}" if isinstance(ref, CopyCellRef) else f"cell {ref.cell.number}"
+    if isinstance(ref, CopyCellRef) and ref.copy.number is None:
+        cell = f"deleted cell {ref.copy.key}"
+    else:
+        cell = f"cell {ref.copy.number if isinstance(ref, CopyCellRef) else ref.cell.number}"
     where = f"{cell} of {ref.notebook.path}"
     if isinstance(flow, PromoteFlow):
         return f"promoting {where} into {flow.plan.target}…"
