@@ -17,6 +17,7 @@ from tui_pilot import screen_text, settle  # noqa: E402
 from nbteam.config import Config  # noqa: E402
 from nbteam.scratch.manifest import read_manifest  # noqa: E402
 from nbteam.tui.app import ScratchApp  # noqa: E402
+from nbteam.tui.browser import SPINNER  # noqa: E402
 from nbteam.tui.confirm import ConfirmDiff as ConfirmPromote  # noqa: E402
 from nbteam.tui.help import HelpScreen  # noqa: E402
 from nbteam.tui.model import CellRef  # noqa: E402
@@ -764,14 +765,14 @@ def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatc
             await pilot.press("p")
             await pilot.pause()
             assert "reading cell 2" in screen_text(app)  # the work in progress is shown
-            assert app.browser.query_one("#busy").display
+            assert app.browser.busy and any(f"{frame} reading cell 2" in screen_text(app) for frame in SPINNER)
             await pilot.press("question_mark")  # keys still work meanwhile
             await pilot.pause()
             assert isinstance(app.screen, HelpScreen)
             await pilot.press("escape")
             reading.set()
             await settle(pilot)
-            assert isinstance(app.screen, ConfirmPromote) and not app.browser.query_one("#busy").display
+            assert isinstance(app.screen, ConfirmPromote) and app.browser.busy is None
             writing = _block(monkeypatch, flows, "promote_cells")
             await pilot.press("y")
             await pilot.pause()
@@ -787,7 +788,7 @@ def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatc
             writing.set()
             await settle(pilot)
             assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1\n"
-            assert "promoted" in app.browser.status_message and not app.browser.query_one("#busy").display
+            assert "promoted" in app.browser.status_message and app.browser.busy is None
             assert cursor(app).cell.key == "c2"  # the reload keeps the cursor where the user moved it
     run(go())
 
@@ -811,7 +812,7 @@ def test_a_failing_write_is_one_line_in_the_status_not_a_traceback(team, monkeyp
                 await press_and_settle(pilot, "y")
             assert app.is_running and app.screen is app.browser
             assert app.browser.status_message == "teamlib is read-only; (second line)"
-            assert not app.browser.query_one("#busy").display
+            assert app.browser.busy is None
     run(go())
 
 

@@ -15,7 +15,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, LoadingIndicator, Static, Tree
+from textual.timer import Timer
+from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
 from nbteam.errors import NbteamError
@@ -39,6 +40,8 @@ from nbteam.tui.tree import ScratchTree
 
 if TYPE_CHECKING:
     from nbteam.tui.flows import Flow
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"  # shown before the status while a read or write runs
 
 KEYS = [
     ("↑/↓", "move; Enter/Space opens a user or notebook"),
@@ -148,6 +151,8 @@ class BrowserScreen(Screen[None]):
         self.status_message = ""
         self.loaded = False  # set once the first scan has filled the tree (the benchmark waits for it)
         self.busy: str | None = None  # the read or write running in a worker, as the status line says it
+        self._spinner: Timer | None = None  # turns the status line's spinner while busy (no widget, no timer at start)
+        self._frame = 0
 
     # --- layout and loading ---------------------------------------------------------------------
 
@@ -158,9 +163,7 @@ class BrowserScreen(Screen[None]):
             yield ScratchTree("scratch", id="tree")
             yield Static(empty_message(self.workspace.config.scratch_dir), id="empty")
             yield Detail(id="detail")
-        with Horizontal(id="status-bar"):
-            yield LoadingIndicator(id="busy")
-            yield Static(id="status")
+        yield Static(id="status")
         yield compact_footer()
 
     def on_mount(self) -> None:
@@ -220,16 +223,35 @@ class BrowserScreen(Screen[None]):
         return node.data if node is not None else None
 
     def set_status(self, message: str) -> None:
-        """One line under the panes."""
+        """One line under the panes (after the spinner while something runs)."""
         self.status_message = message
-        self.query_one("#status", Static).update(Text(message))
+        self._draw_status()
+
+    def _draw_status(self) -> None:
+        """The status line: a spinner frame while busy, then the message."""
+        text = Text()
+        if self.busy is not None:
+            text.append(SPINNER[self._frame % len(SPINNER)] + " ", style="bold cyan")
+        text.append(self.status_message)
+        self.query_one("#status", Static).update(text)
+
+    def _spin(self) -> None:
+        """The spinner's next frame."""
+        self._frame += 1
+        self._draw_status()
 
     def set_busy(self, work: str | None) -> None:
-        """Show the work running in a worker (the indicator and the status line), or that none is."""
+        """Say what runs in a worker (a spinner and the status line), or that nothing does any more."""
         self.busy = work
-        self.query_one("#busy").display = work is not None
         if work is not None:
+            if self._spinner is None:
+                self._spinner = self.set_interval(0.1, self._spin)
             self.set_status(work)
+        else:
+            if self._spinner is not None:
+                self._spinner.stop()
+                self._spinner = None
+            self._draw_status()
 
     # --- filter -----------------------------------------------------------------------------------
 
