@@ -638,31 +638,28 @@ def test_filter_searches_cell_sources_not_only_names(team):
     write_nb(team / ADA, make_nb("shares = df.sales / df.sales.sum()",
                                  "%%writefile ../../teamlib/features.py\ndef add_one(x):\n    return x + 1\n"))
 
-    async def go():
-        app = app_for(team)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await press_and_settle(pilot, "slash", *"share")
-            labels = visible_labels(app)
-            assert not any(l.startswith("no match") for l in labels), labels
-            assert "    ·  1 shares = df.sales / df.sales.sum()" in labels
-            assert not any("features.py" in l or l.startswith("grace") for l in labels)
-            assert "no match" not in screen_text(app)
-    run(go())
+    labels, screen = labels_after(team, "slash", *"share")
+    assert not any(l.startswith("no match") for l in labels), labels
+    assert "    ·  1 shares = df.sales / df.sales.sum()" in labels
+    assert not any("features.py" in l or l.startswith("grace") for l in labels)
+    assert "no match" not in screen
 
 
 def test_filter_finds_a_copys_cell_by_its_source(repo):
-    copies_repo(repo)
+    labels, _ = labels_after(copies_repo(repo), "slash", *"share")
+    assert any("⇡~  2 df['share']" in l for l in labels), labels
+    assert not any("include='all'" in l for l in labels)
 
+
+def labels_after(repo: Path, *keys: str) -> tuple[list[str], str]:
+    """The tree's visible labels and the screen once keys are pressed after the first scan."""
     async def go():
         app = app_for(repo)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
-            await press_and_settle(pilot, "slash", *"share")
-            labels = visible_labels(app)
-            assert any("⇡~  2 df['share']" in l for l in labels), labels
-            assert not any("include='all'" in l for l in labels)
-    run(go())
+            await press_and_settle(pilot, *keys)
+            return visible_labels(app), screen_text(app)
+    return run(go())
 
 
 def test_cursor_starts_on_your_own_first_cell(repo):
@@ -694,20 +691,11 @@ def test_cursor_starts_on_your_own_notebook_when_it_lists_no_cell(team):
 
 
 def test_all_cells_mode_lists_each_copy_cell_once(repo):
-    copies_repo(repo)
-
-    async def go():
-        app = app_for(repo)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await settle(pilot)
-            await press_and_settle(pilot, "a")
-            tree = app.browser.query_one("#tree", Tree)
-            ada_copy = [n.label.plain for n in _all_nodes(tree.root)
-                        if n.data is not None and n.data.KIND in ("cell", "copy cell") and n.data.user == "ada"
-                        and n.data.notebook.path == COPY_NB]
-            assert ada_copy == ["·  1 import pandas as pd", "⇡~  2 df['share'] = df.sales / df.sales.s…",
-                                "·  3 df.describe()"]
-    run(go())
+    labels, _ = labels_after(copies_repo(repo), "a")
+    at = labels.index("ada  (you) ")
+    assert labels[at + 1:at + 6] == ["  analysis.ipynb ⇡1", "    ·  1 import pandas as pd",
+                                     "    ⇡~  2 df['share'] = df.sales / df.sales.s…", "    ·  3 df.describe()",
+                                     "grace  +1"]
 
 
 def test_copies_are_grouped_under_the_team_notebook_they_flow_back_into(repo):
