@@ -729,7 +729,7 @@ def test_copies_are_grouped_under_the_team_notebook_they_flow_back_into(repo):
 
 
 def _block(monkeypatch, module, name):
-    """Make module.name wait for the returned event (at most 10 s) before it runs."""
+    """Make module.name (a function, or a method of a class) wait for the returned event (at most 10 s) before it runs."""
     import threading
 
     release, real = threading.Event(), getattr(module, name)
@@ -761,7 +761,7 @@ def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatc
             reading.set()
             await settle(pilot)
             assert isinstance(app.screen, ConfirmPromote) and app.browser.busy is None
-            writing = _block(monkeypatch, flows, "promote_cells")
+            writing = _block(monkeypatch, flows.PromoteFlow, "apply")
             await pilot.press("y")
             await pilot.pause()
             await pilot.pause()
@@ -781,7 +781,7 @@ def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatc
     run(go())
 
 
-@pytest.mark.parametrize("where", ["fresh_cell", "promote_cells"])
+@pytest.mark.parametrize("where", ["fresh_cell", "PromoteFlow.apply"])
 def test_a_failing_write_is_one_line_in_the_status_not_a_traceback(team, monkeypatch, where):
     import nbteam.tui.flows as flows
     from nbteam.errors import NbteamError
@@ -789,14 +789,15 @@ def test_a_failing_write_is_one_line_in_the_status_not_a_traceback(team, monkeyp
     def fail(*args, **kwargs):
         raise NbteamError("teamlib is read-only\n(second line)")
 
-    monkeypatch.setattr(flows, where, fail)
+    owner, _, name = where.rpartition(".")
+    monkeypatch.setattr(getattr(flows, owner) if owner else flows, name, fail)
 
     async def go():
         app = app_for(team)
         async with app.run_test(size=(80, 24)) as pilot:
             await settle(pilot)
             await press_and_settle(pilot, "p")
-            if where == "promote_cells":
+            if where == "PromoteFlow.apply":
                 await press_and_settle(pilot, "y")
             assert app.is_running and app.screen is app.browser
             assert app.browser.status_message == "teamlib is read-only; (second line)"

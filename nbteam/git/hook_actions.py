@@ -167,7 +167,7 @@ def staged_conflicts(root: str) -> list[str]:
     """One line per conflict left in a staged notebook's staged content (not the working copy)."""
     from nbteam.git.labels import marker_sizes
     from nbteam.notebook.io import NotebookError, has_text_conflict_markers, parse_notebook
-    from nbteam.notebook.markers import find_conflicts
+    from nbteam.notebook.conflicts import find_conflicts
 
     problems = []
     paths = staged_notebooks(root)
@@ -185,7 +185,7 @@ def staged_conflicts(root: str) -> list[str]:
             continue
         for c in find_conflicts(nb, sizes[os.path.join(root, path)]):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
+            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
 
 

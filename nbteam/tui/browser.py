@@ -390,7 +390,7 @@ class BrowserScreen(Screen[None]):
     @work(thread=True, group="write")
     def write(self, flow: Flow, ref: CellRef | CopyCellRef, what: str, force: bool) -> None:
         """Apply a confirmed flow; FlowApplied, FlowChanged or FlowFailed comes back."""
-        from nbteam.scratch.promote import ChangedSinceShownError
+        from nbteam.scratch.guards import ChangedSinceShownError
 
         try:
             result = flow.apply(force=force)
