@@ -45,7 +45,7 @@ def interleaved(commands: dict[str, list[str]], repeat: int, setup, cwd: Path, e
 
 def run(quick: bool) -> list[dict]:
     sys.path.insert(0, str(ROOT))
-    from nbteam.git.launcher import command
+    from nbteam.integration.registry import command
 
     repeat = 10 if quick else 40
     tmp = Path(tempfile.mkdtemp(prefix="nbteam-bench-start-"))

@@ -41,8 +41,15 @@ async def browser_shots(repo: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         (DOCS / "tui.svg").write_text(app.export_screenshot(title="nbteam tui"))
-        await pilot.press("down")
+        # The cursor starts on ada's first cell (her copy's); the shot is of a changed append cell.
+        tree = app.browser.query_one("#tree")
+        tree.go_to(next(n for n in tree.nodes() if getattr(n.data, "cell", None) is not None
+                        and n.data.cell.magic is not None and n.data.cell.magic.append
+                        and n.data.cell.state == "cell changed"))
+        await pilot.pause()
         await pilot.press("p")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the confirmation is read in a worker
         await pilot.pause()
         (DOCS / "tui-confirm.svg").write_text(app.export_screenshot(title="nbteam tui: promote?"))
 
@@ -57,7 +64,7 @@ def conflicted_notebook(path: Path) -> None:
     """A notebook as `git merge feature` leaves it with nbteam: two source conflicts, one delete/modify."""
     from nbteam.merge.notebook import merge_notebooks
     from nbteam.notebook.io import dumps_notebook
-    from nbteam.notebook.markers import Markers
+    from nbteam.seq.markers import ConflictStyle, Markers
 
     def nb(*cells: dict) -> dict:
         return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -70,7 +77,7 @@ def conflicted_notebook(path: Path) -> None:
               code("sales.describe(include='all')\n", "d"))
     theirs = nb(code(load, "a"), code("sales = sales.dropna(how='all')\nsales['month'] = sales.date.dt.month\n", "b"),
                 code("sales.groupby('month').revenue.sum().plot(title='Revenue')\n", "c"))
-    result = merge_notebooks(base, ours, theirs, Markers(style="diff3", ours="HEAD", theirs="feature"))
+    result = merge_notebooks(base, ours, theirs, Markers(style=ConflictStyle.DIFF3, ours="HEAD", theirs="feature"))
     path.write_text(dumps_notebook(result.notebook))
 
 

@@ -22,6 +22,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),
     "uninstall": ("nbteam.commands.init", "remove exactly what `nbteam init` added"),
     "hook": ("nbteam.commands.hook", "what nbteam's git hooks run (pre-commit guard, outputs kept in the working copy)"),
+    "check": ("nbteam.commands.check", "find committed outputs, conflict markers and broken notebooks (CI, pre-commit)"),
+    "pr": ("nbteam.commands.pr", "predict (check) or make (merge) a pull request's merge with nbteam's driver"),
     "doctor": ("nbteam.commands.doctor", "check the git configuration nbteam depends on"),
     "demo": ("nbteam.commands.demo", "build a demo repository from sample_repo/ and merge two branches"),
     "scratch": ("nbteam.commands.scratch", "create and list team scratchpads"),
@@ -53,22 +55,11 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"nbteam: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    module = importlib.import_module(COMMANDS[name][0])
-    fast = getattr(module, "fast_run", None)
-    code = fast(argv[1:]) if fast else None
-    if code is not None:  # the merge driver's common case skips argparse's import and set-up
-        return code
-    import argparse
-
-    parser = argparse.ArgumentParser(prog=f"nbteam {name}", description=COMMANDS[name][1])
-    module.add_arguments(parser, name)
-    args = parser.parse_args(argv[1:])
-    args.command = name
     from nbteam.errors import NbteamError
 
     try:
-        return int(module.run(args) or 0)
-    except NbteamError as e:  # the one place a user-facing failure is printed
+        return _run(name, argv[1:])
+    except NbteamError as e:  # the one place a user-facing failure is printed, fast path included
         print(f"nbteam {name}: {e}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as e:  # a dependency missing from this interpreter (not a bug of the input)
@@ -80,6 +71,21 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
 
+
+def _run(name: str, args: list[str]) -> int:
+    """Import one command and run it: its fast path (merge driver, hooks: no argparse), else argparse."""
+    module = importlib.import_module(COMMANDS[name][0])
+    fast = getattr(module, "fast_run", None)
+    code = fast(args) if fast else None
+    if code is not None:
+        return code
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"nbteam {name}", description=COMMANDS[name][1])
+    module.add_arguments(parser, name)
+    parsed = parser.parse_args(args)
+    parsed.command = name
+    return int(module.run(parsed) or 0)
 
 if __name__ == "__main__":
     sys.exit(main())

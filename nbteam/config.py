@@ -32,11 +32,15 @@ def _tomllib() -> Any:
 PYPROJECT = "pyproject.toml"
 NBTEAM_TOML = ".nbteam.toml"
 
+# The defaults, written once: Config's arguments and DEFAULTS (what init writes) both use these.
+SCRATCH_DIR = "scratch"
+MANIFEST = ".nbteam/promotions.jsonl"
+KEEP_OUTPUTS = False
 # Each key: (default, type). The order is the order `write_default_config` writes them in.
 DEFAULTS: dict[str, tuple[object, type]] = {
-    "scratch_dir": ("scratch", str),
-    "manifest": (".nbteam/promotions.jsonl", str),
-    "keep_outputs": (False, bool),
+    "scratch_dir": (SCRATCH_DIR, str),
+    "manifest": (MANIFEST, str),
+    "keep_outputs": (KEEP_OUTPUTS, bool),
 }
 
 
@@ -59,8 +63,8 @@ class Config:
     warning: str | None  # a settings file nbteam ignores, and why
     machine_metadata: tuple[str, ...]  # metadata keys the team adds to nbteam.merge.machine's table
 
-    def __init__(self, scratch_dir: str = "scratch", manifest: str = ".nbteam/promotions.jsonl",
-                 keep_outputs: bool = False, source: str | None = None, unknown_keys: tuple[str, ...] = (),
+    def __init__(self, scratch_dir: str = SCRATCH_DIR, manifest: str = MANIFEST,
+                 keep_outputs: bool = KEEP_OUTPUTS, source: str | None = None, unknown_keys: tuple[str, ...] = (),
                  warning: str | None = None, machine_metadata: tuple[str, ...] = ()) -> None:
         for name, value in zip(self.__slots__, (scratch_dir, manifest, keep_outputs, source, unknown_keys, warning,
                                                 machine_metadata)):
@@ -87,14 +91,13 @@ class Config:
 
 
 def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
-    """The top of the git work tree containing start (a `.git` dir or worktree file), or None."""
+    """The top of the git work tree containing start, or None."""
     from pathlib import Path
 
-    path = Path(start).resolve()
-    for candidate in (path, *path.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
+    from nbteam.git.run import locate
+
+    where = locate(start)
+    return None if where is None or where.top is None else Path(where.top)
 
 
 def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:
@@ -198,14 +201,14 @@ def keep_outputs(repo_root: str | os.PathLike[str] = ".", env: Mapping[str, str]
         return value.strip().lower() not in ("", "0", "false", "no")
     path = settings_file(repo_root)
     if path is None:
-        return False
+        return KEEP_OUTPUTS
     try:
         with open(path, "rb") as f:
             if b"keep_outputs" not in f.read():  # most repositories: no TOML parse on the driver's start
-                return False
+                return KEEP_OUTPUTS
         return load_config(repo_root).keep_outputs
     except (OSError, ConfigError, UnicodeDecodeError):
-        return False
+        return KEEP_OUTPUTS
 
 
 def machine_metadata(repo_root: str | os.PathLike[str] = ".") -> frozenset[str]:
@@ -357,27 +360,35 @@ def email_user(email: str) -> str:
     return slugify(local)
 
 
-def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None) -> str:
+def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None,
+                 env: Mapping[str, str] | None = None) -> str:
     """The scratchpad owner's slug, the same on every machine a person uses; ConfigError if none.
 
-    In order: --user, $NBTEAM_USER, `git config nbteam.user`, the local part of
-    `git config user.email`, then `git config user.name`. The email comes before the name
-    because people spell their name differently on two machines far more often than their address.
+    In order: --user, $NBTEAM_USER, `git config nbteam.user`; then the identity git would
+    put on a commit, where git looks: $GIT_AUTHOR_EMAIL / $GIT_AUTHOR_NAME, then
+    `git config user.email` / `user.name`. From each, the email's local part comes before the
+    name, because people spell their name differently on two machines far more often than
+    their address.
     """
     from nbteam.git.settings import config_value
 
-    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER"),
-                      (config_value("nbteam.user", os.fspath(repo_root)), "git config nbteam.user")):
+    env = os.environ if env is None else env
+    top = os.fspath(repo_root)
+    for raw, what in ((explicit, "--user"), (env.get("NBTEAM_USER"), "NBTEAM_USER"),
+                      (config_value("nbteam.user", top), "git config nbteam.user")):
         if raw:
             slug = slugify(raw)
             if not slug:
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
-    email = config_value("user.email", os.fspath(repo_root))
-    slug = email_user(email) if email else ""
-    if not slug:
-        name = git_user_name(repo_root)
-        slug = slugify(name) if name else ""
-    if not slug:
-        raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name), or pass --user NAME")
-    return slug
+    for email, name in ((lambda: env.get("GIT_AUTHOR_EMAIL"), lambda: env.get("GIT_AUTHOR_NAME")),
+                        (lambda: config_value("user.email", top), lambda: git_user_name(top))):
+        address = email()
+        slug = email_user(address) if address else ""
+        if not slug:
+            raw_name = name()
+            slug = slugify(raw_name) if raw_name else ""
+        if slug:
+            return slug
+    raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name, or"
+                      " GIT_AUTHOR_EMAIL / GIT_AUTHOR_NAME), or pass --user NAME")

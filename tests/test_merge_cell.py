@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from nbteam.merge.cell import MISSING, deleted_conflict, merge_cell, merge_values
-from nbteam.notebook.markers import ConflictKind, Markers, find_blocks, find_conflicts, parse_field_line
+from nbteam.notebook.conflicts import find_conflicts
+from nbteam.notebook.markers import ConflictKind, block_kind, parse_field_line
+from nbteam.seq.markers import ConflictStyle, Markers, find_blocks
+from nbteam.seq.merge3 import merge3_text
 
 M = Markers()
 
@@ -34,27 +37,27 @@ def test_one_side_changed_takes_that_side_keeping_our_id():
 
 
 def _kinds(merged: dict) -> list[ConflictKind]:
-    return [b.kind for b in find_blocks(merged["source"])]
+    return [block_kind(b) for b in find_blocks(merged["source"])]
 
 
 def test_each_kind_is_typed_and_found_again_from_the_text():
     base = cell("x\n", metadata={"tags": ["a"]})
     merged, conflicts = merge_cell(base, cell("y\n", metadata={"tags": ["b"]}),
                                    cell("z\n", metadata={"tags": ["c"]}), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.METADATA, ConflictKind.SOURCE]
+    assert conflicts == [ConflictKind.METADATA, ConflictKind.SOURCE]
     assert _kinds(merged) == [ConflictKind.METADATA, ConflictKind.SOURCE]
     assert merged["metadata"] == {"tags": ["b"]}  # ours kept, the block shows both
 
     merged, conflicts = merge_cell(cell("x\n"), cell("x\n", "markdown"), cell("x\n", "raw"), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.CELL_TYPE] and _kinds(merged) == [ConflictKind.CELL_TYPE]
+    assert conflicts == [ConflictKind.CELL_TYPE] and _kinds(merged) == [ConflictKind.CELL_TYPE]
 
     md = lambda att: cell("x\n", "markdown", attachments=att)  # noqa: E731
     merged, conflicts = merge_cell(md({"p.png": {"image/png": "AA"}}), md({"p.png": {"image/png": "BB"}}),
                                    md({"p.png": {"image/png": "CC"}}), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.ATTACHMENTS] and _kinds(merged) == [ConflictKind.ATTACHMENTS]
+    assert conflicts == [ConflictKind.ATTACHMENTS] and _kinds(merged) == [ConflictKind.ATTACHMENTS]
 
     merged, conflicts = deleted_conflict(cell("x\n"), cell("y\n"), True, M)
-    assert [k for k, _ in conflicts] == [ConflictKind.DELETE_MODIFY] and _kinds(merged) == [ConflictKind.DELETE_MODIFY]
+    assert conflicts == [ConflictKind.DELETE_MODIFY] and _kinds(merged) == [ConflictKind.DELETE_MODIFY]
 
 
 def test_field_blocks_show_whole_values_so_they_can_be_taken():
@@ -78,14 +81,14 @@ def test_marker_grammar_honours_the_size_and_ignores_other_sizes():
     five = Markers(size=5)
     text = "a\n" + five.block("y\n", "z\n") + "b\n"
     assert [(b.ours, b.theirs) for b in find_blocks(text, 5)] == [("y\n", "z\n")]
-    assert find_blocks(text, 7) == []
-    assert find_blocks(Markers().block("y\n", "z\n"), 5) == []
+    assert find_blocks(text, 7) == []  # shorter than asked for: not a marker
+    assert [b.size for b in find_blocks(Markers().block("y\n", "z\n"), 5)] == [7]  # longer ones are
     nb = {"cells": [cell(text)]}
-    assert [(c.cell, c.kind, c.first_line) for c in find_conflicts(nb, 5)] == [(1, ConflictKind.SOURCE, "y")]
+    assert [(c.cell, c.kind, c.first_line) for c in find_conflicts(nb, 5)] == [(0, ConflictKind.SOURCE, "y")]
 
 
 def test_marker_grammar_reads_base_and_labels():
-    m = Markers(style="diff3", ours="HEAD", base="merged common ancestors", theirs="feature")
+    m = Markers(style=ConflictStyle.DIFF3, ours="HEAD", base="merged common ancestors", theirs="feature")
     (block,) = find_blocks(m.block("y\n", "z\n", "x\n"))
     assert (block.ours_label, block.theirs_label, block.ours, block.base, block.theirs) == (
         "HEAD", "feature", "y\n", "x\n", "z\n")
@@ -95,3 +98,19 @@ def test_incomplete_blocks_are_not_conflicts():
     assert find_blocks("<<<<<<< ours\ny\n>>>>>>> theirs\n") == []  # no separator
     assert find_blocks("<<<<<<< ours\ny\n=======\nz\n") == []  # never closed
     assert len(find_blocks("<<<<<<< ours\n<<<<<<< ours\ny\n=======\nz\n>>>>>>> theirs\n")) == 1
+
+
+def test_markers_are_longer_than_any_marker_like_line_and_read_back_at_their_size():
+    """The review's case: ours underlines a heading with `=======`; the block's markers are 8 long,
+    so the heading stays in our side instead of passing for the separator."""
+    merged, n = merge3_text("Results", "Results\n=======\nmine", "Results\nyours")
+    assert (merged, n) == ("Results\n<<<<<<<< ours\n=======\nmine\n========\nyours\n>>>>>>>> theirs\n", 1)
+    (block,) = find_blocks(merged)
+    assert (block.size, block.ours, block.theirs) == (8, "=======\nmine\n", "yours\n")
+    deleted = Markers().block("x\n<<<<<<<<< quoted\n", "", ours_note=" (deleted this cell)")
+    assert deleted.startswith("<" * 10 + " ours") and [b.size for b in find_blocks(deleted)] == [10]
+
+
+def test_a_block_is_never_read_across_an_opener_as_long_as_its_own():
+    text = "<<<<<<< example\n" + merge3_text("a\n", "b\n=======\n", "c\n>>>>>>> y\n")[0]
+    assert [(b.size, b.ours, b.theirs) for b in find_blocks(text)] == [(8, "b\n=======\n", "c\n>>>>>>> y\n")]

@@ -254,6 +254,12 @@ def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], los
     return added
 
 
+def alike_pairs(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    """Cells of a and b paired in order by content alone: equal ones, then similar ones (no ids,
+    and no pairing of a lone cell with a lone cell merely for being in place)."""
+    return _exact_then_similar(a, b, 0, 0, lone_edit=False)
+
+
 def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
     """Runs of two or more equal cells in a row: (start, stop) index ranges."""
     keys = [_key(c) for c in cells]
