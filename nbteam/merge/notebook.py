@@ -252,8 +252,11 @@ def written_conflicts(nb: Notebook, kinds: list[CellConflicts], size: int) -> li
     from nbteam.notebook.conflicts import find_conflicts  # only a merge with conflicts pays for the record
 
     found = find_conflicts(nb, size)
+    read_in: dict[int, list[ConflictKind]] = {}
+    for c in found:
+        read_in.setdefault(c.cell, []).append(c.kind)
     for n, wrote in enumerate(kinds):
-        read = [c.kind for c in found if c.cell == n]
+        read = read_in.get(n, [])
         for kind in wrote:
             if kind not in read:  # an invisible conflict: a bug, never a merge
                 raise LostWorkError(f"a {kind.value} conflict written in cell {n + 1} does not read back as one")
