@@ -50,3 +50,20 @@ def without_rfc3987(tmp: Path, env: dict | None = None) -> dict:
     stub.mkdir(parents=True, exist_ok=True)
     (stub / "rfc3987_syntax.py").write_text("raise ImportError('hidden by the benchmark')\n")
     return {**(env or os.environ), "PYTHONPATH": str(stub)}
+
+
+def measure_command(cmd: list[str], repeat: int = 3, setup=None, ok=(0, 1)) -> tuple[float, int]:
+    """Median wall time and largest peak memory (bytes, the child's own ru_maxrss) over `repeat` runs."""
+    times, peaks = [], []
+    for _ in range(repeat):
+        if setup:
+            setup()
+        t = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)  # this child's own resource usage, not all children's
+        times.append(time.perf_counter() - t)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        if p.returncode not in ok:
+            raise RuntimeError(f"{cmd[0]} exited {p.returncode}")
+        peaks.append(usage.ru_maxrss * (1 if sys.platform == "darwin" else 1024))
+    return statistics.median(times), max(peaks)

@@ -9,7 +9,7 @@ from pathlib import Path
 import json
 import subprocess
 
-from common import git_env, time_command, tool_path, without_rfc3987
+from common import git_env, measure_command, time_command, tool_path, without_rfc3987
 from notebooks import three_way, write_triple
 
 DESCRIPTION = "one merge-driver process per notebook, as git runs it (median wall time)"
@@ -56,6 +56,7 @@ def run(quick: bool) -> list[dict]:
                 env = without_rfc3987(tmp) if tool == FAST else None
                 secs = time_command(cmd, repeat=repeat, setup=lambda: shutil.copy(ours, work), ok=range(128), env=env)
                 rows.append({"case": name, "tool": tool, "seconds": secs})
+        rows += _big_merge(tmp / "big", 5000 if quick else 20000)
         rows += _driver_start(tmp / "start")
         rows += _many_notebooks(tmp / "many", 60 if quick else 300)
         rows.append({"case": "interpreter start-up (floor)", "tool": "nbteam", "seconds": time_command(
@@ -65,6 +66,25 @@ def run(quick: bool) -> list[dict]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return rows
+
+
+def _big_merge(tmp: Path, cells: int) -> list[dict]:
+    """A big notebook (with ids and outputs, ~14 MB a side at 20,000 cells): time and peak memory of
+    one driver process beside `git merge-file` on the same files (goal: at most 3x and 1.5x)."""
+    base, ours, theirs = write_triple(tmp, three_way(cells=cells))
+    work = ours.with_name("work.ipynb")
+    case = f"{cells:,} cells with ids (goal <= 3x time, 1.5x memory)"
+    setup = lambda: shutil.copy(ours, work)  # noqa: E731
+    runs = {
+        "nbteam": measure_command([sys.executable, "-m", "nbteam", "merge-driver", str(base), str(work), str(theirs),
+                                   "7", "nb.ipynb"], setup=setup),
+        "git merge-file": measure_command(["git", "merge-file", str(work), str(base), str(theirs)], setup=setup,
+                                          ok=range(128)),
+    }
+    (t_nb, m_nb), (t_git, m_git) = runs["nbteam"], runs["git merge-file"]
+    return [{"case": case, "tool": "nbteam", "seconds": t_nb,
+             "note": f"peak {m_nb / 2**20:.0f} MB: {t_nb / t_git:.2f}x the time, {m_nb / m_git:.2f}x the memory of git"},
+            {"case": case, "tool": "git merge-file", "seconds": t_git, "note": f"peak {m_git / 2**20:.0f} MB"}]
 
 
 def _tiny_nb(source: str) -> str:

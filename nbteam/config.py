@@ -44,6 +44,9 @@ DEFAULTS: dict[str, tuple[object, type]] = {
 }
 
 
+MACHINE_METADATA = "machine_metadata"
+
+
 class ConfigError(NbteamError, ValueError):
     """The team's nbteam settings are unusable; the message says which key and why."""
 
@@ -51,18 +54,20 @@ class ConfigError(NbteamError, ValueError):
 class Config:
     """nbteam's settings for one repository (defaults where the config says nothing); immutable."""
 
-    __slots__ = ("scratch_dir", "manifest", "keep_outputs", "source", "unknown_keys", "warning")
+    __slots__ = ("scratch_dir", "manifest", "keep_outputs", "source", "unknown_keys", "warning", "machine_metadata")
     scratch_dir: str
     manifest: str
     keep_outputs: bool
     source: str | None  # the file the settings came from, None for pure defaults
     unknown_keys: tuple[str, ...]
     warning: str | None  # a settings file nbteam ignores, and why
+    machine_metadata: tuple[str, ...]  # metadata keys the team adds to nbteam.merge.machine's table
 
     def __init__(self, scratch_dir: str = SCRATCH_DIR, manifest: str = MANIFEST,
                  keep_outputs: bool = KEEP_OUTPUTS, source: str | None = None, unknown_keys: tuple[str, ...] = (),
-                 warning: str | None = None) -> None:
-        for name, value in zip(self.__slots__, (scratch_dir, manifest, keep_outputs, source, unknown_keys, warning)):
+                 warning: str | None = None, machine_metadata: tuple[str, ...] = ()) -> None:
+        for name, value in zip(self.__slots__, (scratch_dir, manifest, keep_outputs, source, unknown_keys, warning,
+                                                machine_metadata)):
             object.__setattr__(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -122,8 +127,12 @@ def config_from_table(table: dict[str, Any], source: str) -> Config:
         values[key] = value
     values["scratch_dir"] = _inside_repo_path("scratch_dir", values["scratch_dir"], source)
     values["manifest"] = _inside_repo_path("manifest", values["manifest"], source)
-    unknown = tuple(sorted(k for k in table if k not in DEFAULTS))
-    return Config(**values, source=source, unknown_keys=unknown)
+    # Optional, so not in DEFAULTS (which `nbteam init` writes out): a list of metadata keys.
+    machine = table.get(MACHINE_METADATA, [])
+    if not isinstance(machine, list) or not all(isinstance(k, str) and k for k in machine):
+        raise ConfigError(f"{source}: {MACHINE_METADATA} must be a list of metadata key names, not {machine!r}")
+    unknown = tuple(sorted(k for k in table if k not in DEFAULTS and k != MACHINE_METADATA))
+    return Config(**values, source=source, unknown_keys=unknown, machine_metadata=tuple(machine))
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
@@ -200,6 +209,23 @@ def keep_outputs(repo_root: str | os.PathLike[str] = ".", env: Mapping[str, str]
         return load_config(repo_root).keep_outputs
     except (OSError, ConfigError, UnicodeDecodeError):
         return KEEP_OUTPUTS
+
+
+def machine_metadata(repo_root: str | os.PathLike[str] = ".") -> frozenset[str]:
+    """The team's own machine-state metadata keys (`machine_metadata`), for the merge driver.
+
+    Like keep_outputs(), a settings file that never mentions the key costs no TOML parse, and
+    settings nbteam cannot read count as none (init and doctor report them)."""
+    path = settings_file(repo_root)
+    if path is None:
+        return frozenset()
+    try:
+        with open(path, "rb") as f:
+            if MACHINE_METADATA.encode() not in f.read():
+                return frozenset()
+        return frozenset(load_config(repo_root).machine_metadata)
+    except (OSError, ConfigError, UnicodeDecodeError):
+        return frozenset()
 
 
 def set_keep_outputs(repo_root: str | os.PathLike[str], value: bool) -> str | None:

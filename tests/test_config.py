@@ -149,3 +149,21 @@ def test_find_repo_root_from_subdirectory(repo):
     sub.mkdir(parents=True)
     assert find_repo_root(sub) == repo.resolve()
     assert find_repo_root(repo.parent) is None
+
+
+def test_machine_metadata_is_a_list_of_keys(tmp_path):
+    from nbteam.config import machine_metadata
+
+    assert load_config(tmp_path).machine_metadata == () and machine_metadata(tmp_path) == frozenset()
+    (tmp_path / ".nbteam.toml").write_text('machine_metadata = ["my_ext", "jupyterlab_git"]\n')
+    config = load_config(tmp_path)
+    assert config.machine_metadata == ("my_ext", "jupyterlab_git") and config.unknown_keys == ()
+    assert machine_metadata(tmp_path) == {"my_ext", "jupyterlab_git"}
+    (tmp_path / ".nbteam.toml").write_text('machine_metadata = "my_ext"\n')
+    with pytest.raises(ConfigError, match="machine_metadata must be a list"):
+        load_config(tmp_path)
+    assert machine_metadata(tmp_path) == frozenset()  # the driver merges on; doctor reports the error
+    # `nbteam init` does not write it: it is optional, not a default everyone needs to see.
+    (tmp_path / ".nbteam.toml").unlink()
+    write_default_config(tmp_path)
+    assert "machine_metadata" not in (tmp_path / ".nbteam.toml").read_text()

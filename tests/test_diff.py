@@ -299,3 +299,15 @@ def test_fields_nbteam_does_not_know_still_show():
     d = diff_notebooks(a, b)
     assert d.metadata_keys == ("field extra",) and d.cells[0].metadata_keys == ("field custom",)
     assert [(v.old, v.new) for v in d.cells[0].metadata] == [(None, "1")]
+
+
+def test_machine_metadata_changes_are_shown(tmp_path, git_env):
+    """Machine metadata never conflicts in a merge, but a diff still shows its changes."""
+    a = make_nb("x = 1")
+    b = json.loads(json.dumps(a))
+    b["metadata"]["environment"] = {"name": "tf2-gpu.2-11.m104"}
+    b["cells"][0]["metadata"]["vscode"] = {"languageId": "python"}
+    write_nb(tmp_path / "a.ipynb", a)
+    write_nb(tmp_path / "b.ipynb", b)
+    p = nbteam("diff", "a.ipynb", "b.ipynb", cwd=tmp_path, env={**git_env, "NO_COLOR": "1"})
+    assert "environment" in p.stdout and "tf2-gpu.2-11.m104" in p.stdout and "languageId" in p.stdout, p.stdout

@@ -183,3 +183,22 @@ def test_a_merge_that_would_lose_added_lines_falls_back(tmp_path, monkeypatch):
     assert outcome.code == 1
     assert "LostWorkError" in outcome.message and "'b = 2'" in outcome.message
     assert "<<<<<<<" in paths[1].read_text() and "b = 2" in paths[1].read_text()
+
+
+def test_machine_metadata_from_repository_config_never_conflicts(repo):
+    """A team's own extension state (`machine_metadata = ["my_ext"]`) is kept from ours, at notebook
+    and cell level, like the built-in keys; without the setting the same merge conflicts."""
+    base = make_nb("a = 1\n", "b = 2\n")
+    ours, theirs = json.loads(json.dumps(base)), json.loads(json.dumps(base))
+    for nb, value in ((ours, "mine"), (theirs, "yours")):
+        nb["metadata"]["my_ext"] = {"panel": value}
+        nb["cells"][0]["metadata"]["my_ext"] = value
+    theirs["cells"][1]["source"] = "b = 20\n"
+    branches(repo, base, ours, theirs)
+    assert git(repo, "merge", "--no-edit", "other", check=False).returncode == 1  # not a machine key yet
+    git(repo, "merge", "--abort")
+    (repo / "pyproject.toml").write_text("[tool.nbteam]\nmachine_metadata = [\"my_ext\"]\n")
+    assert git(repo, "merge", "--no-edit", "other", check=False).returncode == 0
+    merged = read_notebook(repo / "nb.ipynb")
+    assert merged["metadata"]["my_ext"] == {"panel": "mine"} and merged["cells"][0]["metadata"]["my_ext"] == "mine"
+    assert sources(repo / "nb.ipynb") == ["a = 1\n", "b = 20\n"]

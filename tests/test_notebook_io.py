@@ -8,7 +8,7 @@ import sys
 from hypothesis import given
 from hypothesis import strategies as st
 
-from helpers import corpus_dir
+from helpers import corpus_dir, make_nb
 from nbteam.notebook.io import _jupyter_layout, dumps_notebook
 
 json_values = st.recursive(
@@ -81,3 +81,45 @@ def test_old_formats_upgrade_as_nbformat_does():
         assert ours["metadata"] == theirs["metadata"], path
         checked += 1
     assert checked >= 10
+
+
+def _emptied(nb):
+    """nb with every code cell's outputs emptied: what parse_notebook(outputs=False) may give."""
+    out = json.loads(json.dumps(nb))
+    for cell in out["cells"]:
+        if cell["cell_type"] == "code":
+            cell["outputs"] = []
+    return out
+
+
+def test_outputs_are_cut_unparsed_from_jupyters_layout():
+    """A merge strips outputs, so it reads them not at all: cut out by layout, same cells."""
+    from nbteam.notebook.io import _without_outputs, dumps_notebook, parse_notebook
+
+    nb = make_nb("x = 1\n", "print('[{]')\n", "y\n")
+    nb["cells"][0]["outputs"] = [{"output_type": "display_data", "metadata": {"a": [1, {"b": "]\n   ]"}]},
+                                  "data": {"text/plain": ["   ],\n", "  {\n"], "application/json": {"k": [[]]}}}]
+    nb["cells"][1]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["[{]\n"]}]
+    nb["cells"][2]["metadata"] = {"outputs": [1]}  # not outputs: never cut
+    data = dumps_notebook(nb).encode()
+    assert _without_outputs(data.decode()) is not None  # the fast path is taken
+    assert parse_notebook(data, outputs=False) == _emptied(parse_notebook(data))
+    assert parse_notebook(data) == json.loads(data)
+
+
+def test_outputs_cut_never_loses_a_key_in_an_odd_layout():
+    """Outputs closed on a deeper line, then the cell's keys, then a `   ]` line: the cut would
+    swallow the id and metadata; the check notices and the whole file is parsed instead."""
+    from nbteam.notebook.io import parse_notebook
+
+    text = ('{\n "cells": [\n  {\n   "cell_type": "code",\n   "outputs": [\n    {"output_type": "stream",'
+            ' "name": "stdout", "text": "1"}], "id": "a1", "metadata": {}, "execution_count": null, "x": [\n   ],\n'
+            '   "source": "x"\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 5\n}\n')
+    from nbteam.notebook.io import _without_outputs
+
+    assert '"id"' not in _without_outputs(text)  # the layout-only cut would lose the id
+    full = parse_notebook(text.encode())
+    assert full["cells"][0]["id"] == "a1"
+    fast = parse_notebook(text.encode(), outputs=False)
+    assert {k: v for k, v in fast["cells"][0].items() if k != "outputs"} == \
+        {k: v for k, v in full["cells"][0].items() if k != "outputs"}

@@ -7,7 +7,7 @@ import sys
 
 from nbteam.errors import NbteamError
 from nbteam.merge.file import merge_files, report
-from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
+from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured, machine_metadata_configured
 from nbteam.seq.markers import Markers
 
 
@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
         fd, out = tempfile.mkstemp(suffix=".ipynb")
         os.close(fd)
     try:
-        outcome = merge_files(args.base, args.ours, args.theirs, out, os.path.basename(args.ours), markers, keep)
+        outcome = merge_files(args.base, args.ours, args.theirs, out, os.path.basename(args.ours), markers, keep,
+                              machine_metadata_configured())
         if args.output is None:
             with open(out, encoding="utf-8", errors="replace") as f:
                 sys.stdout.write(f.read())

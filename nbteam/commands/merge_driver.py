@@ -6,7 +6,7 @@ stand ("%S"), and nbteam.git.labels then finds the labels git itself would write
 from __future__ import annotations
 
 from nbteam.merge.file import merge_files, report
-from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
+from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured, machine_metadata_configured
 from nbteam.seq.markers import ConflictStyle, Markers
 
 TYPE_CHECKING = False
@@ -43,7 +43,7 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
 
     markers = Markers(size=size, style=style or git_conflict_style(), find_labels=labels)
     keep = keep_outputs if keep_outputs is not None else keep_outputs_configured()
-    outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep)
+    outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep, machine_metadata_configured())
     if outcome.code == 1 and path and not keep:  # a conflicted result lives only in the working tree
         from nbteam.git.worktree_outputs import keep_outputs_in_conflict
 

@@ -39,14 +39,15 @@ def _premerge(args: argparse.Namespace) -> None:
     """Mergetool form: merge BASE, LOCAL and REMOTE into MERGED first (conflicts left marked)."""
     from nbteam.git.labels import merge_labels
     from nbteam.merge.file import merge_files
-    from nbteam.merge.options import git_conflict_style, keep_outputs_configured
+    from nbteam.merge.options import git_conflict_style, keep_outputs_configured, machine_metadata_configured
     from nbteam.seq.markers import Markers
 
     if len(args.files) != 1 or not (args.base and args.local and args.remote):
         raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
     merged = _write_path(args.files[0])
     markers = Markers(style=git_conflict_style(), find_labels=lambda: merge_labels((None, None, None)))
-    merge_files(args.base, args.local, args.remote, merged, args.files[0], markers, keep_outputs_configured())
+    merge_files(args.base, args.local, args.remote, merged, args.files[0], markers, keep_outputs_configured(),
+                machine_metadata_configured())
 
 
 def _resolve_file(path: str, side_name: str) -> str:

@@ -216,6 +216,8 @@ def keep_outputs_in_conflict(result: str, path: str) -> bool:
     store = store_dir()
     if store is not None:
         sources.append(remembered(store, path))
+    if all(old is None for old in sources):  # no outputs to carry: the result is not read back
+        return False
     try:
         with open(result, "rb") as f:
             data = f.read()

@@ -5,6 +5,7 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 """
 from __future__ import annotations
 
+from nbteam.merge.machine import CELL_MACHINE_METADATA
 from nbteam.notebook.io import Cell
 from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, field_line, show_value
 from nbteam.seq.markers import Markers
@@ -14,7 +15,6 @@ TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-v
 if TYPE_CHECKING:
     from typing import Any
 
-CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's per-cell bookkeeping
 # The kinds of the conflict blocks a merge wrote into a cell, one per block (nbteam.notebook.conflicts
 # reads the blocks back as the one conflict record).
 CellConflicts = list[ConflictKind]
@@ -59,6 +59,8 @@ def _dig(value: "Any", path: Path) -> "Any":
 
 def same_cell(x: Cell, y: Cell) -> bool:
     """Equal apart from the cell id (ids alone never make a change)."""
+    if x == y:  # most cells, compared at C speed
+        return True
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 
 
@@ -70,8 +72,11 @@ def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any
     return markers.block(lines(o), lines(t), lines(b))
 
 
-def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, CellConflicts]:
-    """Merge one cell that both sides kept; return it and the kinds of the conflict blocks written in it."""
+def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
+               machine: frozenset[str] = CELL_MACHINE_METADATA) -> tuple[Cell, CellConflicts]:
+    """Merge one cell that both sides kept; return it and the kinds of the conflict blocks written in it.
+
+    Metadata keys in `machine` (editor or machine state) never conflict: ours is kept."""
     if same_cell(ours, theirs) or same_cell(theirs, base):
         return ours, []
     if same_cell(ours, base):
@@ -84,7 +89,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
-    bad = quiet_filter(bad, CELL_ENVIRONMENT_METADATA)
+    bad = quiet_filter(bad, machine)
     if bad:
         conflicts.append(ConflictKind.METADATA)
         notes.append(field_block(markers, ConflictKind.METADATA, bad, base["metadata"], ours["metadata"],

@@ -64,7 +64,7 @@ def _cells_phrase(cells: list[int]) -> str:
 
 
 def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers: Markers = Markers(),
-                keep_outputs: bool = False) -> Outcome:
+                keep_outputs: bool = False, machine: frozenset[str] = frozenset()) -> Outcome:
     """Merge notebook files base/ours/theirs into `out` (which may be `ours`); never raises.
 
     The outcome's code is 0 (clean), 1 (conflicts, or a text-merge fallback) or 2 (not merged)."""
@@ -73,14 +73,21 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         _write(out, merged)
         return Outcome(1 if n else 0, f"{name}: NBTEAM_DISABLE is set: plain text merge, "
                                       + (f"{n} conflicts" if n else "clean"))
+    import gc
+
+    # A big notebook is millions of small objects, none of them in a cycle: the cyclic collector
+    # would walk them all again and again (half the time of a 20,000-cell merge) for nothing.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         # Imported here so that even a broken engine module falls back instead of crashing.
         from nbteam.merge.notebook import merge_notebooks
 
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
-        nbs = {role: parse_notebook(data, role, empty_ok=role == "base") for role, data in raw.items()}
-        result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs)
+        nbs = {role: parse_notebook(data, role, empty_ok=role == "base", outputs=keep_outputs)
+               for role, data in raw.items()}
+        result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
         write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
     except (NotebookError, OSError) as e:
@@ -88,6 +95,9 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
                          else f"cannot read or write a file: {e}")
     except Exception as e:  # an nbteam bug must never pass for a merge
         return _fallback(base, ours, theirs, out, name, markers, f"internal error {type(e).__name__}: {e}")
+    finally:
+        if collecting:
+            gc.enable()
     if not result.conflicts:
         return Outcome(0, f"{name}: merged cleanly")
     cells = sorted({c.number for c in result.conflicts})

@@ -9,17 +9,14 @@ from nbteam.errors import NbteamError
 from nbteam.merge.cell import (CellConflicts, Entry, deleted_conflict, field_block, merge_cell, merge_values,
                                quiet_filter, same_cell)
 from nbteam.merge.inserts import merge_inserts
-from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
+from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
+from nbteam.notebook.align import align_runs, find_moves, id_story, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
 
-# Metadata that describes a machine, an editor or its view rather than the work; on a
-# conflict ours wins quietly, as with cell ids.
-ENVIRONMENT_METADATA = frozenset({"kernelspec", "language_info", "colab", "accelerator", "vscode",
-                                  "toc", "toc_position", "nav_menu"})
 # The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -82,14 +79,17 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     return out
 
 
-def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers) -> Entry | None:
+def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers,
+                 machine: frozenset[str]) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
         return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
-    return merge_cell(base, mover, other, markers) if ours_moved else merge_cell(base, other, mover, markers)
+    if ours_moved:
+        return merge_cell(base, mover, other, markers, machine)
+    return merge_cell(base, other, mover, markers, machine)
 
 
-def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
+def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine: frozenset[str]) -> list[Entry]:
     """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
     by similarity merge as two edits of an empty cell, so where they differ they conflict."""
     out: list[Entry] = []
@@ -99,15 +99,20 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list
             empty: Cell = {"cell_type": ours[jo]["cell_type"], "metadata": {}, "source": ""}
             if empty["cell_type"] == "code":
                 empty.update(outputs=[], execution_count=None)
-            out.append(merge_cell(empty, ours[jo], theirs[jt], markers))
+            out.append(merge_cell(empty, ours[jo], theirs[jt], markers, machine))
     return out
 
 
-def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Entry]:
-    """Merge three versions of a (normalised) cell list into cells with their conflicts."""
+def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
+                machine: frozenset[str] = frozenset()) -> list[Entry]:
+    """Merge three versions of a (normalised) cell list into cells with their conflicts
+    (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table)."""
+    machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
-        return _merge_added(ours, theirs, markers)
-    pairs_o, pairs_t = match_cells(base, ours), match_cells(base, theirs)
+        return _merge_added(ours, theirs, markers, machine)
+    id_o, id_t = id_story(base, ours), id_story(base, theirs)
+    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o), match_cells(base, theirs, id_t),
+                                  id_o, id_t)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
     lost = sorted(set(range(len(base))) - {i for i, _ in pairs_o} - {i for i, _ in pairs_t})
@@ -115,20 +120,21 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     both = extra_o.keys() & extra_t.keys()
     to_ours = dict(pairs_o) | {i: j for i, j in extra_o.items() if i in both}
     to_theirs = dict(pairs_t) | {i: j for i, j in extra_t.items() if i in both}
-    moved_o = find_moves(base, ours, to_ours)
-    moved_t = find_moves(base, theirs, to_theirs)
+    moved_o = find_moves(base, ours, to_ours, id_o)
+    moved_t = find_moves(base, theirs, to_theirs, id_t)
     theirs_move = {x: k for k, x in moved_t.items()}
     # A moved cell is emitted once, at its new place (ours' place if both moved it), merged;
     # placed[side][index] is that entry, or None where nothing is emitted.
     placed: tuple[dict[int, Entry | None], dict[int, Entry | None]] = ({}, {})
     for j, x in moved_o.items():
         other = theirs[to_theirs[x]] if x in to_theirs else theirs[theirs_move[x]] if x in theirs_move else None
-        placed[0][j] = _merge_moved(base[x], ours[j], other, True, markers)
+        placed[0][j] = _merge_moved(base[x], ours[j], other, True, markers, machine)
         if x in theirs_move:
             placed[1][theirs_move[x]] = None
     for k, x in moved_t.items():
         if k not in placed[1]:
-            placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False, markers)
+            placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False,
+                                        markers, machine)
     moved = set(moved_o.values()) | set(moved_t.values())
 
     def items(side: int, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[Item]:
@@ -149,7 +155,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
                                  pb, moved, markers)
         if anchored:
-            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers))
+            out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
     return out
 
 
@@ -205,13 +211,15 @@ def _finish_cells(cells: list[Cell], minor: int) -> list[Cell]:
 
 
 def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: Markers = Markers(),
-                    keep_outputs: bool = False) -> MergeResult:
-    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs."""
+                    keep_outputs: bool = False, machine: frozenset[str] = frozenset()) -> MergeResult:
+    """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs.
+
+    `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers)
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
-    shown = quiet_filter(bad, ENVIRONMENT_METADATA)
+    shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
@@ -244,8 +252,11 @@ def written_conflicts(nb: Notebook, kinds: list[CellConflicts], size: int) -> li
     from nbteam.notebook.conflicts import find_conflicts  # only a merge with conflicts pays for the record
 
     found = find_conflicts(nb, size)
+    read_in: dict[int, list[ConflictKind]] = {}
+    for c in found:
+        read_in.setdefault(c.cell, []).append(c.kind)
     for n, wrote in enumerate(kinds):
-        read = [c.kind for c in found if c.cell == n]
+        read = read_in.get(n, [])
         for kind in wrote:
             if kind not in read:  # an invisible conflict: a bug, never a merge
                 raise LostWorkError(f"a {kind.value} conflict written in cell {n + 1} does not read back as one")
@@ -258,8 +269,11 @@ class LostWorkError(NbteamError, RuntimeError):
     check caught an nbteam bug."""
 
 
-def _lines(cells: list[Cell]) -> set[str]:
-    return {line.strip() for c in cells for line in c["source"].splitlines() if line.strip()}
+def _lines(cells: list[Cell], skip: set[str] | frozenset[str] = frozenset()) -> set[str]:
+    """The stripped non-blank lines of the cells, but those whose source is in `skip`."""
+    lines = set(map(str.strip, "\n".join(c["source"] for c in cells if c["source"] not in skip).splitlines()))
+    lines.discard("")
+    return lines
 
 
 def doubled_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
@@ -280,5 +294,10 @@ def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: l
     """Lines either side added (not anywhere in base) that the merged cells lack.
 
     A correct merge keeps them all: in merged cells, or inside conflict markers."""
-    had = _lines(base)
-    return sorted((_lines(ours) | _lines(theirs)) - had - _lines(merged))
+    # A cell whose source is a base cell's adds no line (and holds no added line): only the
+    # changed cells are read, so a big notebook with few changes costs little.
+    unchanged = {c["source"] for c in base}
+    added = _lines(ours, unchanged) | _lines(theirs, unchanged)
+    if added:
+        added -= _lines(base)
+    return sorted(added - _lines(merged, unchanged)) if added else []

@@ -4,13 +4,14 @@ from __future__ import annotations
 import os
 
 from nbteam.config import keep_outputs as keep_outputs_configured  # the one outputs rule (init, filter, driver)
+from nbteam.config import machine_metadata as machine_metadata_configured
 from nbteam.seq.markers import ConflictStyle, conflict_style
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
 
-__all__ = ["add_options", "git_conflict_style", "keep_outputs_configured"]
+__all__ = ["add_options", "git_conflict_style", "keep_outputs_configured", "machine_metadata_configured"]
 
 
 def add_options(parser: argparse.ArgumentParser) -> None:

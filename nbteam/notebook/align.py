@@ -42,17 +42,27 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     if not common:
         return False
     # Where a cell's content is unchanged and unique, a real id is unchanged too.
-    count_a, count_b = Counter(map(_key, a)), Counter(map(_key, b))
-    where_b = {_key(c): c.get("id") for c in b}
+    keys_a = [(c["cell_type"], c["source"]) for c in a]
+    keys_b = [(c["cell_type"], c["source"]) for c in b]
+    count_a, count_b = Counter(keys_a), Counter(keys_b)
+    where_b = dict(zip(keys_b, ids_b))
     agree = disagree = 0
-    for cell in a:
-        k = _key(cell)
+    for k, cid in zip(keys_a, ids_a):
         if count_a[k] == 1 and count_b.get(k) == 1:
-            if where_b[k] == cell.get("id"):
+            if where_b[k] == cid:
                 agree += 1
             else:
                 disagree += 1
     return agree >= disagree
+
+
+def id_story(a: Sequence[Cell], b: Sequence[Cell]) -> set[str] | None:
+    """The ids naming one cell in each of a and b (shared_ids), or None where ids mean nothing
+    (ids_meaningful): what match_cells and find_moves both need, worked out once."""
+    return shared_ids(a, b) if ids_meaningful(a, b) else None
+
+
+_ASK: set[str] = {"\0"}  # a default that says "work out the id story here"
 
 
 def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
@@ -60,8 +70,8 @@ def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
 
     An id found twice in either version (a copy-paste in some editors) names no cell: such
     cells are matched by content, as if they had no id."""
-    count_a = Counter(c.get("id") for c in a)
-    count_b = Counter(c.get("id") for c in b)
+    count_a = Counter([c.get("id") for c in a])
+    count_b = Counter([c.get("id") for c in b])
     return {cid for cid, n in count_a.items() if cid and n == 1 and count_b.get(cid) == 1}
 
 
@@ -168,12 +178,12 @@ def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, 
     return [(i + ia, j + ib) for i, j in pairs]
 
 
-def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+def match_cells(a: Sequence[Cell], b: Sequence[Cell], ids: set[str] | None = _ASK) -> list[Pair]:
     """Matched cell index pairs (i in a, j in b), strictly increasing in both.
 
-    Cells must be normalised (source as one string)."""
-    if ids_meaningful(a, b):
-        shared = shared_ids(a, b)
+    Cells must be normalised (source as one string); `ids` is id_story(a, b) if known."""
+    shared = id_story(a, b) if ids is _ASK else ids
+    if shared is not None:
 
         def unknown_ids_only(ga: Sequence[Cell], gb: Sequence[Cell], ia: int, ib: int) -> list[Pair]:
             # A cell whose id lives on in the other version is that cell (moved, say), so
@@ -187,21 +197,25 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     return _content_pairs(a, b, 0, 0)
 
 
-def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int]) -> dict[int, int]:
+def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int],
+               ids: set[str] | None = _ASK) -> dict[int, int]:
     """Cells a side moved (side index -> base index): left out of the in-order matching, but
-    sharing a stable id, or without ids exactly their non-empty content, with a base cell."""
-    taken = set(matched.values())
+    sharing a stable id, or without ids exactly their non-empty content, with a base cell
+    (`ids` is id_story(base, side) if known)."""
     free = [x for x in range(len(base)) if x not in matched]
-    shared = shared_ids(base, side) if ids_meaningful(base, side) else set()
+    taken = set(matched.values())
+    loose = [j for j in range(len(side)) if j not in taken]
+    if not free or not loose:  # nothing left on one side: nothing moved (most merges)
+        return {}
+    shared = (id_story(base, side) if ids is _ASK else ids) or set()
     by_id = {base[x]["id"]: x for x in free if base[x].get("id") in shared}
     by_key = {_key(base[x]): x for x in free}
     # Content found twice in base says nothing about which cell moved: no move by content.
     repeated = {k for k, n in Counter(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
-    for j, cell in enumerate(side):
-        if j in taken:
-            continue
+    for j in loose:
+        cell = side[j]
         found = by_id.get(cell.get("id"))
         if found is None and cell["source"].strip() and _key(cell) not in repeated:
             found = by_key.get(_key(cell))
@@ -244,3 +258,77 @@ def alike_pairs(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
     """Cells of a and b paired in order by content alone: equal ones, then similar ones (no ids,
     and no pairing of a lone cell with a lone cell merely for being in place)."""
     return _exact_then_similar(a, b, 0, 0, lone_edit=False)
+
+
+def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
+    """Runs of two or more equal cells in a row: (start, stop) index ranges."""
+    keys = [_key(c) for c in cells]
+    out = []
+    start = 0
+    for i in range(1, len(keys) + 1):
+        if i == len(keys) or keys[i] != keys[start]:
+            if i - start > 1:
+                out.append((start, i))
+            start = i
+    return out
+
+
+def align_runs(base: Sequence[Cell], ours: Sequence[Cell], theirs: Sequence[Cell], pairs_o: list[Pair],
+               pairs_t: list[Pair], id_o: set[str] | None, id_t: set[str] | None) -> tuple[list[Pair], list[Pair]]:
+    """Both sides' matches into runs of equal base cells, chosen alike, so a shared delete is applied once.
+
+    Which of three equal base cells a side deleted is anyone's guess, and aligning the two
+    sides differently (the first deleted on one side, the last on the other) deletes two where
+    both deleted one, as `git merge-file` does. Only a side that just deleted run cells (the
+    rest kept unchanged and in a row, no new cell in their place, no meaningful ids) is
+    realigned: where both sides did so, each keeps the first cells, as git slides changes down
+    a run; else it keeps the cells the other side edited (so the delete never meets an edit),
+    then those the other side kept, and deletes where the other side deleted or replaced (a
+    visible delete/modify conflict there). And where a side just deleted run cells, the other
+    side's unlike replacements of run cells are taken as a delete and a new cell. (id_o and
+    id_t: each side's id_story with base.)"""
+    runs = _runs(base)
+    if not runs:
+        return pairs_o, pairs_t
+    sides = [(ours, dict(pairs_o), id_o is None), (theirs, dict(pairs_t), id_t is None)]
+    firsts = [[i for i, _ in pairs] for pairs in (pairs_o, pairs_t)]
+
+    def only_deleted(k: int, start: int, stop: int) -> bool:
+        """Side k deleted run cells and kept the rest unchanged, in a row, with no new cell among them."""
+        cells, m, ok = sides[k]
+        pairs = (pairs_o, pairs_t)[k]
+        lo, hi = bisect_left(firsts[k], start), bisect_left(firsts[k], stop)
+        j0 = pairs[lo - 1][1] + 1 if lo else 0
+        j1 = pairs[hi][1] if hi < len(pairs) else len(cells)
+        kept = [i for i in range(start, stop) if i in m]
+        return ok and len(kept) < stop - start and j1 - j0 == len(kept) and all(
+            _key(cells[m[i]]) == _key(base[i]) for i in kept)
+
+    for start, stop in runs:
+        key = _key(base[start])
+        for k in (0, 1):
+            cells, m, ok = sides[k]
+            if ok and only_deleted(1 - k, start, stop):
+                for i in range(start, stop):
+                    if i in m and similarity(base[i], cells[m[i]]) < MIN_SIMILARITY:
+                        del m[i]
+        pure = [only_deleted(k, start, stop) for k in (0, 1)]
+        inside = [[i for i in range(start, stop) if i in m] for _, m, _ in sides]
+        for k in (0, 1):
+            if not pure[k]:
+                continue
+            cells, m, _ = sides[1 - k]
+
+            def rank(i: int) -> tuple[int, int]:
+                if pure[1 - k] or i not in m:
+                    return (0 if pure[1 - k] else 2), i
+                if _key(cells[m[i]]) == key:
+                    return 1, i
+                # An edit is kept (a delete there would conflict); a replacement counts as a delete.
+                return (0 if similarity(base[i], cells[m[i]]) >= MIN_SIMILARITY else 2), i
+
+            keep = sorted(sorted(range(start, stop), key=rank)[:len(inside[k])])
+            own = sides[k][1]
+            matched = [own.pop(i) for i in inside[k]]
+            own.update(zip(keep, matched))
+    return sorted(sides[0][1].items()), sorted(sides[1][1].items())

@@ -46,15 +46,58 @@ def empty_notebook() -> Notebook:
     return {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
 
 
-def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False) -> Notebook:
+# Jupyter's own layout (indent 1, sorted keys): a code cell's outputs open on a line of their
+# own and close on the first line at the same indent, followed by the cell's source or its end.
+_OUTPUTS = '\n   "outputs": [\n'
+_AFTER_OUTPUTS = ('],\n   "source": ', ']\n  }')
+_CODE_KEYS = frozenset({"cell_type", "execution_count", "metadata", "outputs", "source"})
+
+
+def _without_outputs(text: str) -> str | None:
+    """The text with every code cell's outputs emptied, cut out by layout instead of parsed
+    (they are most of a big notebook's parse time and memory); None if nothing to cut."""
+    parts: list[str] = []
+    pos = 0
+    while (i := text.find(_OUTPUTS, pos)) >= 0:
+        start = i + len(_OUTPUTS) - 2  # at the "["
+        end = text.find("\n   ]", start)
+        if end < 0 or not text.startswith(_AFTER_OUTPUTS, end + 4):
+            return None
+        parts += [text[pos:start], "[]"]
+        pos = end + 5
+    return "".join(parts) + text[pos:] if parts else None
+
+
+def _cut_well(nb: "Any", text: str) -> bool:
+    """True if a notebook parsed from _without_outputs(text) lost nothing but outputs: every cell
+    is there (one `  {` line each) and every code cell has all its required keys (and its id)."""
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    if nb.get("nbformat") != 4 or not isinstance(cells, list) or len(cells) != text.count("\n  {\n"):
+        return False
+    ids = any(isinstance(c, dict) and "id" in c for c in cells)
+    return all(isinstance(c, dict) and (c.get("cell_type") != "code" or (_CODE_KEYS <= c.keys() and (
+        "id" in c or not ids))) for c in cells)
+
+
+def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True) -> Notebook:
     """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError.
 
-    With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file)."""
+    With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file).
+    Without outputs, code cells may come back with empty outputs (read faster: the merge strips them)."""
     if empty_ok and not data:
         return empty_notebook()
     text = decode_text(data, name)
     if not text.strip():
         raise NotebookError(f"{name} is empty")
+    cut = None if outputs else _without_outputs(text)
+    if cut is not None:
+        try:
+            nb = json.loads(cut)
+        except (ValueError, RecursionError):
+            cut = None
+        else:
+            if _cut_well(nb, text):
+                return nb
     try:
         nb = json.loads(text)
     except json.JSONDecodeError as e:
@@ -99,7 +142,10 @@ def split_lines(text: str) -> list[str]:
 def join_source(source: "Any") -> str:
     """A cell source (string or list of lines) as one string."""
     if isinstance(source, list):
-        return "".join(s for s in source if isinstance(s, str))
+        try:
+            return "".join(source)  # at C speed: big notebooks have hundreds of thousands of lines
+        except TypeError:  # a stray non-string line: skipped
+            return "".join(s for s in source if isinstance(s, str))
     return source if isinstance(source, str) else ""
 
 
@@ -114,26 +160,33 @@ def _jupyter_layout(nb: Notebook) -> Notebook:
     return {**nb, "cells": cells}
 
 
+_SCALARS = {None: "null", True: "true", False: "false"}
+
+
 def _encode(value: "Any", indent: str, out: list[str]) -> None:
     """Append the JSON of value to out, byte-identical to json.dumps(indent=1, sort_keys=True,
     ensure_ascii=False) but several times faster, since json's indenting encoder is pure Python."""
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         out.append(_str(value))
-    elif isinstance(value, dict):
+    elif kind is dict:
         if not value:
             out.append("{}")
             return
         inner = indent + " "
-        out.append("{\n")
-        first = True
+        sep = "{\n" + inner
         for key in sorted(value):
-            if not first:
-                out.append(",\n")
-            first = False
-            out.append(inner + _str(key) + ": ")
-            _encode(value[key], inner, out)
+            item = value[key]
+            if type(item) is str:  # inline the commonest values: a call per value is most of the cost
+                out.append(f"{sep}{_str(key)}: {_str(item)}")
+            elif item is None or item is True or item is False:
+                out.append(f"{sep}{_str(key)}: {_SCALARS[item]}")
+            else:
+                out.append(f"{sep}{_str(key)}: ")
+                _encode(item, inner, out)
+            sep = ",\n" + inner
         out.append("\n" + indent + "}")
-    elif isinstance(value, list):
+    elif kind is list:
         if not value:
             out.append("[]")
             return
@@ -146,6 +199,8 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
             out.append(",\n" + inner if n else inner)
             _encode(item, inner, out)
         out.append("\n" + indent + "]")
+    elif kind is int:
+        out.append(int.__repr__(value))
     else:
         out.append(json.dumps(value))
 

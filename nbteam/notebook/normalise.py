@@ -21,24 +21,33 @@ def normalise_source(source: object) -> str:
 
 def normalise_cell(cell: Cell, keep_outputs: bool = False) -> Cell:
     """A clean copy of one cell: source as a string, outputs and transient metadata dropped."""
-    cell_type = cell.get("cell_type")
+    get = cell.get  # this runs once per cell of all three versions: every lookup counts
+    cell_type = get("cell_type")
     if cell_type not in CELL_TYPES:
         cell_type = "raw"
-    metadata = cell.get("metadata")
-    metadata = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA} if isinstance(
-        metadata, dict
-    ) else {}
-    out: Cell = {"cell_type": cell_type, "metadata": metadata, "source": normalise_source(cell.get("source"))}
-    cell_id = cell.get("id")
-    if isinstance(cell_id, str) and cell_id:
+    metadata = get("metadata")
+    if not metadata or not isinstance(metadata, dict):
+        metadata = {}
+    elif TRANSIENT_CELL_METADATA.isdisjoint(metadata):  # most cells: a plain copy, at C speed
+        metadata = dict(metadata)
+    else:
+        metadata = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA}
+    source = get("source")
+    if type(source) is not str or "\r" in source:
+        source = normalise_source(source)
+    out: Cell = {"cell_type": cell_type, "metadata": metadata, "source": source}
+    cell_id = get("id")
+    if cell_id and isinstance(cell_id, str):
         out["id"] = cell_id
     if cell_type == "code":
-        outputs = cell.get("outputs")
-        keep = keep_outputs and isinstance(outputs, list)
-        out["outputs"] = outputs if keep else []
-        count = cell.get("execution_count")
-        out["execution_count"] = count if keep and (count is None or isinstance(count, int)) else None
-    elif isinstance(cell.get("attachments"), dict) and cell["attachments"]:
+        if keep_outputs and isinstance(get("outputs"), list):
+            out["outputs"] = cell["outputs"]
+            count = get("execution_count")
+            out["execution_count"] = count if count is None or isinstance(count, int) else None
+        else:
+            out["outputs"] = []
+            out["execution_count"] = None
+    elif isinstance(get("attachments"), dict) and cell["attachments"]:
         # An empty attachments dict and no attachments key mean the same; keep one form.
         out["attachments"] = cell["attachments"]
     return out

@@ -182,6 +182,8 @@ class Block:
 def find_blocks(text: str, size: int = 7) -> list[Block]:
     """Every complete block (open, optional base, separator, close) in text, in order: markers of
     any size from `size` up, all of one block's markers of one size."""
+    if "<" * size not in text:  # no opener anywhere (most cells): no need to split the text
+        return []
     lines = text.splitlines(keepends=True)
     blocks: list[Block] = []
     i = 0

@@ -90,6 +90,28 @@ def cases():
     t["cells"][3]["source"] = PLOT.replace("bar", "barh")
     yield ("colab-metadata", "both sides ran the notebook in Colab: its bookkeeping metadata never conflicts "
            "(ours kept; run timing and output ids dropped), the source edits merge", b, o, t, 0)
+    o = copy.deepcopy(b)
+    o["metadata"].update(environment={"name": "tf2-gpu.2-11.m104", "uri": "gcr.io/deeplearning-platform-release/tf2-gpu.2-11:m104"},
+                         interpreter={"hash": "a1b2c3"}, varInspector={"window_display": True},
+                         toc={"toc_window_display": True})
+    o["cells"][1]["metadata"] = {"vscode": {"languageId": "python"}}
+    o["cells"][2]["source"] = CLEAN + "df = df[df.qty > 0]\n"
+    t = copy.deepcopy(b)
+    t["metadata"].update(environment={"name": "common-cpu.m110", "uri": "gcr.io/deeplearning-platform-release/base-cpu:m110"},
+                         interpreter={"hash": "f9e8d7"}, varInspector={"window_display": False},
+                         toc={"toc_window_display": False}, title="Sales")
+    t["cells"][1]["metadata"] = {"vscode": {"languageId": "sql"}}
+    t["cells"][3]["source"] = PLOT.replace("bar", "barh")
+    yield ("machine-metadata", "both sides ran the notebook elsewhere (Vertex AI Workbench's environment, the "
+           "interpreter hash, extension state, VS Code's cell language): ours kept, no conflict; theirs' own "
+           "title and both source edits merge", b, o, t, 0)
+    d = "df = df.dropna()\n"
+    yield ("repeated-cells-shared-delete", "without ids, both sides delete one of three equal cells; ours also "
+           "changes the first cell, theirs the last: the shared delete is applied once (two remain; a line "
+           "merge of the cells keeps one)", nb(code("import pandas as pd\n"), code(d), code(d), code(d),
+                                              code("df.plot()\n"), minor=4),
+           nb(code("import polars as pl\n"), code(d), code(d), code("df.plot()\n"), minor=4),
+           nb(code("import pandas as pd\n"), code(d), code(d), code("df.plot()\nplt.show()\n"), minor=4), 0)
     yield ("tags-conflict", "both sides tag a cell differently: a visible conflict", b,
            edit(b, 2, metadata={"tags": ["slow"]}), edit(b, 2, metadata={"tags": ["skip"]}), 1)
     o = copy.deepcopy(b)
