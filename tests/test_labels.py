@@ -134,3 +134,35 @@ def test_driver_uses_labels_git_expanded(tmp_path):
     assert p.returncode == 1
     src = join_source(read_notebook(paths[1])["cells"][0]["source"])
     assert labels_of_text(src) == ["<<<<<<< HEAD", ">>>>>>> topic"]
+
+
+# --- issue 17 item 7: `git am -3` and bare commit ids -----------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17 item 7: under `git am -3` the markers say ours/theirs")
+def test_am_three_way(branched, tmp_path):
+    patch = git(branched, "format-patch", "-1", "--stdout", "feature").stdout
+    (tmp_path / "p.patch").write_text(patch)
+    assert git(branched, "am", "-3", str(tmp_path / "p.patch"), check=False).returncode != 0
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< HEAD", "||||||| constructed merge base", ">>>>>>> feature edit"]
+    assert nb == text
+
+
+@pytest.mark.xfail(strict=True, reason="issue 17 item 7: a bare commit id label is shown without its subject")
+def test_a_pull_label_is_shown_with_short_id_and_subject(repo, tmp_path):
+    upstream = repo
+    setup_repo(upstream)
+    commit_both(upstream, "x = 0\n", "base")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    setup_repo(clone)
+    commit_both(clone, "x = 1\n", "clone edit")
+    commit_both(upstream, "x = 2\n", "upstream edit")
+    git(clone, "-c", "pull.rebase=false", "pull", check=False)
+    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    text, nb = labels(clone)
+    assert text[-1] == f">>>>>>> {sha}" and nb == text  # the markers stay as git writes them
+    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
+    assert p.returncode == 1
+    assert f"{sha[:7]} (upstream edit)" in p.stdout, p.stdout
