@@ -5,13 +5,11 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 """
 from __future__ import annotations
 
-import json
-
 from nbteam.errors import NbteamError
 from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
                                quiet_filter, same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
-from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
@@ -64,7 +62,7 @@ def _merge_inserts(ours: list[Entry], theirs: list[Entry]) -> list[Entry]:
         return ours
     if not ours:
         return theirs
-    key = (lambda e: (e[0]["cell_type"], e[0]["source"], json.dumps(e[0]["metadata"], sort_keys=True)))
+    key = (lambda e: (e[0]["cell_type"], e[0]["source"], canonical_json(e[0]["metadata"])))
     out: list[Entry] = []
     pairs = matched_pairs([key(e) for e in ours], [key(e) for e in theirs])
     for (pi, pj), (i, j), anchored in gaps(pairs, (len(ours), len(theirs))):
