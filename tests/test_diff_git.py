@@ -238,7 +238,6 @@ def test_history_views_go_on_through_a_lone_surrogate(inited):
 # --- issue 17 items 6 and 12: git's own views during a conflict, and the textconv cache ------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 6: git diff during a conflict shows the outputs nbteam put back")
 def test_git_diff_during_a_conflict_does_not_show_outputs_put_back(tmp_path, git_env):
     from outputs_helpers import branch_with, commit_sources, new_repo, outputs_by_source, run_notebook
 
@@ -257,7 +256,6 @@ def test_git_diff_during_a_conflict_does_not_show_outputs_put_back(tmp_path, git
                for line in changed), shown
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 6: textconv shows the working file's outputs as changes")
 def test_textconv_of_a_work_tree_file_shows_what_git_would_store(tmp_path, git_env):
     """`git diff --no-ext-diff` uses textconv on the working file itself: outputs there are not changes."""
     from outputs_helpers import new_repo, run_notebook
