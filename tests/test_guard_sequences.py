@@ -18,7 +18,6 @@ from helpers import git, make_nb, write_nb
 from outputs_helpers import branch_with, commit_sources, new_repo
 
 XFAIL_8 = pytest.mark.xfail(strict=True, reason="issue 17 item 8: rebase/am --continue do not run pre-commit")
-XFAIL_10 = pytest.mark.xfail(strict=True, reason="issue 17 item 10: example markers in markdown trip the guard")
 
 
 def _markers_in_history(repo: Path, rev: str = "HEAD") -> bool:
@@ -112,7 +111,6 @@ def _tutorial(*extra: str) -> dict:
     return nb
 
 
-@XFAIL_10
 def test_a_tutorial_showing_example_markers_commits_and_can_be_edited(tmp_path, git_env):
     repo = new_repo(tmp_path / "repo")
     write_nb(repo / "tutorial.ipynb", _tutorial())
@@ -124,7 +122,6 @@ def test_a_tutorial_showing_example_markers_commits_and_can_be_edited(tmp_path, 
     assert p.returncode == 0, p.stderr
 
 
-@XFAIL_10
 def test_a_real_conflict_beside_the_example_is_still_refused(tmp_path, git_env):
     repo = new_repo(tmp_path / "repo")
     write_nb(repo / "nb.ipynb", _tutorial("a"))
@@ -142,7 +139,6 @@ def test_a_real_conflict_beside_the_example_is_still_refused(tmp_path, git_env):
     assert "cell 1" not in p.stderr  # the example is not reported
 
 
-@XFAIL_10
 def test_a_markdown_conflict_inside_a_fence_in_a_merged_cell_is_refused(tmp_path, git_env):
     """The example rule must not let a merge's own conflict through: a fenced block both sides edited."""
     repo = new_repo(tmp_path / "repo")

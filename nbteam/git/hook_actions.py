@@ -19,6 +19,10 @@ import sys
 
 from nbteam.git.run import git_text, run_git
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from nbteam.notebook.io import Notebook
+
 # Top-level commands whose index write is their last use of the index.
 ENDS_WITH_INDEX_WRITE = frozenset({"status", "diff", "add", "rm", "mv", "update-index", "diff-files",
                                    "diff-index", "restore", "reset", "commit"})
@@ -163,11 +167,24 @@ def staged_notebooks(root: str) -> list[str]:
     return [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n] if p.returncode == 0 else []
 
 
+def _head_notebook(root: str, path: str) -> Notebook | None:
+    """The notebook at path in HEAD, None where there is none (or it is not one)."""
+    from nbteam.notebook.io import NotebookError, parse_notebook
+
+    p = run_git(["cat-file", "blob", f"HEAD:{path}"], cwd=root)
+    if p.returncode != 0:
+        return None
+    try:
+        return parse_notebook(p.stdout, path)
+    except NotebookError:
+        return None
+
+
 def staged_conflicts(root: str) -> list[str]:
     """One line per conflict left in a staged notebook's staged content (not the working copy)."""
     from nbteam.git.labels import marker_sizes
+    from nbteam.notebook.examples import conflicts_to_refuse
     from nbteam.notebook.io import NotebookError, has_text_conflict_markers, parse_notebook
-    from nbteam.notebook.markers import find_conflicts
 
     problems = []
     paths = staged_notebooks(root)
@@ -183,7 +200,7 @@ def staged_conflicts(root: str) -> list[str]:
             if has_text_conflict_markers(text) or "<<<<<<< " in text:
                 problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
             continue
-        for c in find_conflicts(nb, sizes[os.path.join(root, path)]):
+        for c in conflicts_to_refuse(nb, _head_notebook(root, path), sizes[os.path.join(root, path)]):
             detail = f": {c.first_line}" if c.first_line else ""
             problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
