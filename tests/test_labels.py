@@ -139,7 +139,6 @@ def test_driver_uses_labels_git_expanded(tmp_path):
 # --- issue 17 item 7: `git am -3` and bare commit ids -----------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 7: under `git am -3` the markers say ours/theirs")
 def test_am_three_way(branched, tmp_path):
     patch = git(branched, "format-patch", "-1", "--stdout", "feature").stdout
     (tmp_path / "p.patch").write_text(patch)
