@@ -35,7 +35,8 @@ def make_repo(root: Path, users: int = USERS, notebooks: int = NOTEBOOKS, cells:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from nbteam.config import Config
     from nbteam.notebook.io import dumps_notebook
-    from nbteam.scratch.promote import promote_notebook
+    from nbteam.scratch.guards import ScratchContext
+    from nbteam.scratch.promote import plan_notebook
 
     env = git_env(str(root))
     subprocess.run(["git", "init", "-q", str(root / "repo")], check=True, env=env)
@@ -58,7 +59,7 @@ def make_repo(root: Path, users: int = USERS, notebooks: int = NOTEBOOKS, cells:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(dumps_notebook({"cells": nb_cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
             if n % 2 == 0:  # promote the cells of every other notebook
-                promote_notebook(repo, Config(), path, user)
+                plan_notebook(ScratchContext(repo, Config(), user), path.relative_to(repo).as_posix()).apply()
     return repo
 
 

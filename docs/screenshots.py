@@ -57,7 +57,7 @@ def conflicted_notebook(path: Path) -> None:
     """A notebook as `git merge feature` leaves it with nbteam: two source conflicts, one delete/modify."""
     from nbteam.merge.notebook import merge_notebooks
     from nbteam.notebook.io import dumps_notebook
-    from nbteam.notebook.markers import Markers
+    from nbteam.seq.markers import ConflictStyle, Markers
 
     def nb(*cells: dict) -> dict:
         return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
@@ -70,7 +70,7 @@ def conflicted_notebook(path: Path) -> None:
               code("sales.describe(include='all')\n", "d"))
     theirs = nb(code(load, "a"), code("sales = sales.dropna(how='all')\nsales['month'] = sales.date.dt.month\n", "b"),
                 code("sales.groupby('month').revenue.sum().plot(title='Revenue')\n", "c"))
-    result = merge_notebooks(base, ours, theirs, Markers(style="diff3", ours="HEAD", theirs="feature"))
+    result = merge_notebooks(base, ours, theirs, Markers(style=ConflictStyle.DIFF3, ours="HEAD", theirs="feature"))
     path.write_text(dumps_notebook(result.notebook))
 
 

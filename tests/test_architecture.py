@@ -74,3 +74,11 @@ def test_algorithms_do_not_touch_git():
         rel = path.relative_to(PACKAGE)
         if rel.parts[0] in ("seq", "notebook", "merge", "diff") and rel.as_posix() not in EDGES:
             assert not {m for m in _nbteam_imports(path) if m.split(".")[1] == "git"}, rel
+
+
+def test_seq_imports_nothing_above_it_and_io_does_not_cycle_with_upgrade():
+    """The line merge owns the marker grammar (seq/ imports only seq/); the upgrade is pure dicts."""
+    for path in (PACKAGE / "seq").glob("*.py"):
+        above = {m for m in _nbteam_imports(path) if m.split(".")[1] != "seq"}
+        assert not above, f"seq/{path.name} imports {above}"
+    assert not {m for m in _nbteam_imports(PACKAGE / "notebook" / "upgrade.py") if m == "nbteam.notebook.io"}

@@ -5,7 +5,7 @@ import os
 
 from helpers import ROOT, git, nbteam
 from nbteam.commands.demo import find_sample_repo
-from nbteam.notebook.markers import find_conflicts
+from nbteam.notebook.conflicts import find_conflicts
 from nbteam.notebook.io import join_source, read_notebook
 from test_init import no_venv_path
 

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from nbteam.merge.cell import MISSING, deleted_conflict, merge_cell, merge_values
-from nbteam.notebook.markers import ConflictKind, Markers, find_blocks, find_conflicts, parse_field_line
+from nbteam.notebook.conflicts import find_conflicts
+from nbteam.notebook.markers import ConflictKind, block_kind, parse_field_line
+from nbteam.seq.markers import ConflictStyle, Markers, find_blocks
 
 M = Markers()
 
@@ -34,27 +36,27 @@ def test_one_side_changed_takes_that_side_keeping_our_id():
 
 
 def _kinds(merged: dict) -> list[ConflictKind]:
-    return [b.kind for b in find_blocks(merged["source"])]
+    return [block_kind(b) for b in find_blocks(merged["source"])]
 
 
 def test_each_kind_is_typed_and_found_again_from_the_text():
     base = cell("x\n", metadata={"tags": ["a"]})
     merged, conflicts = merge_cell(base, cell("y\n", metadata={"tags": ["b"]}),
                                    cell("z\n", metadata={"tags": ["c"]}), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.METADATA, ConflictKind.SOURCE]
+    assert conflicts == [ConflictKind.METADATA, ConflictKind.SOURCE]
     assert _kinds(merged) == [ConflictKind.METADATA, ConflictKind.SOURCE]
     assert merged["metadata"] == {"tags": ["b"]}  # ours kept, the block shows both
 
     merged, conflicts = merge_cell(cell("x\n"), cell("x\n", "markdown"), cell("x\n", "raw"), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.CELL_TYPE] and _kinds(merged) == [ConflictKind.CELL_TYPE]
+    assert conflicts == [ConflictKind.CELL_TYPE] and _kinds(merged) == [ConflictKind.CELL_TYPE]
 
     md = lambda att: cell("x\n", "markdown", attachments=att)  # noqa: E731
     merged, conflicts = merge_cell(md({"p.png": {"image/png": "AA"}}), md({"p.png": {"image/png": "BB"}}),
                                    md({"p.png": {"image/png": "CC"}}), M)
-    assert [k for k, _ in conflicts] == [ConflictKind.ATTACHMENTS] and _kinds(merged) == [ConflictKind.ATTACHMENTS]
+    assert conflicts == [ConflictKind.ATTACHMENTS] and _kinds(merged) == [ConflictKind.ATTACHMENTS]
 
     merged, conflicts = deleted_conflict(cell("x\n"), cell("y\n"), True, M)
-    assert [k for k, _ in conflicts] == [ConflictKind.DELETE_MODIFY] and _kinds(merged) == [ConflictKind.DELETE_MODIFY]
+    assert conflicts == [ConflictKind.DELETE_MODIFY] and _kinds(merged) == [ConflictKind.DELETE_MODIFY]
 
 
 def test_field_blocks_show_whole_values_so_they_can_be_taken():
@@ -81,11 +83,11 @@ def test_marker_grammar_honours_the_size_and_ignores_other_sizes():
     assert find_blocks(text, 7) == []
     assert find_blocks(Markers().block("y\n", "z\n"), 5) == []
     nb = {"cells": [cell(text)]}
-    assert [(c.cell, c.kind, c.first_line) for c in find_conflicts(nb, 5)] == [(1, ConflictKind.SOURCE, "y")]
+    assert [(c.cell, c.kind, c.first_line) for c in find_conflicts(nb, 5)] == [(0, ConflictKind.SOURCE, "y")]
 
 
 def test_marker_grammar_reads_base_and_labels():
-    m = Markers(style="diff3", ours="HEAD", base="merged common ancestors", theirs="feature")
+    m = Markers(style=ConflictStyle.DIFF3, ours="HEAD", base="merged common ancestors", theirs="feature")
     (block,) = find_blocks(m.block("y\n", "z\n", "x\n"))
     assert (block.ours_label, block.theirs_label, block.ours, block.base, block.theirs) == (
         "HEAD", "feature", "y\n", "x\n", "z\n")

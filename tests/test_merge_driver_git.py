@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from helpers import git, make_nb, write_nb
-from nbteam.notebook.markers import find_conflicts
+from nbteam.notebook.conflicts import find_conflicts
 from nbteam.notebook.io import join_source, read_notebook
 
 
@@ -58,7 +58,7 @@ def test_conflict_is_reported_and_visible(repo):
     nb = read_notebook(repo / "nb.ipynb")
     # Labelled as git labels text conflicts: HEAD and the merged branch.
     assert join_source(nb["cells"][1]["source"]) == "<<<<<<< HEAD\nb = 20\n=======\nb = 200\n>>>>>>> other\n"
-    assert [c.cell for c in find_conflicts(nb)] == [2]
+    assert [c.number for c in find_conflicts(nb)] == [2]
 
 
 def test_conflict_style_and_marker_size_come_from_git(repo):
@@ -158,15 +158,16 @@ def test_keep_outputs_from_repository_config(repo, name, text):
 @pytest.mark.parametrize("where", ["repo", "global", "command line"])
 def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
     from nbteam.merge.options import git_conflict_style
+    from nbteam.seq.markers import ConflictStyle
 
-    assert git_conflict_style(str(repo)) == "merge"
+    assert git_conflict_style(str(repo)) is ConflictStyle.MERGE
     if where == "repo":
         git(repo, "config", "merge.conflictStyle", "zdiff3")
     elif where == "global":
         git(repo, "config", "--global", "merge.conflictStyle", "zdiff3")
     else:  # git -c merge.conflictStyle=zdiff3 merge ...
         monkeypatch.setenv("GIT_CONFIG_PARAMETERS", "'merge.conflictstyle'='zdiff3'")
-    assert git_conflict_style(str(repo)) == "zdiff3"
+    assert git_conflict_style(str(repo)) is ConflictStyle.ZDIFF3
 
 
 def test_a_merge_that_would_lose_added_lines_falls_back(tmp_path, monkeypatch):

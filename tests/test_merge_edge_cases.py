@@ -10,7 +10,7 @@ import nbformat
 from helpers import merge_branches, git, make_nb, nbteam, write_nb
 from nbteam.merge.file import merge_files
 from nbteam.notebook.io import join_source, read_notebook
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import Markers
 
 
 def register(repo) -> None:

@@ -7,7 +7,7 @@ import nbformat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from nbteam.seq.merge3 import Markers
+from nbteam.seq.markers import Markers
 from nbteam.merge.file import merge_files
 
 scalars = st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=8)

@@ -8,8 +8,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from nbteam.notebook.markers import find_conflicts
-from nbteam.seq.merge3 import Markers
+from nbteam.notebook.conflicts import find_conflicts
+from nbteam.seq.markers import Markers, conflict_style
 from nbteam.merge.file import merge_files
 from nbteam.notebook.io import read_notebook
 
@@ -25,7 +25,7 @@ def test_golden_merge(case, tmp_path):
         shutil.copy(src / f"{role}.ipynb", tmp_path / f"{role}.ipynb")
     ours = tmp_path / "ours.ipynb"
     outcome = merge_files(str(tmp_path / "base.ipynb"), str(ours), str(tmp_path / "theirs.ipynb"), str(ours), case,
-                          Markers(style=meta.get("style", "merge")))
+                          Markers(style=conflict_style(meta.get("style", "merge"))))
     assert outcome.code == meta["exit"], outcome.message
     assert ours.read_bytes() == (src / "expected.ipynb").read_bytes()
     nbformat.validate(nbformat.read(str(ours), as_version=nbformat.NO_CONVERT))

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from helpers import make_nb
 from nbteam.merge.notebook import LostWorkError, merge_notebooks
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import Markers, conflict_style
 from nbteam.seq.merge3 import merge3_text
 
 LINES = ["a\n", "b\n", "c\n", "\n", "x = 1\n", "}\n"]
@@ -61,7 +61,7 @@ def test_line_merge_is_git_merge_file(tmp_path, style):
     @given(triples())
     def check(t):
         base, ours, theirs = ("".join(x) for x in t)
-        merged, conflicts = merge3_text(base, ours, theirs, Markers(style=style))
+        merged, conflicts = merge3_text(base, ours, theirs, Markers(style=conflict_style(style)))
         assert (merged, min(conflicts, 127)) == git_merge_file(tmp_path, base, ours, theirs, style)
 
     check()

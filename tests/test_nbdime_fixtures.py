@@ -9,8 +9,8 @@ import nbformat
 import pytest
 
 from helpers import CORPUS
-from nbteam.notebook.markers import find_conflicts
-from nbteam.seq.merge3 import Markers
+from nbteam.notebook.conflicts import find_conflicts
+from nbteam.seq.markers import Markers
 from nbteam.merge.file import merge_files
 from nbteam.notebook.io import join_source, read_notebook
 
@@ -49,7 +49,7 @@ def test_expectation(case, tmp_path):
     elif expect["clean"] is False:
         assert outcome.code == 1, outcome.message
         base = read_notebook(src / "base.ipynb")["cells"]
-        conflicted = {c.cell - 1 for c in found}
+        conflicted = {c.cell for c in found}
         for i in expect["conflict_cells"]:
             want = join_source(base[i]["source"])
             assert any(_holds(join_source(merged["cells"][k]["source"]), want) for k in conflicted), (

@@ -76,7 +76,7 @@ def test_old_formats_upgrade_as_nbformat_does():
                 cell["execution_count"] = None  # nbformat keeps v3's "*" (running), invalid in v4
         for key in ("orig_nbformat", "orig_nbformat_minor"):
             theirs["metadata"].pop(key, None)
-        ours = upgrade_worksheets(raw, path.name)
+        ours = upgrade_worksheets(raw, raw["worksheets"])
         assert ours["cells"] == theirs["cells"], path
         assert ours["metadata"] == theirs["metadata"], path
         checked += 1

@@ -10,7 +10,8 @@ import pytest
 from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
 from nbteam.scratch.manifest import Mode, PromotionRecord, dumps_manifest, parse_manifest, read_manifest, sha256
-from nbteam.scratch.promote import PROMOTED, REFUSED, UNCHANGED, PromoteError, promote_notebook
+from nbteam.scratch.guards import PromoteError, ScratchContext
+from nbteam.scratch.promote import PROMOTED, REFUSED, UNCHANGED, plan_notebook
 from nbteam.scratch.plan import CELL_CHANGED, IN_SYNC, INVALID, MODULE_CHANGED, NEW
 from nbteam.scratch.scan import scan_worktree
 from nbteam.scratch.writefile import MagicError, parse_writefile, resolve_target
@@ -36,7 +37,8 @@ def states(repo: Path) -> dict[tuple[str, str], str]:
 
 
 def promote(repo: Path, notebook: str, *cells: str, user: str = "ada", force: bool = False, dry_run: bool = False):
-    return promote_notebook(repo, Config(), repo / notebook, user, list(cells) or None, force=force, dry_run=dry_run)
+    plan = plan_notebook(ScratchContext(repo, Config(), user), notebook, list(cells) or None, force=force)
+    return plan.outcomes if dry_run else plan.apply()
 
 
 # --- parsing the magic ------------------------------------------------------------------------

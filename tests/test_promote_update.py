@@ -12,7 +12,8 @@ import pytest
 from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
 from nbteam.scratch.manifest import read_manifest
-from nbteam.scratch.promote import OwnershipError, promote_notebook
+from nbteam.scratch.guards import OwnershipError, ScratchContext
+from nbteam.scratch.promote import plan_notebook
 from nbteam.scratch.scan import scan_worktree
 from nbteam.scratch.update import UpdateResult, merge_module_edits
 
@@ -129,7 +130,7 @@ GRACE = "scratch/grace/cleaning.ipynb"
 def test_promoting_from_someone_elses_scratchpad_needs_confirmation(repo):
     write_nb(repo / GRACE, make_nb("%%writefile ../../teamlib/cleaning.py\nC = 1\n"))
     with pytest.raises(OwnershipError, match="is grace's scratchpad; promoting from it as ada needs confirmation"):
-        promote_notebook(repo, Config(), repo / GRACE, "ada")
+        plan_notebook(ScratchContext(repo, Config(), "ada"), GRACE).apply()
     p = nbteam("promote", GRACE, cwd=repo)  # no terminal: no prompt, a refusal
     assert p.returncode == 2 and "needs confirmation (--yes" in p.stderr
     assert not (repo / "teamlib").exists()

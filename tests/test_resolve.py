@@ -13,9 +13,10 @@ import pytest
 
 from helpers import merge_branches, git, make_nb, nbteam, write_nb
 from nbteam.errors import NbteamError
-from nbteam.merge.resolve import Side, conflict_regions, replace_region, resolve_all, resolve_region
+from nbteam.merge.resolve import Side, replace_conflict, resolve_all, resolve_conflict
 from nbteam.notebook.io import dumps_notebook, join_source, read_notebook
-from nbteam.notebook.markers import ConflictKind, find_conflicts
+from nbteam.notebook.conflicts import find_conflicts
+from nbteam.notebook.markers import ConflictKind
 
 GOLDEN = Path(__file__).parent / "golden" / "resolve"
 CASES = sorted(p.name for p in GOLDEN.iterdir() if p.is_dir())
@@ -29,7 +30,7 @@ def no_markers(text: str) -> bool:
 @pytest.mark.parametrize("case", CASES)
 def test_golden_resolve(case, side):
     conflicted = read_notebook(GOLDEN / case / "conflicted.ipynb")
-    assert conflict_regions(conflicted)
+    assert find_conflicts(conflicted)
     text = dumps_notebook(resolve_all(conflicted, side))
     assert text == (GOLDEN / case / f"{side.value}.ipynb").read_text(encoding="utf-8")
     nbformat.validate(nbformat.reads(text, as_version=nbformat.NO_CONVERT))
@@ -37,13 +38,13 @@ def test_golden_resolve(case, side):
 
 
 def test_every_kind_has_a_golden_case():
-    kinds = {r.kind for case in CASES for r in conflict_regions(read_notebook(GOLDEN / case / "conflicted.ipynb"))}
+    kinds = {r.kind for case in CASES for r in find_conflicts(read_notebook(GOLDEN / case / "conflicted.ipynb"))}
     assert kinds == set(ConflictKind)
 
 
 def test_regions_carry_cell_kind_labels_and_texts():
     nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
-    regions = conflict_regions(nb)
+    regions = find_conflicts(nb)
     assert [(r.cell, r.kind) for r in regions] == [
         (2, ConflictKind.SOURCE), (3, ConflictKind.METADATA), (4, ConflictKind.DELETE_MODIFY)]
     assert (regions[0].ours_label, regions[0].theirs_label) == ("HEAD", "feature")
@@ -52,15 +53,15 @@ def test_regions_carry_cell_kind_labels_and_texts():
 
 def test_one_region_at_a_time_and_by_hand():
     nb = read_notebook(GOLDEN / "mix-of-clean-and-conflicted" / "conflicted.ipynb")
-    one = resolve_region(nb, 0, Side.THEIRS)
+    one = resolve_conflict(nb, 0, Side.THEIRS)
     assert join_source(one["cells"][2]["source"]) == "df = load(cache=True)\n"
-    assert len(conflict_regions(one)) == 2 and len(conflict_regions(nb)) == 3  # the input is not changed
-    edited = replace_region(nb, 0, "df = load(cache=True).dropna()\n")
+    assert len(find_conflicts(one)) == 2 and len(find_conflicts(nb)) == 3  # the input is not changed
+    edited = replace_conflict(nb, 0, "df = load(cache=True).dropna()\n")
     assert join_source(edited["cells"][2]["source"]) == "df = load(cache=True).dropna()\n"
-    tags = replace_region(nb, 1, 'metadata.tags: ["mine"]\n')
+    tags = replace_conflict(nb, 1, 'metadata.tags: ["mine"]\n')
     assert tags["cells"][3]["metadata"] == {"tags": ["mine"]}
     with pytest.raises(IndexError):
-        resolve_region(nb, 3, Side.OURS)
+        resolve_conflict(nb, 3, Side.OURS)
 
 
 def copy_case(case: str, dest: Path) -> Path:

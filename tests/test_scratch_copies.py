@@ -9,8 +9,9 @@ import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
-from nbteam.scratch.copies import CopyState, Origin, copy_cells, promote_copy, read_origin, theirs_notebook
-from nbteam.scratch.promote import ChangedSinceShownError
+from nbteam.scratch.copies import CopyState, Origin, copy_cells, read_origin, theirs_notebook
+from nbteam.scratch.flowback import plan_copy
+from nbteam.scratch.guards import ChangedSinceShownError, ScratchContext
 from nbteam.scratch.scan import scan_worktree
 
 TEAM = "analysis.ipynb"
@@ -113,11 +114,11 @@ def test_deleted_cell_flows_back_and_writefile_cells_stay_out(team):
 
 def test_promote_back_rechecks_the_origin_it_showed(team):
     edit(team, COPY, set_source(0, "import pandas as pd\nimport numpy as np"))
-    shown = promote_copy(team, Config(), team / COPY, "ada", dry_run=True)
-    assert "+import numpy as np" in shown.diff and not shown.written
+    plan = plan_copy(ScratchContext(team, Config(), "ada"), COPY)
+    assert "+import numpy as np" in plan.shown.diff and not plan.shown.written
     edit(team, TEAM, set_source(1, "df = pd.read_parquet('sales.parquet')"))
     with pytest.raises(ChangedSinceShownError, match="analysis.ipynb changed since it was shown"):
-        promote_copy(team, Config(), team / COPY, "ada", shown_origin=shown.origin_text)
+        plan.apply()
     assert sources(team, TEAM)[0] == "import pandas as pd"
 
 

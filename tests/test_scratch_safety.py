@@ -14,7 +14,8 @@ from helpers import git, make_nb, nbteam, write_nb
 from nbteam.config import Config
 from nbteam.git.paths import UnsafePathError, safe_write_path
 from nbteam.scratch.manifest import read_manifest
-from nbteam.scratch.promote import ChangedSinceShownError, promote_cells, promote_notebook
+from nbteam.scratch.guards import ChangedSinceShownError, ScratchContext
+from nbteam.scratch.promote import PromotionPlan, plan_notebook
 from nbteam.scratch.scan import scan_worktree
 from nbteam.scratch.writes import WorkTreeWrites, WriteError
 
@@ -169,14 +170,14 @@ def test_a_failed_write_undoes_the_earlier_ones(repo):
 
 def test_module_changed_since_shown_is_refused(repo):
     write_nb(repo / ADA, make_nb("%%writefile ../../teamlib/f.py\nA = 1\n"))
-    promote_notebook(repo, Config(), repo / ADA, "ada")
+    plan_notebook(ScratchContext(repo, Config(), "ada"), ADA).apply()
     (repo / ADA).write_text((repo / ADA).read_text().replace("A = 1", "A = 2"))
     [nb] = scan_worktree(repo, Config())[0]
     cell = nb.cells[0]
     shown = cell.plan.old_text if cell.plan else None
     (repo / "teamlib/f.py").write_text("A = 1\nHAND = 'edited while the diff was on screen'\n")
     with pytest.raises(ChangedSinceShownError, match="teamlib/f.py changed since it was shown"):
-        promote_cells(repo, Config(), ADA, [cell], "ada", force=True, shown={"teamlib/f.py": shown})
+        PromotionPlan(ScratchContext(repo, Config(), "ada"), ADA, [cell], True, [], {"teamlib/f.py": shown}).apply()
     assert "HAND" in (repo / "teamlib/f.py").read_text()
 
 
@@ -187,5 +188,5 @@ def test_cell_changed_since_shown_is_refused(repo):
     nbj["cells"][0]["source"] = "%%writefile ../../teamlib/f.py\nA = 'edited after the diff was drawn'\n"
     (repo / ADA).write_text(json.dumps(nbj))
     with pytest.raises(ChangedSinceShownError, match="cell 1 \\(c0\\) of scratch/ada/explore.ipynb changed"):
-        promote_cells(repo, Config(), ADA, nb.cells, "ada")
+        PromotionPlan(ScratchContext(repo, Config(), "ada"), ADA, nb.cells, False, [], {}).apply()
     assert not (repo / "teamlib").exists()

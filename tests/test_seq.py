@@ -4,7 +4,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import ConflictStyle, Markers
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.seq.match import PATIENCE_FROM, matched_pairs, matching_blocks
@@ -67,7 +67,7 @@ def test_merge3_takes_each_sides_change():
 def test_merge3_conflict_styles():
     base, ours, theirs = "a\nx\nb\n", "a\ny\nb\n", "a\nz\nb\n"
     assert merge3_text(base, ours, theirs) == ("a\n<<<<<<< ours\ny\n=======\nz\n>>>>>>> theirs\nb\n", 1)
-    diff3 = Markers(style="diff3", ours="HEAD", base="merged common ancestors", theirs="feature")
+    diff3 = Markers(style=ConflictStyle.DIFF3, ours="HEAD", base="merged common ancestors", theirs="feature")
     assert merge3_text(base, ours, theirs, diff3) == (
         "a\n<<<<<<< HEAD\ny\n||||||| merged common ancestors\nx\n=======\nz\n>>>>>>> feature\nb\n", 1)
     assert merge3_text(base, ours, theirs, Markers(size=3))[0].splitlines()[1] == "<<< ours"
@@ -76,7 +76,7 @@ def test_merge3_conflict_styles():
 def test_merge3_zealous_shared_lines_leave_the_conflict():
     out, n = merge3_lines(lines("x\n"), lines("s\ny\nt\n"), lines("s\nz\nt\n"))
     assert n == 1 and "".join(out) == "s\n<<<<<<< ours\ny\n=======\nz\n>>>>>>> theirs\nt\n"
-    out, n = merge3_lines(lines("x\n"), lines("s\ny\nt\n"), lines("s\nz\nt\n"), Markers(style="diff3"))
+    out, n = merge3_lines(lines("x\n"), lines("s\ny\nt\n"), lines("s\nz\nt\n"), Markers(style=ConflictStyle.DIFF3))
     assert "".join(out).startswith("<<<<<<< ours\ns\ny\nt\n")  # diff3 keeps the whole region
 
 

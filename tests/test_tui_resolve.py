@@ -15,7 +15,8 @@ pytest.importorskip("nbteam.merge.resolve", reason="the resolution API (ENGINE's
 
 from helpers import make_nb, nbteam, write_nb  # noqa: E402
 from tui_pilot import screen_text  # noqa: E402
-from nbteam.merge.resolve import Side, conflict_regions, resolve_all  # noqa: E402
+from nbteam.merge.resolve import Side, resolve_all  # noqa: E402
+from nbteam.notebook.conflicts import find_conflicts  # noqa: E402
 from nbteam.notebook.io import read_notebook  # noqa: E402
 from nbteam.tui.ask import AskScreen  # noqa: E402
 from nbteam.tui.help import HelpScreen  # noqa: E402
@@ -37,7 +38,7 @@ def merged(tmp_path: Path) -> Path:
     p = nbteam("merge", *(str(tmp_path / f"{n}.ipynb") for n in ("base", "ours", "theirs")), "-o", str(out),
                "--style", "diff3")
     assert p.returncode == 1, p.stderr
-    assert len(conflict_regions(read_notebook(out))) == 2
+    assert len(find_conflicts(read_notebook(out))) == 2
     return out
 
 
@@ -172,7 +173,7 @@ def test_write_with_conflicts_left_asks_first(merged):
 
     assert run(go()) == 1  # written, but a conflict is left
     nb = read_notebook(merged)
-    assert len(conflict_regions(nb)) == 1 and sources(merged)[1] == "df = load()\ndf = df.dropna(how='all')\n"
+    assert len(find_conflicts(nb)) == 1 and sources(merged)[1] == "df = load()\ndf = df.dropna(how='all')\n"
 
 
 def test_quit_writes_nothing_and_asks_when_choices_would_be_lost(merged):
@@ -282,7 +283,7 @@ def test_crlf_and_bom_are_kept_and_the_write_is_checked(merged):
     assert run(go()) == 0
     data = merged.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf{\r\n") and b"\n" not in data.replace(b"\r\n", b"")
-    assert not conflict_regions(read_notebook(merged))
+    assert not find_conflicts(read_notebook(merged))
 
 
 def test_write_target_refuses_a_symlink(merged, tmp_path):
@@ -307,13 +308,13 @@ def test_marker_size_from_gitattributes(repo):
     assert nbteam("merge", *(str(repo / f"{n}.ipynb") for n in ("base", "ours", "theirs")), "-o", str(out),
                   "--marker-size", "5").returncode == 1
     size = marker_sizes([str(out)])[str(out)]
-    assert size == 5 and not conflict_regions(read_notebook(out))  # 7-long markers: none found
+    assert size == 5 and not find_conflicts(read_notebook(out))  # 7-long markers: none found
 
     async def go():
         app = MergeApp(out, Session(read_notebook(out), size))
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
-            assert len(app.resolver.session.regions) == 2
+            assert len(app.resolver.session.conflicts) == 2
             await press(pilot, "o", "o", "w")
         return app.return_value
 

@@ -6,7 +6,7 @@ import sys
 
 from nbteam.git.labels import marker_sizes
 from nbteam.notebook.io import NotebookError, TextMarkersError, read_notebook
-from nbteam.notebook.markers import find_conflicts
+from nbteam.notebook.conflicts import find_conflicts
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -36,5 +36,5 @@ def run(args: argparse.Namespace) -> int:
             status = max(status, 1)
         if not args.quiet:
             for c in found:
-                print(f"{path}: cell {c.cell} ({c.cell_type}): {c.kind.value} conflict: {c.first_line}")
+                print(f"{path}: cell {c.number} ({c.cell_type}): {c.kind.value} conflict: {c.first_line}")
     return status

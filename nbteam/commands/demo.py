@@ -166,7 +166,7 @@ def text_merge_conflicts(demo: Demo, base: str, ours: str, theirs: str) -> int:
 
 def build(root: Path, sample: Path, out: TextIO = sys.stdout) -> int:
     """Build the demo repository in root and narrate; return the exit code."""
-    from nbteam.notebook.markers import find_conflicts
+    from nbteam.notebook.conflicts import find_conflicts
     from nbteam.notebook.io import read_notebook
 
     d = Demo(root, out)
@@ -218,8 +218,8 @@ def build(root: Path, sample: Path, out: TextIO = sys.stdout) -> int:
     d.say("6. The conflict, left in the cell as git-style markers")
     d.nbteam("conflicts", NOTEBOOK, ok=(0, 1))
     for c in conflicts:
-        cell = merged["cells"][c.cell - 1]
-        d.say(f"  cell {c.cell} now reads, in Jupyter:")
+        cell = merged["cells"][c.cell]
+        d.say(f"  cell {c.number} now reads, in Jupyter:")
         for line in source_of(merged, cell.get("id")).splitlines():
             d.say(f"    | {line}")
     d.say()
@@ -232,9 +232,9 @@ def build(root: Path, sample: Path, out: TextIO = sys.stdout) -> int:
         d.nbteam("conflicts", NOTEBOOK)
         d.git("commit", "-q", "--no-edit", who="Alice Liddell", show=False)
         resolved = read_notebook(root / NOTEBOOK)
-        cell = conflicts[0].cell
-        d.say(f"  cell {cell} now reads:")
-        for line in source_of(resolved, resolved["cells"][cell - 1].get("id")).splitlines():
+        first = conflicts[0]
+        d.say(f"  cell {first.number} now reads:")
+        for line in source_of(resolved, resolved["cells"][first.cell].get("id")).splitlines():
             d.say(f"    | {line}")
         d.say("  (or decide conflict by conflict in the terminal: `git mergetool`, or `nbteam resolve FILE`)")
         d.say()

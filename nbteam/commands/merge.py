@@ -8,7 +8,7 @@ import sys
 from nbteam.errors import NbteamError
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import Markers
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

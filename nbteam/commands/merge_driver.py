@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import ConflictStyle, Markers
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str | None = None,
           base_label: str | None = None, ours_label: str | None = None, theirs_label: str | None = None,
-          style: str | None = None, keep_outputs: bool | None = None) -> int:
+          style: ConflictStyle | None = None, keep_outputs: bool | None = None) -> int:
     """Merge as git asks: result into `ours`, one line on stderr, exit 0 clean / 1 conflict."""
     try:
         size = max(1, int(marker_size))

@@ -2,15 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import os
 import sys
-from typing import TYPE_CHECKING, Callable, TypeVar
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from nbteam.config import Config
+    from nbteam.scratch.guards import ScratchContext
     from nbteam.scratch.update import CellUpdate
 
 EPILOG = """\
@@ -55,39 +52,45 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Promote and report each cell; return the exit status."""
     from nbteam.config import open_repo, resolve_user
-    from nbteam.scratch.copies import split_selection
-    from nbteam.scratch.promote import PromoteError
+    from nbteam.scratch.flowback import split_selection
+    from nbteam.scratch.guards import PromoteError, ScratchContext
+    from nbteam.scratch.scan import read_scratchpad
 
     if not os.path.isfile(args.notebook):
         raise PromoteError(f"{args.notebook}: no such notebook")
     root, config = open_repo(os.path.dirname(os.path.abspath(args.notebook)))
     if config.warning:
         print(f"warning: {config.warning}", file=sys.stderr)
-    user = resolve_user(root, args.user)
+    ctx = ScratchContext.of(root, config, resolve_user(root, args.user))
+    notebook = ctx.rel(args.notebook)
     if args.update:
-        from nbteam.scratch.update import update_notebook
+        from nbteam.scratch.update import plan_notebook_updates
 
-        return _report_updates(_confirmed(functools.partial(update_notebook, root, config, args.notebook, user,
-                                                            args.cell, args.dry_run), args.yes), args.dry_run)
-    from nbteam.scratch.promote import repo_relative
-    from nbteam.scratch.scan import read_scratchpad
-
-    info = read_scratchpad(root, config, repo_relative(root, args.notebook))
+        plan = plan_notebook_updates(ctx, notebook, args.cell)
+        updates = plan.updates if args.dry_run else plan.apply(confirmed=_owner_agrees(plan.acts_for, ctx.user, args.yes))
+        return _report_updates(updates, args.dry_run)
+    info = read_scratchpad(root, config, notebook)
     if info.origin is None:
-        return _promote_modules(root, config, args, user, args.cell)
+        return _promote_modules(ctx, notebook, args, args.cell)
     modules, back = split_selection(info, args.cell, args.all)
-    code = _promote_modules(root, config, args, user, modules) if modules else 0
+    code = _promote_modules(ctx, notebook, args, modules) if modules else 0
     if back:
-        code = max(code, _promote_back(root, config, args, user, back))
+        code = max(code, _promote_back(ctx, notebook, args, back))
     return code
 
 
-def _promote_modules(root: Path, config: Config, args: argparse.Namespace, user: str, cells: list[str] | None) -> int:
-    """Promote `%%writefile` cells into their modules and print each outcome; the exit status."""
-    from nbteam.scratch.promote import PromotionResult, promote_notebook
+def _owner_agrees(acts_for: str, user: str, yes: bool) -> bool:
+    """True if the user may act in acts_for's scratchpad: --yes, nobody else's, or yes at the prompt."""
+    return yes or not acts_for or confirm(f"{acts_for}'s scratchpad: promote from it as {user}?")
 
-    outcomes = _confirmed(functools.partial(promote_notebook, root, config, args.notebook, user, cells,
-                                            args.force, args.dry_run, args.stage), args.yes)
+
+def _promote_modules(ctx: ScratchContext, notebook: str, args: argparse.Namespace, cells: list[str] | None) -> int:
+    """Promote `%%writefile` cells into their modules and print each outcome; the exit status."""
+    from nbteam.scratch.promote import PromotionResult, plan_notebook
+
+    plan = plan_notebook(ctx, notebook, cells, args.force)
+    outcomes = plan.outcomes if args.dry_run else plan.apply(
+        confirmed=_owner_agrees(plan.acts_for, ctx.user, args.yes), stage=args.stage)
     for o in outcomes:
         label = f"cell {o.cell.number} ({o.cell.key})"
         if o.cell.target:
@@ -103,12 +106,13 @@ def _promote_modules(root: Path, config: Config, args: argparse.Namespace, user:
     return 0 if all(o.ok for o in outcomes) else 1
 
 
-def _promote_back(root: Path, config: Config, args: argparse.Namespace, user: str, cells: list[str]) -> int:
+def _promote_back(ctx: ScratchContext, copy: str, args: argparse.Namespace, cells: list[str]) -> int:
     """Merge a copy's cells back into its origin notebook and print the diff; 1 if conflicts were left."""
-    from nbteam.scratch.copies import promote_copy
+    from nbteam.scratch.flowback import plan_copy
 
-    done = _confirmed(functools.partial(promote_copy, root, config, args.notebook, user, cells, args.dry_run,
-                                        stage=args.stage), args.yes)
+    plan = plan_copy(ctx, copy, cells)
+    done = plan.shown if args.dry_run else plan.apply(confirmed=_owner_agrees(plan.acts_for, ctx.user, args.yes),
+                                                      stage=args.stage)
     sys.stdout.write(done.diff)
     what = f"{len(done.cells)} cell(s) of {done.copy} ({', '.join(c.key for c in done.cells)})"
     verb = "would merge" if args.dry_run else "merged"
@@ -120,21 +124,6 @@ def _promote_back(root: Path, config: Config, args: argparse.Namespace, user: st
     if args.dry_run:
         print("(dry run: nothing was written)")
     return 1 if done.conflicts else 0
-
-
-T = TypeVar("T")
-
-
-def _confirmed(action: Callable[..., T], yes: bool) -> T:
-    """Run action(owner_confirmed=yes); on someone else's scratchpad, ask and run it again if confirmed."""
-    from nbteam.scratch.promote import OwnershipError
-
-    try:
-        return action(owner_confirmed=yes)
-    except OwnershipError as e:
-        if not confirm(f"{e.owner}'s scratchpad: promote from it as {e.user}?"):
-            raise
-        return action(owner_confirmed=True)
 
 
 def _report_updates(updates: list[CellUpdate], dry_run: bool) -> int:

@@ -45,13 +45,13 @@ def _premerge(args: argparse.Namespace) -> None:
     from nbteam.git.worktree_outputs import keep_outputs_in_conflict
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured
-    from nbteam.notebook.markers import Markers
+    from nbteam.seq.markers import ConflictStyle, Markers
 
     if len(args.files) != 1 or not (args.base and args.local and args.remote):
         raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
     merged = _write_path(args.files[0])
     style = git_conflict_style()
-    markers = Markers(style="diff3" if style == "merge" else style,
+    markers = Markers(style=style if style.shows_base else ConflictStyle.DIFF3,
                       find_labels=lambda: merge_labels((None, None, None)))
     keep = keep_outputs_configured()
     folder, name = os.path.split(merged)
@@ -70,7 +70,8 @@ def _premerge(args: argparse.Namespace) -> None:
 def _resolve_file(path: str, side_name: str) -> str:
     """Resolve one file in place; return the line to print."""
     from nbteam.git.labels import marker_sizes
-    from nbteam.merge.resolve import Side, conflict_regions, resolve_all
+    from nbteam.merge.resolve import Side, resolve_all
+    from nbteam.notebook.conflicts import find_conflicts
     from nbteam.notebook.io import dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
     target = _write_path(path)
@@ -81,7 +82,7 @@ def _resolve_file(path: str, side_name: str) -> str:
         raise NbteamError(f"cannot read {path}: {e.strerror}") from None
     nb = parse_notebook(raw, path)
     size = marker_sizes([target])[target]
-    found = len(conflict_regions(nb, size))
+    found = len(find_conflicts(nb, size))
     if not found:
         return f"{path}: no conflicts"
     resolved = resolve_all(nb, Side(side_name), size)

@@ -202,7 +202,7 @@ def staged_conflicts(root: str) -> list[str]:
             continue
         for c in conflicts_to_refuse(nb, _head_notebook(root, path), sizes[os.path.join(root, path)]):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.cell} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
+            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
 
 

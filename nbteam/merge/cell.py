@@ -6,7 +6,8 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 from __future__ import annotations
 
 from nbteam.notebook.io import Cell
-from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, Markers, field_line, show_value
+from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, field_line, show_value
+from nbteam.seq.markers import Markers
 from nbteam.seq.merge3 import merge3_text
 
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
@@ -14,15 +15,12 @@ if TYPE_CHECKING:
     from typing import Any
 
 CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's per-cell bookkeeping
-CellConflict = tuple[ConflictKind, str]  # a conflict's kind and a one-line detail
+# The kinds of the conflict blocks a merge wrote into a cell, one per block (nbteam.notebook.conflicts
+# reads the blocks back as the one conflict record).
+CellConflicts = list[ConflictKind]
 
 
 Path = tuple[str, ...]  # keys from the top of a JSON value down (a key may hold dots)
-
-
-def dotted(paths: list[Path]) -> str:
-    """Paths as a reader sees them: "tags, jupyter.source_hidden"."""
-    return ", ".join(".".join(p) for p in paths)
 
 
 def quiet_filter(paths: list[Path], quiet: frozenset[str]) -> list[Path]:
@@ -71,33 +69,32 @@ def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any
     return markers.block(lines(o), lines(t), lines(b))
 
 
-def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, list[CellConflict]]:
-    """Merge one cell that both sides kept; return it and its conflicts as (kind, detail)."""
+def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[Cell, CellConflicts]:
+    """Merge one cell that both sides kept; return it and the kinds of the conflict blocks written in it."""
     if same_cell(ours, theirs) or same_cell(theirs, base):
         return ours, []
     if same_cell(ours, base):
         return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
-    conflicts: list[CellConflict] = []
+    conflicts: CellConflicts = []
     notes: list[str] = []
     cell_type, bad = merge_values(base["cell_type"], ours["cell_type"], theirs["cell_type"])
     if bad:
-        conflicts.append((ConflictKind.CELL_TYPE, f"ours made it {ours['cell_type']}, theirs {theirs['cell_type']}"))
+        conflicts.append(ConflictKind.CELL_TYPE)
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
     bad = quiet_filter(bad, CELL_ENVIRONMENT_METADATA)
     if bad:
-        conflicts.append((ConflictKind.METADATA, "both sides changed " + dotted(bad)))
+        conflicts.append(ConflictKind.METADATA)
         notes.append(field_block(markers, ConflictKind.METADATA, bad, base["metadata"], ours["metadata"],
                                  theirs["metadata"]))
     attachments, bad = merge_values(*(c.get("attachments", {}) for c in (base, ours, theirs)))
     if bad:
-        conflicts.append((ConflictKind.ATTACHMENTS, "both sides changed " + dotted(bad)))
+        conflicts.append(ConflictKind.ATTACHMENTS)
         notes.append(field_block(markers, ConflictKind.ATTACHMENTS, bad, *(c.get("attachments", {})
                                                                              for c in (base, ours, theirs))))
     source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)
-    if n:
-        conflicts.append((ConflictKind.SOURCE, f"{n} conflicting region{'s' * (n > 1)} in the source"))
+    conflicts += [ConflictKind.SOURCE] * n
     cell: Cell = {"cell_type": cell_type, "metadata": metadata, "source": "".join(notes) + source}
     for side in (ours, theirs, base):
         if "id" in side:
@@ -114,11 +111,10 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers) -> tuple[
     return cell, conflicts
 
 
-def deleted_conflict(base: Cell, kept: Cell, ours_deleted: bool, markers: Markers) -> tuple[Cell, list[CellConflict]]:
+def deleted_conflict(base: Cell, kept: Cell, ours_deleted: bool, markers: Markers) -> tuple[Cell, CellConflicts]:
     """One side deleted a cell the other edited: keep the edit, wrapped in markers."""
     if ours_deleted:
         source = markers.block("", kept["source"], base["source"], ours_note=DELETED_NOTE)
     else:
         source = markers.block(kept["source"], "", base["source"], theirs_note=DELETED_NOTE)
-    who = "ours" if ours_deleted else "theirs"
-    return {**kept, "source": source}, [(ConflictKind.DELETE_MODIFY, f"{who} deleted a cell the other side edited")]
+    return {**kept, "source": source}, [ConflictKind.DELETE_MODIFY]

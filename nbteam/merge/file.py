@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from nbteam.bypass import disabled
-from nbteam.notebook.markers import Markers
+from nbteam.seq.markers import Markers
 from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
@@ -37,8 +37,8 @@ def text_merge(base: str, ours: str, theirs: str, markers: Markers) -> tuple[byt
 
     cmd = ["merge-file", "-p", f"--marker-size={markers.size}", "-L", markers.ours, "-L", markers.base,
            "-L", markers.theirs]
-    if markers.style in ("diff3", "zdiff3"):
-        cmd.append(f"--{markers.style}")
+    if markers.style.shows_base:
+        cmd.append(f"--{markers.style.value}")
     try:
         p = run_git(cmd + [ours, base, theirs])
     except OSError:  # no usable git
@@ -90,7 +90,7 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         return _fallback(base, ours, theirs, out, name, markers, f"internal error {type(e).__name__}: {e}")
     if not result.conflicts:
         return Outcome(0, f"{name}: merged cleanly")
-    cells = sorted({c.cell + 1 for c in result.conflicts})
+    cells = sorted({c.number for c in result.conflicts})
     n = len(result.conflicts)
     return Outcome(1, f"{name}: merged, {n} conflict{'s' * (n > 1)} in {_cells_phrase(cells)}")
 

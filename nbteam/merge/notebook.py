@@ -6,13 +6,14 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (CellConflict, deleted_conflict, dotted, field_block, merge_cell, merge_values,
-                               quiet_filter, same_cell)
+from nbteam.merge.cell import (CellConflicts, deleted_conflict, field_block, merge_cell, merge_values, quiet_filter,
+                               same_cell)
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook, canonical_json
-from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind, Markers
+from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
+from nbteam.seq.markers import Markers
 from nbteam.seq.match import matched_pairs
 
 # Metadata that describes a machine, an editor or its view rather than the work; on a
@@ -26,21 +27,11 @@ TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-
 if TYPE_CHECKING:
     from typing import Any
 
-
-class Conflict:
-    """One conflict left in the merged notebook (cell is its index there)."""
-
-    __slots__ = ("cell", "kind", "detail")
-
-    def __init__(self, cell: int, kind: ConflictKind, detail: str) -> None:
-        self.cell, self.kind, self.detail = cell, kind, detail
-
-    def __repr__(self) -> str:
-        return f"Conflict(cell={self.cell}, kind={self.kind!r}, detail={self.detail!r})"
+    from nbteam.notebook.conflicts import Conflict
 
 
 class MergeResult:
-    """The merged notebook and the conflicts marked in it."""
+    """The merged notebook and the conflicts marked in it (in document order, as `resolve` indexes them)."""
 
     __slots__ = ("notebook", "conflicts")
 
@@ -52,7 +43,7 @@ class MergeResult:
         return not self.conflicts
 
 
-Entry = tuple[Cell, list[CellConflict]]  # a merged cell and the conflicts marked in it
+Entry = tuple[Cell, CellConflicts]  # a merged cell and the kinds of the conflicts marked in it
 Item = tuple["int | None", Entry]  # a side's cell in a region: its base index (None if new) and entry
 
 
@@ -241,7 +232,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if shown:
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
-        entries.insert(0, (cell, [(ConflictKind.METADATA, "notebook metadata: both sides changed " + dotted(shown))]))
+        entries.insert(0, (cell, [ConflictKind.METADATA]))
 
     minor, bad = merge_values(b["nbformat_minor"], o["nbformat_minor"], t["nbformat_minor"])
     if bad:
@@ -251,13 +242,32 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if missing:  # a bug, never a merge: the caller falls back to a text merge with markers
         raise LostWorkError(f"{len(missing)} line(s) added by a side are missing from the merge, "
                             f"e.g. {missing[0][:60]!r}")
-    conflicts = [Conflict(n, kind, detail) for n, (_, found) in enumerate(entries) for kind, detail in found]
+    nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
+    conflicts = written_conflicts(nb, [kinds for _, kinds in entries], markers.size)
     doubled = [] if conflicts else doubled_cells(b["cells"], o["cells"], t["cells"], cells)
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
-    nb = {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": minor}
     return MergeResult(nb, conflicts)
+
+
+def written_conflicts(nb: Notebook, kinds: list[CellConflicts], size: int) -> list[Conflict]:
+    """The notebook's conflicts as `resolve` reads them, each one the merge wrote among them.
+
+    A cell may also hold blocks that merged cleanly (a tutorial's example markers, say): they are
+    listed too, since `resolve` and the merge tool count them when they index conflicts."""
+    if not any(kinds):
+        return []
+    from nbteam.notebook.conflicts import find_conflicts  # only a merge with conflicts pays for the record
+
+    found = find_conflicts(nb, size)
+    for n, wrote in enumerate(kinds):
+        read = [c.kind for c in found if c.cell == n]
+        for kind in wrote:
+            if kind not in read:  # an invisible conflict: a bug, never a merge
+                raise LostWorkError(f"a {kind.value} conflict written in cell {n + 1} does not read back as one")
+            read.remove(kind)
+    return found
 
 
 class LostWorkError(NbteamError, RuntimeError):

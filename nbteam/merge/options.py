@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 
 from nbteam.config import keep_outputs as keep_outputs_configured  # the one outputs rule (init, filter, driver)
-from nbteam.seq.merge3 import STYLES
+from nbteam.seq.markers import ConflictStyle, conflict_style
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -15,14 +15,17 @@ __all__ = ["add_options", "git_conflict_style", "keep_outputs_configured"]
 
 def add_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by `merge` and `merge-driver`."""
-    parser.add_argument("--style", choices=STYLES, help="conflict style (default: git's merge.conflictStyle)")
+    parser.add_argument("--style", type=conflict_style, choices=list(ConflictStyle), metavar="{merge,diff3,zdiff3}",
+                        help="conflict style (default: git's merge.conflictStyle)")
     parser.add_argument("--keep-outputs", action="store_true", default=None,
                         help="keep outputs (from the side that changed them; cleared if both did)")
 
 
-def git_conflict_style(cwd: str | None = None) -> str:
-    """git's merge.conflictStyle for the repository at cwd ("merge" when unset or unknown)."""
-    from nbteam.git.settings import conflict_style
+def git_conflict_style(cwd: str | None = None) -> ConflictStyle:
+    """git's merge.conflictStyle for the repository at cwd (merge when unset or unknown)."""
+    from nbteam.git.settings import conflict_style as configured
 
-    style = conflict_style(cwd or os.getcwd())
-    return style if style in STYLES else "merge"
+    try:
+        return conflict_style(configured(cwd or os.getcwd()))
+    except ValueError:
+        return ConflictStyle.MERGE

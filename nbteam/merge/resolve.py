@@ -1,7 +1,7 @@
 """Resolve the conflicts a merge left in a notebook: take ours, theirs or both, region by region.
 
-Pure functions on notebook dicts (each returns a new notebook). A region is one conflict block
-(nbteam.notebook.markers). Taking a side means:
+Pure functions on notebook dicts (each returns a new notebook). A conflict is one conflict block,
+named by its index in `find_conflicts(nb)` (nbteam.notebook.conflicts). Taking a side means:
 
 - source: that side's lines replace the block (both: ours, then theirs);
 - delete/modify: the side that deleted the cell removes it; the other side (and "both")
@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import copy
 import enum
-from dataclasses import dataclass
 from typing import Any
 
+from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import Cell, Notebook, join_source
-from nbteam.notebook.markers import (DELETED_NOTE, INVALID, MISSING, NOTEBOOK_METADATA_NOTE, Block, ConflictKind,
-                                     find_blocks, parse_field_line, parse_shown)
+from nbteam.notebook.markers import INVALID, MISSING, NOTEBOOK_METADATA_NOTE, ConflictKind, parse_field_line, parse_shown
 
 
 class Side(enum.Enum):
@@ -29,29 +28,6 @@ class Side(enum.Enum):
     OURS = "ours"
     THEIRS = "theirs"
     BOTH = "both"
-
-
-@dataclass(frozen=True)
-class Region:
-    """One conflict in a notebook: its cell (0-based), kind, labels and the three texts."""
-
-    cell: int
-    kind: ConflictKind
-    ours_label: str
-    theirs_label: str
-    ours: str
-    base: str | None
-    theirs: str
-
-
-def _blocks(nb: Notebook, size: int) -> list[tuple[int, Block]]:
-    return [(n, b) for n, cell in enumerate(nb.get("cells", [])) if isinstance(cell, dict)
-            for b in find_blocks(join_source(cell.get("source")), size)]
-
-
-def conflict_regions(nb: Notebook, size: int = 7) -> list[Region]:
-    """Every conflict region in the notebook, in document order."""
-    return [Region(n, b.kind, b.ours_label, b.theirs_label, b.ours, b.base, b.theirs) for n, b in _blocks(nb, size)]
 
 
 def _both(ours: Any, theirs: Any) -> Any:
@@ -107,8 +83,9 @@ def _shape(cell: Cell) -> None:
         cell.pop("execution_count", None)
 
 
-def _apply_fields(nb: Notebook, cell: Cell, block: Block, side: Side, notebook_level: bool) -> None:
-    ours, theirs = _fields(block.ours), _fields(block.theirs)
+def _apply_fields(nb: Notebook, cell: Cell, ours_text: str, theirs_text: str, side: Side,
+                  notebook_level: bool) -> None:
+    ours, theirs = _fields(ours_text), _fields(theirs_text)
     chosen = ours if side is Side.OURS else theirs
     if side is Side.BOTH:
         theirs_by_path = {(k, p): v for k, p, v in theirs}
@@ -124,26 +101,29 @@ def _apply_fields(nb: Notebook, cell: Cell, block: Block, side: Side, notebook_l
             _set(cell.setdefault("attachments", {}), path, value)
 
 
-def _replace(nb: Notebook, index: int, side: Side | None, text: str, size: int) -> Notebook:
+def _conflict(nb: Notebook, index: int, size: int) -> Conflict:
+    found = find_conflicts(nb, size)
+    if not 0 <= index < len(found):
+        raise IndexError(f"no conflict {index} (the notebook has {len(found)})")
+    return found[index]
+
+
+def _replace(nb: Notebook, conflict: Conflict, side: Side | None, text: str) -> Notebook:
     nb = copy.deepcopy(nb)
-    located = _blocks(nb, size)
-    if not 0 <= index < len(located):
-        raise IndexError(f"no conflict region {index} (the notebook has {len(located)})")
-    n, block = located[index]
+    n, block = conflict.cell, conflict.block
     cell = nb["cells"][n]
     lines = join_source(cell.get("source")).splitlines(keepends=True)
     notebook_level = cell.get("cell_type") == "raw" and "".join(lines).startswith(NOTEBOOK_METADATA_NOTE)
-    if block.kind is ConflictKind.DELETE_MODIFY and side is not None:
-        ours_deleted = block.ours_label.endswith(DELETED_NOTE)
-        if side is (Side.OURS if ours_deleted else Side.THEIRS):
+    if conflict.kind is ConflictKind.DELETE_MODIFY and side is not None:
+        if side is (Side.OURS if conflict.ours_deleted else Side.THEIRS):
             del nb["cells"][n]
             return nb
-        text = block.theirs if ours_deleted else block.ours
-    elif block.kind not in (ConflictKind.SOURCE, ConflictKind.DELETE_MODIFY):
+        text = conflict.theirs if conflict.ours_deleted else conflict.ours
+    elif conflict.kind not in (ConflictKind.SOURCE, ConflictKind.DELETE_MODIFY):
         if side is None:  # hand-edited field lines: taken as "ours" of a block holding them
-            block = Block(block.start, block.end, block.kind, "", "", text, None, "")
-            side = Side.OURS
-        _apply_fields(nb, cell, block, side, notebook_level)
+            _apply_fields(nb, cell, text, "", Side.OURS, notebook_level)
+        else:
+            _apply_fields(nb, cell, conflict.ours, conflict.theirs, side, notebook_level)
         text = ""
     source = "".join(lines[:block.start]) + text + "".join(lines[block.end:])
     if notebook_level and source == NOTEBOOK_METADATA_NOTE:
@@ -153,26 +133,24 @@ def _replace(nb: Notebook, index: int, side: Side | None, text: str, size: int) 
     return nb
 
 
-def resolve_region(nb: Notebook, index: int, side: Side, size: int = 7) -> Notebook:
-    """A new notebook with region `index` of conflict_regions(nb) taken from `side`."""
-    region = conflict_regions(nb, size)[index] if 0 <= index else None
-    if region is None:
-        raise IndexError(index)
-    text = {Side.OURS: region.ours, Side.THEIRS: region.theirs, Side.BOTH: region.ours + region.theirs}[side]
-    return _replace(nb, index, side, text, size)
+def resolve_conflict(nb: Notebook, index: int, side: Side, size: int = 7) -> Notebook:
+    """A new notebook with conflict `index` of find_conflicts(nb) taken from `side`."""
+    conflict = _conflict(nb, index, size)
+    text = {Side.OURS: conflict.ours, Side.THEIRS: conflict.theirs, Side.BOTH: conflict.ours + conflict.theirs}[side]
+    return _replace(nb, conflict, side, text)
 
 
-def replace_region(nb: Notebook, index: int, text: str, size: int = 7) -> Notebook:
-    """A new notebook with region `index` replaced by hand-edited text (field lines for field kinds)."""
-    return _replace(nb, index, None, text, size)
+def replace_conflict(nb: Notebook, index: int, text: str, size: int = 7) -> Notebook:
+    """A new notebook with conflict `index` replaced by hand-edited text (field lines for field kinds)."""
+    return _replace(nb, _conflict(nb, index, size), None, text)
 
 
 def resolve_all(nb: Notebook, side: Side, size: int = 7) -> Notebook:
-    """A new notebook with every conflict region taken from `side`."""
-    remaining = len(conflict_regions(nb, size))
+    """A new notebook with every conflict taken from `side`."""
+    remaining = len(find_conflicts(nb, size))
     while remaining:
-        nb = resolve_region(nb, 0, side, size)
-        left = len(conflict_regions(nb, size))
+        nb = resolve_conflict(nb, 0, side, size)
+        left = len(find_conflicts(nb, size))
         if left >= remaining:  # cannot happen: each step removes one block; never loop forever
             break
         remaining = left

@@ -10,8 +10,8 @@ fenced block of a markdown cell is still refused.
 """
 from __future__ import annotations
 
+from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import Notebook, join_source
-from nbteam.notebook.markers import FoundConflict, find_blocks
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -53,25 +53,18 @@ def _head_texts(cell: dict[str, Any], head: Notebook | None) -> list[str] | None
     return [_source(c) for c in cells] or None
 
 
-def conflicts_to_refuse(nb: Notebook, head: Notebook | None, size: int = 7) -> list[FoundConflict]:
+def conflicts_to_refuse(nb: Notebook, head: Notebook | None, size: int = 7) -> list[Conflict]:
     """The conflict blocks of a staged notebook that its commit must not record (see the module doc)."""
-    refused: list[FoundConflict] = []
-    for number, cell in enumerate(nb.get("cells", []), start=1):
-        if not isinstance(cell, dict):
-            continue
+    refused: list[Conflict] = []
+    for c in find_conflicts(nb, size):
+        cell = nb["cells"][c.cell]
         text = _source(cell)
-        blocks = find_blocks(text, size)
-        if not blocks:
-            continue
-        lines = text.splitlines(keepends=True)
+        block_text = "".join(text.splitlines(keepends=True)[c.block.start:c.block.end])
         before = _head_texts(cell, head)
-        examples = fenced_lines(text) if cell.get("cell_type") == "markdown" and before is None else set()
-        for b in blocks:
-            block_text = "".join(lines[b.start:b.end])
-            if before is not None and any(block_text in old for old in before):
-                continue  # committed before: not introduced by this commit
-            if examples.issuperset(range(b.start, b.end)):
-                continue  # example text in a new markdown cell's fenced block
-            first = next((line.strip() for line in (b.ours + b.theirs).splitlines() if line.strip()), "")
-            refused.append(FoundConflict(number, str(cell.get("cell_type")), b.kind, first))
+        if before is not None and any(block_text in old for old in before):
+            continue  # committed before: not introduced by this commit
+        if (c.cell_type == "markdown" and before is None
+                and fenced_lines(text).issuperset(range(c.block.start, c.block.end))):
+            continue  # example text in a new markdown cell's fenced block
+        refused.append(c)
     return refused

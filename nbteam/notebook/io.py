@@ -118,7 +118,10 @@ def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False) 
     if major in (2, 3) or (major is None and "worksheets" in nb):
         from nbteam.notebook.upgrade import upgrade_worksheets
 
-        return upgrade_worksheets(nb, name)
+        sheets = nb.get("worksheets")
+        if not isinstance(sheets, list):
+            raise NotebookError(f"{name} is nbformat {major} without worksheets")
+        return upgrade_worksheets(nb, sheets)
     if major != 4:
         raise NotebookError(f"{name} is nbformat {major!r}; nbteam reads nbformat 2 to 4")
     if not isinstance(nb.get("cells"), list) or not all(isinstance(c, dict) for c in nb["cells"]):

@@ -4,11 +4,10 @@ nbformat's own converter was considered: it is less code, but importing nbformat
 jsonschema and its format checkers (measured 2.7 s on a loaded machine, against well under a
 millisecond for this module), and it invents random cell ids, which would differ between the
 sides of a merge. This module follows its rules for cells and outputs instead; a test checks
-that it agrees with nbformat's converter on real old notebooks.
+that it agrees with nbformat's converter on real old notebooks. Pure dicts in, dicts out: the
+reader (nbteam.notebook.io) checks the input's shape and imports this module, never the reverse.
 """
 from __future__ import annotations
-
-from nbteam.notebook.io import Cell, Notebook, NotebookError
 
 # Output fields stored as lists of lines (nbformat's _multiline_outputs).
 _MULTILINE = ("text", "html", "svg", "latex", "javascript", "json")
@@ -57,7 +56,7 @@ def _output(out: dict) -> dict:
     return {"output_type": "display_data", "data": data, "metadata": meta}
 
 
-def _cell(cell: dict) -> Cell:
+def _cell(cell: dict) -> dict:
     """One v3 cell in v4 form (headings become markdown, as nbformat does)."""
     kind = cell.get("cell_type")
     meta = _dict(cell.get("metadata"))
@@ -76,11 +75,8 @@ def _cell(cell: dict) -> Cell:
     return {"cell_type": "markdown" if kind in ("markdown", "html") else "raw", "metadata": meta, "source": source}
 
 
-def upgrade_worksheets(nb: Notebook, name: str = "notebook") -> Notebook:
-    """A v4.4 notebook from an nbformat 2 or 3 one (all worksheets' cells, in order)."""
-    sheets = nb.get("worksheets")
-    if not isinstance(sheets, list):
-        raise NotebookError(f"{name} is nbformat {nb.get('nbformat')} without worksheets")
+def upgrade_worksheets(nb: dict, sheets: list) -> dict:
+    """A v4.4 notebook from an nbformat 2 or 3 one and its worksheets (all their cells, in order)."""
     meta = dict(_dict(nb.get("metadata")))
     for key in ("name", "signature"):
         meta.pop(key, None)

@@ -8,23 +8,19 @@ with just the chosen cells taken from the copy. Afterwards the base becomes that
 promoted cells count as in sync and promoting a cell again merges only its new edits.
 
 `%%writefile` cells are not part of this flow: they go to their modules (nbteam.scratch.promote).
+This module holds the pure part; nbteam.scratch.flowback carries a promotion back out.
 """
 from __future__ import annotations
 
-import copy as copying
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable
 
-from nbteam.config import Config
-from nbteam.notebook.io import Cell, Notebook, NotebookError, dumps_notebook, parse_notebook
-from nbteam.notebook.normalise import normalise_notebook, normalise_source
-from nbteam.scratch.manifest import TextEnum, manifest_lock, sha256
+from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell, normalise_notebook, normalise_source
+from nbteam.scratch.manifest import TextEnum, sha256
 from nbteam.scratch.writefile import is_writefile, reaim_source
-
-if TYPE_CHECKING:
-    from nbteam.scratch.scan import NotebookInfo
 
 METADATA_KEY = "nbteam"
 BlobReader = Callable[[str], "bytes | None"]
@@ -165,58 +161,34 @@ def theirs_notebook(base_nb: Notebook, copy_nb: Notebook, chosen: set[str], copy
     return theirs
 
 
-# --- adapters: creating a copy, promoting its cells back ---------------------------------------
+def into_working_copy(ours: Notebook, merged: Notebook) -> Notebook:
+    """The origin's working copy after a merge back: only the cells the merge changed are new (pure).
 
-
-def make_copy(origin_nb: Notebook, origin_rel: str, dest_rel: str, root: str | os.PathLike[str],
-              head_blob: tuple[str, bytes] | None, store: Callable[[bytes], str]) -> tuple[Notebook, list[str]]:
-    """A copy of origin_nb for dest_rel with its origin recorded, and notes on re-aimed targets.
-
-    head_blob is the origin's (blob id, bytes) in the checked-out commit: when the work-tree
-    origin is that version, its id is recorded (pushed with the branch, so teammates have the
-    base too); otherwise the origin as copied is stored as a new blob with store.
+    A cell the merge left as it was is ours verbatim (view metadata such as `collapsed` and
+    `ExecuteTime`, outputs, execution count). A changed cell keeps ours' outputs only while
+    its source is unchanged (say only its tags changed); otherwise they were computed from
+    another source, so it has none. Ours' notebook metadata (widget state) stays unless the
+    merge changed it, and then its transient keys are carried over.
     """
-    from nbteam.scratch.create import copy_for_scratch, with_ids
-
-    base = with_ids(normalise_notebook(origin_nb))
-    copy_nb, notes = copy_for_scratch(copying.deepcopy(base), origin_rel, dest_rel, root)
-    blob = None
-    if head_blob is not None:
-        try:
-            committed = normalise_notebook(parse_notebook(head_blob[1], origin_rel))
-        except NotebookError:
-            committed = None
-        if committed is not None and committed == base:
-            blob = head_blob[0]
-    if blob is None:
-        blob = store(dumps_notebook(base).encode("utf-8"))
-    return with_origin(copy_nb, Origin(origin_rel, blob, blob)), notes
-
-
-@dataclass(frozen=True)
-class CopyPromotion:
-    """The result of promoting a copy's cells back into its origin."""
-
-    copy: str
-    origin: str
-    cells: list[CopyCell]
-    conflicts: int
-    diff: str  # the origin now against the origin after the promotion
-    written: bool
-    origin_text: str  # the origin as it was read (pass it back as `shown_origin` to re-check)
-
-
-def restore_outputs(merged: Notebook, ours: Notebook) -> None:
-    """Give merged code cells the outputs of the cell in ours with the same id (else the same source)."""
-    by_id = {c.get("id"): c for c in ours.get("cells", []) if c.get("id")}
-    by_source = {normalise_source(c.get("source")): c for c in ours.get("cells", [])}
+    raw = {c.get("id"): c for c in ours.get("cells", []) if isinstance(c, dict) and c.get("id")}
+    cells = []
     for cell in merged["cells"]:
-        if cell.get("cell_type") != "code":
+        old = raw.get(cell.get("id"))
+        if old is not None and normalise_cell(old) == normalise_cell(cell):
+            cells.append(old)
             continue
-        old = by_id.get(cell.get("id")) or by_source.get(cell.get("source"))
-        if old is not None and old.get("cell_type") == "code" and isinstance(old.get("outputs"), list):
-            cell["outputs"] = old["outputs"]
+        cell = dict(cell)
+        if (old is not None and cell.get("cell_type") == "code" == old.get("cell_type")
+                and normalise_source(old.get("source")) == cell.get("source")):
+            cell["outputs"] = old.get("outputs", [])
             cell["execution_count"] = old.get("execution_count")
+        cells.append(cell)
+    raw_meta = ours.get("metadata")
+    meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    if merged["metadata"] != normalise_notebook(ours)["metadata"]:
+        meta = {**merged["metadata"], **{k: v for k, v in meta.items() if k in TRANSIENT_NOTEBOOK_METADATA}}
+    return {**ours, "cells": cells, "metadata": meta, "nbformat": merged["nbformat"],
+            "nbformat_minor": merged["nbformat_minor"]}
 
 
 def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[str] | None) -> bytes | None:
@@ -235,128 +207,3 @@ def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[st
     except OSError:
         return None
     return raw if blob_id_of(raw) == origin.base else None
-
-
-def load_base(root: str | os.PathLike[str], origin: Origin, copy_rel: str, read_blob: BlobReader) -> Notebook:
-    """The merge base of a copy; NbteamError naming the missing blob."""
-    from nbteam.scratch.promote import PromoteError
-
-    data = base_bytes(origin, read_blob, root)
-    if data is None:
-        raise PromoteError(f"{copy_rel}: its base (git blob {origin.base[:12]}, {origin.path} as copied) is not in"
-                           " this repository's git objects; copy it again or merge by hand")
-    return parse_notebook(data, f"{origin.path} as copied")
-
-
-def select_copy_cells(cells: list[CopyCell], selectors: list[str] | None, copy_rel: str, origin_rel: str) -> list[CopyCell]:
-    """The copy cells named by id or 1-based number; every one not in sync if selectors is None."""
-    from nbteam.scratch.promote import PromoteError
-
-    if selectors is None:
-        chosen = [c for c in cells if c.promotable]
-        if not chosen:
-            raise PromoteError(f"no cell of {copy_rel} differs from {origin_rel}; nothing to promote")
-        return chosen
-    out = []
-    for sel in selectors:
-        match = [c for c in cells if c.key == sel] or [c for c in cells if sel.isdigit() and c.number == int(sel)]
-        if not match or not match[0].promotable:
-            raise PromoteError(f"cell {sel!r} of {copy_rel} is the same as in {origin_rel} (or not a cell); nothing to promote")
-        out.append(match[0])
-    return out
-
-
-def promote_copy(root: str | os.PathLike[str], config: Config, copy_path: str | os.PathLike[str], user: str,
-                 selectors: list[str] | None = None, dry_run: bool = False, owner_confirmed: bool = False,
-                 shown_origin: str | None = None, stage: bool = False) -> CopyPromotion:
-    """Merge chosen cells of a copy into its origin notebook (all differing cells when selectors is None).
-
-    Conflicts are left as markers in the origin (CopyPromotion.conflicts). shown_origin, the
-    origin's text the user was shown (CopyPromotion.origin_text of a dry run), is re-checked:
-    ChangedSinceShownError if the origin changed since.
-    """
-    from nbteam.diff.notebook import diff_notebooks
-    from nbteam.diff.render import render_diff
-    from nbteam.git.repo import read_blob, stage_paths, store_blob
-    from nbteam.merge.notebook import merge_notebooks
-    from nbteam.scratch.promote import PromoteError, check_owner, check_shown, repo_relative
-    from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
-    from nbteam.seq.merge3 import Markers
-
-    root = Path(root)
-    copy_rel = repo_relative(root, copy_path)
-    check_owner(config, copy_rel, user, owner_confirmed or dry_run)
-    with manifest_lock(root):  # one promotion into a notebook at a time
-        copy_nb, copy_crlf = read_notebook_file(root, copy_rel)
-        origin = read_origin(copy_nb)
-        if origin is None:
-            raise PromoteError(f"{copy_rel} is not a copy of a team notebook (make one with `nbteam scratch new --from`)")
-        # Without outputs: the copy has none, and the origin's own outputs must not read as deleted.
-        base = normalise_notebook(load_base(root, origin, copy_rel, lambda blob: read_blob(root, blob)))
-        try:
-            origin_text = (root / origin.path).read_bytes().decode("utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            raise PromoteError(f"cannot read {origin.path}, the origin of {copy_rel}: {e}") from None
-        check_shown(None if shown_origin is None else {origin.path: shown_origin}, origin.path, origin_text)
-        ours, origin_crlf = read_notebook_file(root, origin.path)
-        chosen = select_copy_cells(copy_cells(copy_nb, base, origin, copy_rel, root), selectors, copy_rel, origin.path)
-        theirs = theirs_notebook(base, copy_nb, {c.key for c in chosen}, copy_rel, origin.path, root)
-        markers = Markers(ours=origin.path, base=f"{origin.path} as copied", theirs=copy_rel)
-        # Outputs stay out of the merge (the copy has none, so they would read as edits), then
-        # the origin's own outputs are put back on its cells.
-        result = merge_notebooks(base, ours, theirs, markers)
-        restore_outputs(result.notebook, ours)
-        diff = "\n".join(render_diff(diff_notebooks(ours, result.notebook), f"a/{origin.path}", f"b/{origin.path}")) + "\n"
-        outcome = CopyPromotion(copy_rel, origin.path, chosen, len(result.conflicts), diff, not dry_run, origin_text)
-        if dry_run:
-            return outcome
-        synced = dict(origin.synced)
-        theirs_cells = {c.get("id"): c for c in theirs["cells"]}
-        for cell in chosen:
-            synced.pop(cell.key, None)
-            if cell.key in theirs_cells:
-                synced[cell.key] = fingerprint(theirs_cells[cell.key])
-        new_base = store_blob(root, dumps_notebook(theirs).encode("utf-8"))
-        record = Origin(origin.path, origin.blob, new_base, synced)
-        writes = WorkTreeWrites(root)
-        writes.add(origin.path, dumps_notebook(result.notebook), crlf=origin_crlf)
-        writes.add(copy_rel, dumps_notebook(with_origin(copy_nb, record)), crlf=copy_crlf)
-        writes.commit()
-        if stage:
-            stage_paths(root, writes.paths)
-        return outcome
-
-
-def split_selection(info: NotebookInfo, selectors: list[str] | None, everything: bool) -> tuple[list[str], list[str]]:
-    """(cells for their modules, cells for the origin) of a copy, as cell ids (pure).
-
-    Named cells go where their kind goes: `%%writefile` cells to modules, the others back into
-    the origin. `everything` (--all) takes both kinds; no selection takes the `%%writefile`
-    cells, as for any scratchpad.
-    """
-    from nbteam.scratch.promote import PromoteError
-
-    flows = [c for c in info.copy_cells if c.promotable]
-    if info.copy_error and (everything or selectors):
-        raise PromoteError(f"{info.path} cannot be compared with {info.origin}: {info.copy_error}")
-    if selectors:
-        modules, back = [], []
-        for sel in selectors:
-            cell = next((c for c in info.cells if c.key == sel), None) or next(
-                (c for c in info.cells if sel.isdigit() and c.number == int(sel)), None)
-            if cell is not None and cell.promotable:
-                modules.append(cell.key)
-            elif cell is not None or any(c.key == sel for c in info.copy_cells):
-                back.append(cell.key if cell is not None else sel)
-            else:
-                raise PromoteError(f"no cell {sel!r} in {info.path} (give a 1-based cell number or a cell id)")
-        return modules, back
-    modules = [c.key for c in info.promotable()]
-    if everything:
-        if not modules and not flows:
-            raise PromoteError(f"nothing to promote: no %%writefile cells, and no cell differs from {info.origin}")
-        return modules, [c.key for c in flows]
-    if not modules:
-        raise PromoteError(f"no %%writefile cells in this notebook; it is a copy of {info.origin}: promote its"
-                           f" {len(flows)} changed cell(s) back with --cell ID or --all")
-    return modules, []

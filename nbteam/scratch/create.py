@@ -1,18 +1,20 @@
 """Create a user's scratchpad notebook, empty or as a clean copy of a team notebook."""
 from __future__ import annotations
 
-from nbteam.errors import NbteamError
-
+import copy as copying
 import os
 import re
 import uuid
 from pathlib import Path
+from typing import Callable
 
 from nbteam.config import Config
-from nbteam.notebook.io import NotebookError, Notebook, dumps_notebook, read_notebook
-from nbteam.scratch.writes import WorkTreeWrites
+from nbteam.errors import NbteamError
+from nbteam.notebook.io import Notebook, NotebookError, dumps_notebook, parse_notebook, read_notebook
 from nbteam.notebook.normalise import normalise_notebook
+from nbteam.scratch.copies import Origin, with_origin
 from nbteam.scratch.writefile import reaim_source, relative_target
+from nbteam.scratch.writes import WorkTreeWrites
 
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
@@ -73,6 +75,30 @@ def with_ids(nb: Notebook) -> Notebook:
     return nb
 
 
+def make_copy(origin_nb: Notebook, origin_rel: str, dest_rel: str, root: str | os.PathLike[str],
+              head_blob: tuple[str, bytes] | None, store: Callable[[bytes], str]) -> tuple[Notebook, list[str]]:
+    """A copy of origin_nb for dest_rel with its origin recorded, and notes on re-aimed targets.
+
+    head_blob is the origin's (blob id, bytes) in the checked-out commit: when the work-tree
+    origin is that version, its id is recorded (pushed with the branch, so teammates have the
+    base too); otherwise the origin as copied is stored as a new blob with store.
+    """
+    base = with_ids(normalise_notebook(origin_nb))
+    copy_nb, notes = copy_for_scratch(copying.deepcopy(base), origin_rel, dest_rel, root)
+    blob = None
+    if head_blob is not None:
+        try:
+            committed = normalise_notebook(parse_notebook(head_blob[1], origin_rel))
+        except NotebookError:
+            committed = None
+        if committed is not None and committed == base:
+            blob = head_blob[0]
+    if blob is None:
+        blob = store(dumps_notebook(base).encode("utf-8"))
+    return with_origin(copy_nb, Origin(origin_rel, blob, blob)), notes
+
+
+
 def _check_name(name: str) -> str:
     stem = name[: -len(".ipynb")] if name.endswith(".ipynb") else name
     if not stem or stem.startswith(".") or re.search(r"[/\\\x00-\x1f]", stem):
@@ -109,7 +135,6 @@ def create_scratchpad(repo_root: str | os.PathLike[str], config: Config, user: s
     notes: list[str] = []
     if source_nb is not None and source_rel is not None:
         from nbteam.git.repo import blob_id_at, head_tree, read_blob, store_blob
-        from nbteam.scratch.copies import make_copy
 
         blob = blob_id_at(head_tree(root), source_rel)
         data = read_blob(root, blob) if blob else None

@@ -1,23 +1,33 @@
-"""Carry out promotions: check and plan every selected cell, then write modules and manifest together.
+"""Carry out promotions: plan every selected cell, show the plan, then apply it: modules and manifest together.
 
-Shared by `nbteam promote` and the TUI. Everything happens under the manifest lock: the
-notebook is re-read (a cell that changed since it was shown is refused), every target is
-checked on its real path, cells are planned one after another against an in-memory copy of the
-modules and manifest (so a `%%writefile` cell followed by `-a` cells of the same target works
-in one run, and `--dry-run` sees exactly what a real run would do), and only then are the
-modules and the manifest written, all or nothing.
+Shared by `nbteam promote` and the TUI. `plan_promotion_of` reads the notebook, the modules and
+the manifest and plans the cells one after another against an in-memory copy of the modules
+and manifest (so a `%%writefile` cell followed by `-a` cells of the same target works in one
+run). Showing that plan is the dry run. `PromotionPlan.apply` does it again under the manifest
+lock: a module or cell that changed since the plan was made is refused (ChangedSinceShownError),
+every target is checked on its real path, and the modules and manifest are written all or
+nothing: if any cell is refused, no cell is promoted.
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nbteam.config import Config
-from nbteam.errors import NbteamError
-from nbteam.git.paths import UnsafePathError, safe_write_path
-from nbteam.notebook.io import NotebookError, read_notebook, uses_crlf
+from nbteam.git.repo import differs_from_head, last_change, stage_paths, store_blob
+from nbteam.notebook.io import uses_crlf
+from nbteam.scratch.cells import CellInfo, worktree_reader
+from nbteam.scratch.guards import (
+    ScratchContext,
+    check_not_own_files,
+    check_owner,
+    check_shown,
+    check_targets,
+    read_cells,
+    reread_cells,
+    select_cells,
+)
 from nbteam.scratch.manifest import (
     PromotionRecord,
     RecordKey,
@@ -30,7 +40,6 @@ from nbteam.scratch.manifest import (
     union_attributes_text,
 )
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, make_record, plan_promotion
-from nbteam.scratch.scan import CellInfo, analyse_cells, worktree_reader
 from nbteam.scratch.writes import WorkTreeWrites
 
 
@@ -43,26 +52,12 @@ class PromotionResult(TextEnum):
     REFUSED = "refused"
     MERGED = "merged"
     CONFLICT = "conflict"
+    HELD_BACK = "not promoted"
 
 
-PROMOTED, WOULD_PROMOTE, UNCHANGED, REFUSED = (PromotionResult.PROMOTED, PromotionResult.WOULD_PROMOTE,
-                                              PromotionResult.UNCHANGED, PromotionResult.REFUSED)
-
-
-class PromoteError(NbteamError, ValueError):
-    """The promotion cannot start or was stopped before writing anything; one line saying why."""
-
-
-class ChangedSinceShownError(PromoteError):
-    """A module or cell is no longer what the user was shown; nothing was written."""
-
-
-class OwnershipError(PromoteError):
-    """The cell is in someone else's scratchpad and the promoter did not confirm acting for them."""
-
-    def __init__(self, message: str, owner: str, user: str) -> None:
-        super().__init__(message)
-        self.owner, self.user = owner, user
+PROMOTED, WOULD_PROMOTE, UNCHANGED, REFUSED, HELD_BACK = (PromotionResult.PROMOTED, PromotionResult.WOULD_PROMOTE,
+                                                         PromotionResult.UNCHANGED, PromotionResult.REFUSED,
+                                                         PromotionResult.HELD_BACK)
 
 
 @dataclass(frozen=True)
@@ -76,116 +71,16 @@ class PromotionOutcome:
 
     @property
     def ok(self) -> bool:
-        """False when the cell was refused."""
-        return self.result is not PromotionResult.REFUSED
+        """False when the cell was refused, or held back because another was."""
+        return self.result not in (PromotionResult.REFUSED, PromotionResult.HELD_BACK)
 
     def diff(self) -> str:
         """The module's diff for this promotion (empty without a plan)."""
         return self.plan.diff() if self.plan else ""
 
 
-def repo_relative(root: str | os.PathLike[str], path: str | os.PathLike[str]) -> str:
-    """path (absolute or relative to the cwd) as a POSIX path relative to root; PromoteError if outside."""
-    full = Path(os.path.abspath(path))
-    try:
-        return full.relative_to(Path(root).resolve()).as_posix()
-    except ValueError:
-        try:
-            return full.resolve().relative_to(Path(root).resolve()).as_posix()
-        except ValueError:
-            raise PromoteError(f"{path} is not inside the repository {root}") from None
-
-
-def scratchpad_owner(config: Config, notebook: str) -> str | None:
-    """The user whose scratchpad a repo-relative notebook is (`<scratch_dir>/<user>/...`), or None."""
-    prefix = config.scratch_dir.rstrip("/") + "/"
-    if not notebook.startswith(prefix):
-        return None
-    rest = notebook[len(prefix):]
-    return rest.split("/", 1)[0] if "/" in rest else None
-
-
-def check_owner(config: Config, notebook: str, user: str, confirmed: bool) -> str:
-    """The scratchpad's owner ("" if none); OwnershipError if it is someone else and not confirmed."""
-    owner = scratchpad_owner(config, notebook) or ""
-    if owner and owner != user and not confirmed:
-        raise OwnershipError(f"{notebook} is {owner}'s scratchpad; promoting from it as {user} needs confirmation"
-                             " (--yes, or answer the prompt)", owner, user)
-    return owner
-
-
-def select_cells(cells: list[CellInfo], selectors: list[str] | None) -> list[CellInfo]:
-    """The cells named by number (1-based) or id, in notebook order; all `%%writefile` cells if none."""
-    if not selectors:
-        chosen = [c for c in cells if c.promotable]
-        if not chosen:
-            raise PromoteError("no %%writefile cells in this notebook")
-        return chosen
-    picked: dict[int, CellInfo] = {}
-    for sel in selectors:
-        cell = find_cell(cells, sel)
-        if not cell.promotable:
-            raise PromoteError(f"cell {cell.number} ({cell.key}) does not start with %%writefile")
-        picked[cell.number] = cell
-    return [picked[n] for n in sorted(picked)]
-
-
-def find_cell(cells: list[CellInfo], selector: str) -> CellInfo:
-    """The cell with this id, else with this 1-based number; PromoteError if none."""
-    match = [c for c in cells if c.key == selector]
-    if not match and selector.isdigit():
-        match = [c for c in cells if c.number == int(selector)]
-    if not match:
-        raise PromoteError(f"no cell {selector!r} (give a 1-based cell number or a cell id)")
-    return match[0]
-
-
-def _label(cell: CellInfo) -> str:
-    return f"cell {cell.number} ({cell.key})"
-
-
-def check_targets(root: Path, cells: list[CellInfo]) -> None:
-    """PromoteError naming the first cell that cannot be promoted at all (bad magic, unsafe target)."""
-    for cell in cells:
-        if cell.error is not None or cell.magic is None or cell.target is None:
-            raise PromoteError(f"{_label(cell)}: {cell.error or 'not a %%writefile cell'}; nothing was promoted")
-        try:
-            safe_write_path(root, cell.target)
-        except UnsafePathError as e:
-            raise PromoteError(f"{_label(cell)}: {e}; nothing was promoted") from None
-
-
-def check_not_own_files(root: Path, cells: list[CellInfo], own: Mapping[str, str]) -> None:
-    """PromoteError if a target is one of nbteam's own files (the notebook itself, the manifest):
-    even --force must not replace those by a module body."""
-    real = {os.path.realpath(root / path): what for path, what in own.items()}
-    for cell in cells:
-        what = real.get(os.path.realpath(root / (cell.target or "")))
-        if what is not None:
-            raise PromoteError(f"{_label(cell)}: target {cell.target} is {what}; nothing was promoted")
-
-
-def reread_cells(root: Path, notebook: str, cells: list[CellInfo], index: ManifestIndex) -> list[CellInfo]:
-    """The given cells as the notebook holds them now; ChangedSinceShownError if any changed."""
-    try:
-        nb = read_notebook(root / notebook)
-    except NotebookError as e:
-        raise PromoteError(str(e)) from None
-    fresh = {c.key: c for c in analyse_cells(notebook, nb, index, worktree_reader(root), root)}
-    out = []
-    for cell in cells:
-        now = fresh.get(cell.key)
-        if now is None or now.source != cell.source:
-            raise ChangedSinceShownError(f"{_label(cell)} of {notebook} changed since it was shown; look again"
-                                         " (nothing was written)")
-        out.append(now)
-    return out
-
-
 def module_history(root: Path, target: str) -> str:
     """Who last changed a module and in which commit (git log), and whether it has uncommitted edits."""
-    from nbteam.git.repo import differs_from_head, last_change
-
     change = last_change(root, target)
     text = f"last changed by {change}" if change else "not committed yet"
     if change and differs_from_head(root, target):
@@ -193,55 +88,35 @@ def module_history(root: Path, target: str) -> str:
     return text
 
 
-def _same(a: str | None, b: str | None) -> bool:
-    """Texts equal up to CRLF line ends (a plan shows the module with LF)."""
-    norm = (lambda t: None if t is None else t.replace("\r\n", "\n"))
-    return norm(a) == norm(b)
+@dataclass
+class _Planned:
+    """The cells' outcomes and everything a real run writes (modules, records, bodies)."""
+
+    outcomes: list[PromotionOutcome]
+    texts: dict[str, str | None]  # target -> the module after the promotion
+    seen: dict[str, str | None]  # target -> the module as read
+    crlf: dict[str, bool]
+    changed: list[str]
+    records: dict[RecordKey, PromotionRecord]
+    bodies: dict[RecordKey, str] = field(default_factory=dict)
 
 
-def check_shown(shown: Mapping[str, str | None] | None, path: str, text: str | None) -> None:
-    """ChangedSinceShownError if the caller showed path with other content than it has now."""
-    if shown is not None and path in shown and not _same(shown[path], text):
-        raise ChangedSinceShownError(f"{path} changed since it was shown; look at it again (nothing was written)")
-
-
-def promote_cells(root: str | os.PathLike[str], config: Config, notebook: str, cells: list[CellInfo], user: str,
-                  force: bool = False, dry_run: bool = False, stage: bool = False,
-                  shown: Mapping[str, str | None] | None = None, owner_confirmed: bool = False) -> list[PromotionOutcome]:
-    """Promote the given cells of a repo-relative notebook; write nothing when dry_run.
-
-    shown maps a target to the module text the user was shown (a plan's old_text): if the
-    module is different now, ChangedSinceShownError and nothing is written. A cell whose
-    source changed since `cells` were read raises the same. Cells in someone else's
-    scratchpad need owner_confirmed (else OwnershipError); invalid or unsafe targets raise
-    PromoteError before anything is written, whatever force says.
-    """
-    root = Path(root)
-    check_targets(root, cells)
-    check_not_own_files(root, cells, {notebook: "the notebook holding the cell", config.manifest: "the manifest"})
-    owner = check_owner(config, notebook, user, owner_confirmed or dry_run)
-    if dry_run:
-        return _promote_locked(root, config, notebook, cells, user, owner, force, True, False, shown)
-    with manifest_lock(root):
-        return _promote_locked(root, config, notebook, cells, user, owner, force, False, stage, shown)
-
-
-def _promote_locked(root: Path, config: Config, notebook: str, cells: list[CellInfo], user: str, owner: str,
-                    force: bool, dry_run: bool, stage: bool,
-                    shown: Mapping[str, str | None] | None) -> list[PromotionOutcome]:
-    """The body of promote_cells, run while holding the manifest lock."""
+def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force: bool,
+                shown: Mapping[str, str | None]) -> _Planned:
+    """Plan each cell in turn against the modules and manifest as the earlier cells leave them."""
+    root = ctx.root
     read = worktree_reader(root)
-    records: dict[RecordKey, PromotionRecord] = dict(read_manifest(root, config.manifest))
-    cells = reread_cells(root, notebook, cells, ManifestIndex(records))
-    texts: dict[str, str | None] = {}
+    records: dict[RecordKey, PromotionRecord] = dict(read_manifest(root, ctx.config.manifest))
+    cells = reread_cells(ctx, notebook, cells, ManifestIndex(records))
+    seen: dict[str, str | None] = {}
     crlf: dict[str, bool] = {}
     for target in dict.fromkeys(c.target for c in cells if c.target):
-        texts[target] = read(target)
-        crlf[target] = texts[target] is not None and uses_crlf((texts[target] or "").encode("utf-8"))
-        check_shown(shown, target, texts[target])
-    changed: list[str] = []
-    outcomes: list[PromotionOutcome] = []
-    bodies: dict[RecordKey, str] = {}
+        seen[target] = read(target)
+        crlf[target] = seen[target] is not None and uses_crlf((seen[target] or "").encode("utf-8"))
+        check_shown(shown, target, seen[target])
+    planned = _Planned([], dict(seen), seen, crlf, [], records)
+    texts = planned.texts
+    owner = ctx.acts_for(notebook)
     for cell in cells:
         assert cell.magic is not None and cell.target is not None  # check_targets made sure
         target = cell.target
@@ -250,41 +125,99 @@ def _promote_locked(root: Path, config: Config, notebook: str, cells: list[CellI
             why = f"{plan.refusal}; {module_history(root, target)}" if texts[target] is not None else plan.refusal
             hint = "--update merges its edits into the cell, --force overwrites them" if (
                 target, notebook, cell.key) in records and texts[target] is not None else "use --force to overwrite"
-            outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; {hint}", plan))
+            planned.outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; {hint}", plan))
             continue
         if plan.state is CellState.IN_SYNC:
-            outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do", plan))
+            planned.outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do",
+                                                     plan))
             continue
         what = f"{plan.mode} {target} ({plan.state}"
         what += f", forced: {plan.refusal})" if plan.refusal else ")"
-        if owner and owner != user:
+        if owner:
             what += f" for {owner}"
         if plan.changes_module:
             texts[target] = plan.new_text
-            if target not in changed:
-                changed.append(target)
+            if target not in planned.changed:
+                planned.changed.append(target)
         else:
             what += "; module already up to date, recording provenance"
         key = (target, notebook, cell.key)
-        records[key] = make_record(plan, notebook, cell.key, user, now_utc(), owner=owner)
-        bodies[key] = cell.magic.body
-        outcomes.append(PromotionOutcome(cell, WOULD_PROMOTE if dry_run else PROMOTED, what, plan))
-    if dry_run or not bodies:
-        return outcomes
-    from nbteam.git.repo import store_blob
+        records[key] = make_record(plan, notebook, cell.key, ctx.user, now_utc(), owner=ctx.owner_of(notebook))
+        planned.bodies[key] = cell.magic.body
+        planned.outcomes.append(PromotionOutcome(cell, WOULD_PROMOTE, what, plan))
+    refused = [o for o in planned.outcomes if o.result is REFUSED]
+    if refused:  # all or nothing: a partial promotion would leave the modules half-way
+        names = ", ".join(f"cell {o.cell.number}" for o in refused)
+        planned.outcomes = [o if o.result is not WOULD_PROMOTE else replace(
+            o, result=HELD_BACK, message=f"not promoted, because {names} was refused (a promotion is all or nothing)")
+            for o in planned.outcomes]
+        planned.bodies.clear()
+        planned.changed.clear()
+    return planned
 
-    for key, body in bodies.items():  # the base a later `promote --update` merges against
-        records[key] = replace(records[key], blob=store_blob(root, body.encode("utf-8")))
-    writes = WorkTreeWrites(root)
-    for target in changed:
-        writes.add(target, texts[target] or "", crlf=crlf.get(target, False))
-    write_manifest_into(writes, root, config, records.values())
-    writes.commit()
-    if stage:
-        from nbteam.git.repo import stage_paths
 
-        stage_paths(root, [*changed, *writes.paths, notebook])
-    return outcomes
+@dataclass(frozen=True)
+class PromotionPlan:
+    """What promoting cells of one notebook would do (the dry run); apply() carries it out."""
+
+    ctx: ScratchContext
+    notebook: str  # repo-relative
+    cells: list[CellInfo]
+    force: bool
+    outcomes: list[PromotionOutcome]
+    seen: dict[str, str | None]  # target -> the module text this plan was made against (what the user sees)
+
+    @property
+    def acts_for(self) -> str:
+        """The other user whose scratchpad this is: apply() needs confirmed=True ("" for your own)."""
+        return self.ctx.acts_for(self.notebook)
+
+    @property
+    def ok(self) -> bool:
+        """False when a cell is refused (then nothing would be promoted)."""
+        return all(o.ok for o in self.outcomes)
+
+    def forced(self) -> PromotionPlan:
+        """This plan with --force: refused cells are overwritten when applied (safety checks still hold)."""
+        return replace(self, force=True)
+
+    def apply(self, confirmed: bool = False, stage: bool = False) -> list[PromotionOutcome]:
+        """Promote as planned, re-checked under the manifest lock; the outcomes.
+
+        confirmed: the user agreed to act for `acts_for` (else OwnershipError). A module or cell
+        that changed since the plan raises ChangedSinceShownError, and nothing is written.
+        stage: add everything written to git's index (notebooks through the clean filter).
+        """
+        ctx = self.ctx
+        check_owner(ctx, self.notebook, confirmed)
+        with manifest_lock(ctx.root):
+            planned = _plan_cells(ctx, self.notebook, self.cells, self.force, self.seen)
+            outcomes = [replace(o, result=PROMOTED) if o.result is WOULD_PROMOTE else o for o in planned.outcomes]
+            if not planned.bodies:
+                return outcomes
+            records = planned.records
+            for key, body in planned.bodies.items():  # the base a later `promote --update` merges against
+                records[key] = replace(records[key], blob=store_blob(ctx.root, body.encode("utf-8")))
+            writes = WorkTreeWrites(ctx.root)
+            for target in planned.changed:
+                writes.add(target, planned.texts[target] or "", crlf=planned.crlf.get(target, False))
+            write_manifest_into(writes, ctx.root, ctx.config, records.values())
+            writes.commit()
+            if stage:
+                stage_paths(ctx.root, [*planned.changed, *writes.paths, self.notebook])
+            return outcomes
+
+
+def plan_promotion_of(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force: bool = False) -> PromotionPlan:
+    """Plan promoting cells of a repo-relative work-tree notebook (writes nothing).
+
+    Invalid or unsafe targets, and targets that are nbteam's own files, raise PromoteError
+    whatever force says.
+    """
+    check_targets(ctx.root, cells)
+    check_not_own_files(ctx.root, cells, {notebook: "the notebook holding the cell", ctx.config.manifest: "the manifest"})
+    planned = _plan_cells(ctx, notebook, cells, force, {})
+    return PromotionPlan(ctx, notebook, cells, force, planned.outcomes, planned.seen)
 
 
 def write_manifest_into(writes: WorkTreeWrites, root: Path, config: Config, records: Iterable[PromotionRecord]) -> None:
@@ -297,23 +230,12 @@ def write_manifest_into(writes: WorkTreeWrites, root: Path, config: Config, reco
         writes.add(attributes, text)
 
 
-def read_selected(root: str | os.PathLike[str], config: Config,
-                  notebook_path: str | os.PathLike[str]) -> tuple[str, list[CellInfo]]:
-    """A work-tree notebook's repo-relative path and its analysed cells."""
-    notebook = repo_relative(root, notebook_path)
-    try:
-        nb = read_notebook(Path(root) / notebook)
-    except NotebookError as e:
-        raise PromoteError(str(e)) from None
-    index = ManifestIndex(read_manifest(root, config.manifest))
-    return notebook, analyse_cells(notebook, nb, index, worktree_reader(root), root)
+def read_selected(ctx: ScratchContext, notebook: str) -> list[CellInfo]:
+    """A repo-relative work-tree notebook's analysed cells."""
+    return read_cells(ctx, notebook, ManifestIndex(read_manifest(ctx.root, ctx.config.manifest)))
 
 
-def promote_notebook(root: str | os.PathLike[str], config: Config, notebook_path: str | os.PathLike[str], user: str,
-                     selectors: list[str] | None = None, force: bool = False, dry_run: bool = False,
-                     stage: bool = False, owner_confirmed: bool = False) -> list[PromotionOutcome]:
-    """Read a notebook in the work tree, select cells and promote them."""
-    notebook, cells = read_selected(root, config, notebook_path)
-    return promote_cells(root, config, notebook, select_cells(cells, selectors), user, force, dry_run, stage,
-                         owner_confirmed=owner_confirmed)
-
+def plan_notebook(ctx: ScratchContext, notebook: str, selectors: list[str] | None = None,
+                  force: bool = False) -> PromotionPlan:
+    """Read a repo-relative work-tree notebook, select cells and plan their promotion."""
+    return plan_promotion_of(ctx, notebook, select_cells(read_selected(ctx, notebook), selectors), force)

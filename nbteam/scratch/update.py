@@ -8,27 +8,16 @@ the module as it is; once they are resolved, promoting the cell writes the resul
 """
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from nbteam.config import Config
+from nbteam.git.repo import read_blob, store_blob
 from nbteam.notebook.io import dumps_notebook, uses_crlf
+from nbteam.scratch.cells import CellInfo, worktree_reader
+from nbteam.scratch.guards import PromoteError, ScratchContext, check_owner, check_shown, check_targets, find_cell, reread_cells
 from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, manifest_lock, now_utc, read_manifest, sha256
 from nbteam.scratch.plan import ManifestIndex, appended_blocks, unified_diff
-from nbteam.scratch.promote import (
-    PromoteError,
-    PromotionResult,
-    check_owner,
-    check_shown,
-    check_targets,
-    find_cell,
-    read_selected,
-    reread_cells,
-    write_manifest_into,
-)
-from nbteam.scratch.scan import CellInfo, worktree_reader
+from nbteam.scratch.promote import PromotionResult, read_selected, write_manifest_into
 from nbteam.scratch.writefile import replace_body
 from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
 from nbteam.seq.merge3 import Markers, merge3_text
@@ -112,69 +101,88 @@ def plan_update(cell: CellInfo, record: PromotionRecord | None, base: str | None
                       target, magic.body, merged, module, new_module)
 
 
-def update_cells(root: str | os.PathLike[str], config: Config, notebook: str, cells: list[CellInfo], user: str,
-                 dry_run: bool = False, owner_confirmed: bool = False,
-                 shown: Mapping[str, str | None] | None = None) -> list[CellUpdate]:
-    """Merge each promoted module's edits into its cell; write nothing when dry_run.
+def _plan_updates(ctx: ScratchContext, notebook: str, cells: list[CellInfo], shown: Mapping[str, str | None],
+                  ) -> tuple[list[CellUpdate], dict[RecordKey, PromotionRecord], ManifestIndex]:
+    """Each cell's update, against the manifest and modules as they are now."""
+    records: dict[RecordKey, PromotionRecord] = dict(read_manifest(ctx.root, ctx.config.manifest))
+    index = ManifestIndex(records)
+    cells = reread_cells(ctx, notebook, cells, index)
+    read = worktree_reader(ctx.root)
+    updates = []
+    for cell in cells:
+        target = cell.target or ""
+        record = index.get(target, notebook, cell.key)
+        raw = read_blob(ctx.root, record.blob) if record is not None and record.blob else None
+        module = read(target)
+        check_shown(shown, target, module)
+        base = None if raw is None else raw.decode("utf-8", "replace")
+        if base is None and record is not None and cell.magic is not None and record.cell_sha == sha256(cell.magic.body):
+            base = cell.magic.body  # the cell is unchanged since: it is the text last promoted (older manifests)
+        updates.append(plan_update(cell, record, base, module, index))
+    return updates, records, index
 
-    shown (target -> the module text displayed) is re-checked as in promote_cells.
-    """
-    from nbteam.git.repo import read_blob, store_blob
 
-    root = Path(root)
-    check_targets(root, cells)
-    owner = check_owner(config, notebook, user, owner_confirmed or dry_run)
-    with manifest_lock(root):
-        records: dict[RecordKey, PromotionRecord] = dict(read_manifest(root, config.manifest))
-        index = ManifestIndex(records)
-        cells = reread_cells(root, notebook, cells, index)
-        read = worktree_reader(root)
-        updates = []
-        for cell in cells:
-            target = cell.target or ""
-            record = index.get(target, notebook, cell.key)
-            raw = read_blob(root, record.blob) if record is not None and record.blob else None
-            module = read(target)
-            check_shown(shown, target, module)
-            base = None if raw is None else raw.decode("utf-8", "replace")
-            if base is None and record is not None and cell.magic is not None and record.cell_sha == sha256(cell.magic.body):
-                base = cell.magic.body  # the cell is unchanged since: it is the text last promoted (older manifests)
-            updates.append(plan_update(cell, record, base, module, index))
-        if dry_run or not any(u.result in (UpdateResult.MERGED, UpdateResult.CONFLICT) for u in updates):
+@dataclass(frozen=True)
+class UpdatePlan:
+    """What `promote --update` would do to cells of one notebook (the dry run); apply() does it."""
+
+    ctx: ScratchContext
+    notebook: str  # repo-relative
+    cells: list[CellInfo]
+    updates: list[CellUpdate]
+
+    @property
+    def acts_for(self) -> str:
+        """The other user whose scratchpad this is: apply() needs confirmed=True ("" for your own)."""
+        return self.ctx.acts_for(self.notebook)
+
+    def apply(self, confirmed: bool = False) -> list[CellUpdate]:
+        """Merge as planned, under the manifest lock; ChangedSinceShownError if a module changed since."""
+        ctx, notebook = self.ctx, self.notebook
+        root = ctx.root
+        owner = check_owner(ctx, notebook, confirmed)
+        shown = {u.target: u.old_module for u in self.updates if u.target}
+        with manifest_lock(root):
+            updates, records, index = _plan_updates(ctx, notebook, self.cells, shown)
+            if not any(u.result in (UpdateResult.MERGED, UpdateResult.CONFLICT) for u in updates):
+                return updates
+            nb, crlf = read_notebook_file(root, notebook)
+            writes = WorkTreeWrites(root)
+            for u in updates:
+                if u.result not in (UpdateResult.MERGED, UpdateResult.CONFLICT):
+                    continue
+                nb["cells"][u.cell.number - 1]["source"] = replace_body(u.cell.source, u.new_body)
+                module = u.new_module or ""
+                synced = u.result is UpdateResult.MERGED
+                if module != u.old_module:
+                    writes.add(u.target, module.replace("\r\n", "\n"), crlf=uses_crlf((u.old_module or "").encode("utf-8")))
+                module_lf = module.replace("\r\n", "\n")
+                base_body = u.new_body if synced else split_tail(module_lf, appended_blocks(module_lf, index, u.target))[0]
+                records[(u.target, notebook, u.cell.key)] = PromotionRecord(
+                    target=u.target, notebook=notebook, cell=u.cell.key, mode=Mode.WRITE, cell_sha=sha256(base_body),
+                    module_sha=sha256(module_lf), lines=len(base_body.splitlines()), user=ctx.user, time=now_utc(),
+                    owner=owner, blob=store_blob(root, base_body.encode("utf-8")))
+            writes.add(notebook, dumps_notebook(nb), crlf=crlf)
+            write_manifest_into(writes, root, ctx.config, records.values())
+            writes.commit()
             return updates
-        nb, crlf = read_notebook_file(root, notebook)
-        writes = WorkTreeWrites(root)
-        for u in updates:
-            if u.result not in (UpdateResult.MERGED, UpdateResult.CONFLICT):
-                continue
-            nb["cells"][u.cell.number - 1]["source"] = replace_body(u.cell.source, u.new_body)
-            module = u.new_module or ""
-            synced = u.result is UpdateResult.MERGED
-            if module != u.old_module:
-                writes.add(u.target, module.replace("\r\n", "\n"), crlf=uses_crlf((u.old_module or "").encode("utf-8")))
-            module_lf = module.replace("\r\n", "\n")
-            base_body = u.new_body if synced else split_tail(module_lf, appended_blocks(module_lf, index, u.target))[0]
-            records[(u.target, notebook, u.cell.key)] = PromotionRecord(
-                target=u.target, notebook=notebook, cell=u.cell.key, mode=Mode.WRITE, cell_sha=sha256(base_body),
-                module_sha=sha256(module_lf), lines=len(base_body.splitlines()), user=user, time=now_utc(),
-                owner=owner, blob=store_blob(root, base_body.encode("utf-8")))
-        writes.add(notebook, dumps_notebook(nb), crlf=crlf)
-        write_manifest_into(writes, root, config, records.values())
-        writes.commit()
-        return updates
 
 
-def update_notebook(root: str | os.PathLike[str], config: Config, notebook_path: str | os.PathLike[str], user: str,
-                    selectors: list[str] | None = None, dry_run: bool = False,
-                    owner_confirmed: bool = False) -> list[CellUpdate]:
+def plan_updates(ctx: ScratchContext, notebook: str, cells: list[CellInfo]) -> UpdatePlan:
+    """Plan merging each promoted module's edits into its cell (writes nothing)."""
+    check_targets(ctx.root, cells)
+    return UpdatePlan(ctx, notebook, cells, _plan_updates(ctx, notebook, cells, {})[0])
+
+
+def plan_notebook_updates(ctx: ScratchContext, notebook: str, selectors: list[str] | None = None) -> UpdatePlan:
     """`promote NB --update [--cell ...]`: the selected (default: every promoted) write cells."""
-    notebook, cells = read_selected(root, config, notebook_path)
+    cells = read_selected(ctx, notebook)
     if selectors:
         chosen = [find_cell(cells, s) for s in selectors]
     else:
-        index = ManifestIndex(read_manifest(root, config.manifest))
+        index = ManifestIndex(read_manifest(ctx.root, ctx.config.manifest))
         chosen = [c for c in cells if c.magic is not None and not c.magic.append and c.target is not None
                   and index.get(c.target, notebook, c.key) is not None]
         if not chosen:
             raise PromoteError("no promoted %%writefile cells in this notebook to update")
-    return update_cells(root, config, notebook, chosen, user, dry_run, owner_confirmed)
+    return plan_updates(ctx, notebook, chosen)

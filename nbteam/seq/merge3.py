@@ -9,9 +9,9 @@ result git gives, and a conflict here is one git reports too.
 """
 from __future__ import annotations
 
-from nbteam.notebook.markers import STYLES, Markers  # the one marker grammar (STYLES re-exported)
+from nbteam.seq.markers import ConflictStyle, Markers  # the one marker grammar
 
-__all__ = ["STYLES", "Markers", "merge3_lines", "merge3_text", "split_lines"]
+__all__ = ["Markers", "merge3_lines", "merge3_text", "split_lines"]
 
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
@@ -137,13 +137,6 @@ def _has_alnum(line: str) -> bool:
     return any(c.isascii() and c.isalnum() for c in line)
 
 
-def _terminated(lines: Sequence[str]) -> list[str]:
-    """Lines with a final newline, so a marker never joins the last line of a side."""
-    if lines and not lines[-1].endswith("\n"):
-        return [*lines[:-1], lines[-1] + "\n"]
-    return list(lines)
-
-
 def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str],
                  markers: Markers = Markers()) -> tuple[list[str], int]:
     """Merge two edits of a list of lines; return the merged lines and the number of conflicts."""
@@ -154,7 +147,7 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
         return list(theirs), 0
     if not diff(base, theirs):
         return list(ours), 0
-    if markers.style == "zdiff3":
+    if markers.style is ConflictStyle.ZDIFF3:
         regions = _regions(base, ours, theirs, EAGER)
         for m in regions:  # only the lines both sides share at a conflict's ends leave it
             while m.mode == CONFLICT and m.chg1 and m.chg2 and ours[m.i1] == theirs[m.i2]:
@@ -162,7 +155,7 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
             while m.mode == CONFLICT and m.chg1 and m.chg2 and ours[m.i1 + m.chg1 - 1] == theirs[m.i2 + m.chg2 - 1]:
                 m.chg1, m.chg2 = m.chg1 - 1, m.chg2 - 1
     else:
-        regions = _regions(base, ours, theirs, EAGER if markers.style == "diff3" else ZEALOUS_ALNUM)
+        regions = _regions(base, ours, theirs, EAGER if markers.style is ConflictStyle.DIFF3 else ZEALOUS_ALNUM)
     out: list[str] = []
     conflicts = 0
     i = 0
@@ -172,14 +165,8 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
         out += ours[i:m.i1]
         if m.mode == CONFLICT:
             conflicts += 1
-            out.append(markers.open())
-            out += _terminated(ours[m.i1:m.i1 + m.chg1])
-            if markers.style != "merge":
-                out.append(markers.middle_base())
-                out += _terminated(base[m.i0:m.i0 + m.chg0])
-            out.append(markers.separator())
-            out += _terminated(theirs[m.i2:m.i2 + m.chg2])
-            out.append(markers.close())
+            out += split_lines(markers.block("".join(ours[m.i1:m.i1 + m.chg1]), "".join(theirs[m.i2:m.i2 + m.chg2]),
+                                             "".join(base[m.i0:m.i0 + m.chg0])))
         else:
             out += ours[m.i1:m.i1 + m.chg1] if m.mode == OURS else theirs[m.i2:m.i2 + m.chg2]
         i = m.i1 + m.chg1

@@ -253,7 +253,7 @@ class BrowserScreen(Screen[None]):
     def confirm(self, ref: CellRef | CopyCellRef, what: str, note: str = "") -> None:
         """Propose what `what` would write, as things are on disk now; on yes, write what was shown."""
         # Imported on first use: the first screen does not need them.
-        from nbteam.scratch.promote import ChangedSinceShownError
+        from nbteam.scratch.guards import ChangedSinceShownError
         from nbteam.tui.confirm import FORCE, ConfirmDiff
         from nbteam.tui.flows import CopyFlow, Flow, PromoteFlow, UpdateFlow
 

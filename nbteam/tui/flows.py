@@ -14,14 +14,15 @@ from __future__ import annotations
 from rich.text import Text
 
 from nbteam.errors import NbteamError
-from nbteam.notebook.io import read_notebook
+from nbteam.scratch.cells import CellInfo
 from nbteam.scratch.copies import CopyCell
-from nbteam.scratch.manifest import read_manifest
-from nbteam.scratch.plan import IN_SYNC, ManifestIndex
-from nbteam.scratch.promote import PromotionResult, promote_cells, scratchpad_owner
-from nbteam.scratch.scan import CellInfo, NotebookInfo, analyse_cells, worktree_reader
-from nbteam.scratch.update import update_cells
-from nbteam.scratch.copies import promote_copy
+from nbteam.scratch.flowback import plan_copy
+from nbteam.scratch.guards import PromoteError, ScratchContext
+from nbteam.scratch.manifest import Mode
+from nbteam.scratch.plan import IN_SYNC
+from nbteam.scratch.promote import PromotionResult, plan_promotion_of, read_selected
+from nbteam.scratch.scan import NotebookInfo
+from nbteam.scratch.update import plan_updates
 from nbteam.tui.confirm import Proposal
 from nbteam.tui.model import MARKS, Workspace
 
@@ -30,31 +31,31 @@ class FlowStop(NbteamError):
     """Nothing to confirm: the status line says why (in sync, not promotable, no user…)."""
 
 
-def fresh_cell(workspace: Workspace, nb: NotebookInfo, key: str) -> CellInfo:
+def fresh_cell(ctx: ScratchContext, nb: NotebookInfo, key: str) -> CellInfo:
     """One cell re-read from disk, so a confirmation shows what is saved now."""
-    root = workspace.root
-    parsed = read_notebook(root / nb.path)
-    index = ManifestIndex(read_manifest(root, workspace.config.manifest))
-    cells = analyse_cells(nb.path, parsed, index, worktree_reader(root), root)
+    try:
+        cells = read_selected(ctx, nb.path)
+    except PromoteError as e:
+        raise FlowStop(str(e)) from None
     match = next((c for c in cells if c.key == key), None)
     if match is None:
         raise FlowStop(f"cell {key} is no longer in {nb.path}; press r to reload")
     return match
 
 
-def acting_user(workspace: Workspace) -> str:
-    """Who writes; FlowStop saying why there is nobody."""
+def acting(workspace: Workspace) -> ScratchContext:
+    """Who writes where; FlowStop saying why there is nobody."""
     if workspace.user is None:
         raise FlowStop(f"cannot write: {workspace.user_error}")
-    return workspace.user
+    return ScratchContext(workspace.root, workspace.config, workspace.user)
 
 
-def owner_note(workspace: Workspace, notebook: str, user: str) -> str | None:
+def owner_note(ctx: ScratchContext, notebook: str) -> str | None:
     """The warning shown when the scratchpad is someone else's (confirming records both)."""
-    owner = scratchpad_owner(workspace.config, notebook)
-    if owner is None or owner == user:
+    owner = ctx.acts_for(notebook)
+    if not owner:
         return None
-    return f"This is {owner}'s scratchpad: you ({user}) act for them; the manifest records you both."
+    return f"This is {owner}'s scratchpad: you ({ctx.user}) act for them; the manifest records you both."
 
 
 class PromoteFlow:
@@ -62,24 +63,24 @@ class PromoteFlow:
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, key: str):
         """Re-read the cell and plan its promotion; FlowStop if there is nothing to promote."""
-        self.workspace, self.notebook = workspace, nb.path
-        self.user = acting_user(workspace)
-        self.cell = cell = fresh_cell(workspace, nb, key)
+        self.ctx = ctx = acting(workspace)
+        self.cell = cell = fresh_cell(ctx, nb, key)
         if cell.error is not None or cell.plan is None:
             raise FlowStop(cell.error or f"cell {cell.number} has no %%writefile line; nothing to promote")
         if cell.plan.state == IN_SYNC:
             raise FlowStop(f"cell {cell.number} is in sync with {cell.plan.target}; nothing to promote")
-        self.plan = plan = cell.plan
-        verb = "Append" if plan.mode == "append" else "Write"
+        self.promotion = plan_promotion_of(ctx, nb.path, [cell])
+        plan = self.promotion.outcomes[0].plan or cell.plan
+        verb = "Append" if plan.mode is Mode.APPEND else "Write"
         self.proposal = Proposal(
             Text.assemble((f"{verb} cell {cell.number} of {nb.path}\n", "bold"), ("to ", ""),
                           (plan.target, "bold cyan"), (f"  ({plan.state})", MARKS[plan.state][1])),
-            plan.diff(), plan.refusal, owner_note(workspace, nb.path, self.user))
+            plan.diff(), plan.refusal, owner_note(ctx, nb.path))
 
     def apply(self, force: bool) -> str:
         """Promote what was shown; the status line's message."""
-        [outcome] = promote_cells(self.workspace.root, self.workspace.config, self.notebook, [self.cell], self.user,
-                                  force=force, shown={self.plan.target: self.plan.old_text}, owner_confirmed=True)
+        promotion = self.promotion.forced() if force else self.promotion
+        [outcome] = promotion.apply(confirmed=True)
         return f"cell {self.cell.number}: {outcome.result}: {outcome.message}"
 
 
@@ -88,13 +89,12 @@ class UpdateFlow:
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, key: str):
         """Re-read the cell and plan the merge (a dry run); FlowStop if there is nothing to merge."""
-        self.workspace, self.notebook = workspace, nb.path
-        self.user = acting_user(workspace)
-        cell = fresh_cell(workspace, nb, key)
+        self.ctx = ctx = acting(workspace)
+        cell = fresh_cell(ctx, nb, key)
         if cell.magic is None or cell.target is None:
             raise FlowStop(cell.error or f"cell {cell.number} has no %%writefile line; nothing to update")
-        [self.update] = update_cells(workspace.root, workspace.config, nb.path, [cell], self.user, dry_run=True)
-        u = self.update
+        self.plan = plan_updates(ctx, nb.path, [cell])
+        [u] = self.plan.updates
         if u.result not in (PromotionResult.MERGED, PromotionResult.CONFLICT):
             raise FlowStop(f"cell {cell.number}: {u.message}")
         self.cell = cell
@@ -102,12 +102,11 @@ class UpdateFlow:
         self.proposal = Proposal(
             Text.assemble((f"Merge the edits of {u.target} into cell {cell.number} of {nb.path}\n", "bold"),
                           (u.message, style)),
-            u.diff(), None, owner_note(workspace, nb.path, self.user), verb="Update")
+            u.diff(), None, owner_note(ctx, nb.path), verb="Update")
 
     def apply(self, force: bool) -> str:
         """Merge as shown; the status line's message."""
-        [u] = update_cells(self.workspace.root, self.workspace.config, self.notebook, [self.cell], self.user,
-                           owner_confirmed=True, shown={self.update.target: self.update.old_module})
+        [u] = self.plan.apply(confirmed=True)
         return f"cell {self.cell.number}: {u.result}: {u.message}"
 
 
@@ -116,25 +115,23 @@ class CopyFlow:
 
     def __init__(self, workspace: Workspace, nb: NotebookInfo, copy: CopyCell):
         """Plan the merge into the origin (a dry run); FlowStop if the cell is in sync."""
-        self.workspace, self.notebook, self.copy = workspace, nb.path, copy
-        self.user = acting_user(workspace)
+        self.copy = copy
+        ctx = acting(workspace)
         if not copy.promotable:
             raise FlowStop(f"cell {copy.key} is in sync with {nb.origin}; nothing to promote")
-        self.path = workspace.root / nb.path  # promote_copy takes a path, not a repo-relative name
-        self.dry = dry = promote_copy(workspace.root, workspace.config, self.path, self.user, selectors=[copy.key],
-                                      dry_run=True)
+        self.plan = plan_copy(ctx, nb.path, [copy.key])
+        dry = self.plan.shown
         conflicts = (f"{dry.conflicts} conflict(s) will be marked in {dry.origin}", "bold yellow") if dry.conflicts \
             else ("merges cleanly", "bold green")
         self.proposal = Proposal(
             Text.assemble((f"Merge cell {copy.key} of {nb.path} ({copy.state})\n", "bold"), ("into ", ""),
                           (dry.origin, "bold cyan"), ": ", conflicts),
-            dry.diff if dry.diff.strip() else "", None, owner_note(workspace, nb.path, self.user),
+            dry.diff if dry.diff.strip() else "", None, owner_note(ctx, nb.path),
             empty=f"No changes: {dry.origin} already has this cell.")
 
     def apply(self, force: bool) -> str:
         """Merge as shown; the status line's message."""
-        done = promote_copy(self.workspace.root, self.workspace.config, self.path, self.user,
-                            selectors=[self.copy.key], owner_confirmed=True, shown_origin=self.dry.origin_text)
+        done = self.plan.apply(confirmed=True)
         where = f"; {done.conflicts} conflict(s) marked there: resolve them (nbteam resolve)" if done.conflicts else ""
         return f"cell {self.copy.key} merged into {done.origin}{where}"
 

@@ -88,21 +88,21 @@ class ResolveScreen(Screen[int]):
     def show(self) -> None:
         """Redraw everything from the session."""
         session = self.session
-        region = session.region
-        total, left = len(session.regions), session.left
+        conflict = session.conflict
+        total, left = len(session.conflicts), session.left
         self.query_one("#r-title", Static).update(Text.assemble(
             f"conflict {session.current + 1} of {total} · ",
             (f"{left} left" if left else "all decided: w writes", "bold yellow" if left else "bold green"),
             " · ", (self.path, "bold"), no_wrap=True, overflow="ellipsis"))
         self.query_one("#r-conflicts", Static).update(conflict_list(session))
         self.call_after_refresh(self._scroll_list)
-        titles, texts = side_titles(region), sides(region)
+        titles, texts = side_titles(conflict), sides(conflict)
         for name in ("base", "ours", "theirs"):
             self.query_one(f"#r-{name}-pane").border_title = titles[name]
             self.query_one(f"#r-{name}", Static).update(texts[name])
         state = choice_name(session.choice())
         self.query_one("#r-preview-pane").border_title = (
-            f"cell {region.cell + 1} as it will be written ({'open: markers stay' if state == 'open' else state})")
+            f"cell {conflict.number} as it will be written ({'open: markers stay' if state == 'open' else state})")
         self.query_one("#r-preview", Static).update(cell_preview(session))
 
     def _scroll_list(self) -> None:
@@ -141,11 +141,11 @@ class ResolveScreen(Screen[int]):
 
     def action_edit(self) -> None:
         """Edit the current conflict in $EDITOR (the app is suspended meanwhile)."""
-        region = self.session.region
-        suffix = ".py" if region.kind is ConflictKind.SOURCE else ".txt"
+        conflict = self.session.conflict
+        suffix = ".py" if conflict.kind is ConflictKind.SOURCE else ".txt"
         with tempfile.TemporaryDirectory(prefix="nbteam-resolve-") as tmp:
             path = Path(tmp) / f"conflict-{self.session.current + 1}{suffix}"
-            path.write_text(conflict_block(region, self.session.size), encoding="utf-8")
+            path.write_text(conflict_block(conflict), encoding="utf-8")
             editor = editor_command()
             try:
                 with self.app.suspend():

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from nbteam.merge.resolve import Region
+from nbteam.notebook.conflicts import Conflict
 from nbteam.notebook.markers import ConflictKind
 from nbteam.tui.resolution import Session, changed_lines, choice_name, deletes_cell, plain_label
 
@@ -14,19 +14,19 @@ CHOICE_STYLES = {"open": "bold yellow", "edited": "bold magenta"}
 
 def list_line(session: Session, index: int) -> Text:
     """One line of the conflict list: state, number, cell, kind and labels."""
-    region, state = session.regions[index], choice_name(session.choice(index))
+    conflict, state = session.conflicts[index], choice_name(session.choice(index))
     mark = "·" if state == "open" else "✓"
     current = index == session.current
     line = Text("▶ " if current else "  ", style="bold")
     line.append(f"{mark} {state:<7}", style=CHOICE_STYLES.get(state, "green"))
-    line.append(f"{index + 1:>2}. cell {region.cell + 1:<3} {region.kind.value:<13} ", style="bold" if current else "")
-    line.append(f"{plain_label(region.ours_label)} ↔ {plain_label(region.theirs_label)}", style="dim")
+    line.append(f"{index + 1:>2}. cell {conflict.number:<3} {conflict.kind.value:<13} ", style="bold" if current else "")
+    line.append(f"{plain_label(conflict.ours_label)} ↔ {plain_label(conflict.theirs_label)}", style="dim")
     return line
 
 
 def conflict_list(session: Session) -> Text:
     """Every conflict, one per line, the current one marked."""
-    return Text("\n").join(list_line(session, i) for i in range(len(session.regions)))
+    return Text("\n").join(list_line(session, i) for i in range(len(session.conflicts)))
 
 
 def side_text(text: str | None, changed: set[int], style: str, empty: str) -> Text:
@@ -46,31 +46,31 @@ def side_text(text: str | None, changed: set[int], style: str, empty: str) -> Te
     return out
 
 
-def base_changed(region: Region) -> set[int]:
+def base_changed(conflict: Conflict) -> set[int]:
     """Base lines that ours or theirs did not keep."""
-    if region.base is None:
+    if conflict.base is None:
         return set()
-    lines = range(len(region.base.splitlines()))
-    kept_by = [set(lines) - changed_lines(side, region.base) for side in (region.ours, region.theirs)]
+    lines = range(len(conflict.base.splitlines()))
+    kept_by = [set(lines) - changed_lines(side, conflict.base) for side in (conflict.ours, conflict.theirs)]
     return set(lines) - (kept_by[0] & kept_by[1])
 
 
-def sides(region: Region) -> dict[str, Text]:
-    """The base, ours and theirs panes' contents for a region."""
-    deleted = {"ours": deletes_cell(region.ours_label), "theirs": deletes_cell(region.theirs_label)}
-    out = {"base": side_text(region.base, base_changed(region), STYLES["base"],
-                             "(no base: the conflict style has none)" if region.base is None else "(empty)")}
-    for name, text in (("ours", region.ours), ("theirs", region.theirs)):
+def sides(conflict: Conflict) -> dict[str, Text]:
+    """The base, ours and theirs panes' contents for a conflict."""
+    deleted = {"ours": deletes_cell(conflict.ours_label), "theirs": deletes_cell(conflict.theirs_label)}
+    out = {"base": side_text(conflict.base, base_changed(conflict), STYLES["base"],
+                             "(no base: the conflict style has none)" if conflict.base is None else "(empty)")}
+    for name, text in (("ours", conflict.ours), ("theirs", conflict.theirs)):
         empty = "(deletes this cell)" if deleted[name] else "(empty)"
-        out[name] = side_text(None if deleted[name] and not text else text, changed_lines(region.base, text),
+        out[name] = side_text(None if deleted[name] and not text else text, changed_lines(conflict.base, text),
                               STYLES[name], empty)
     return out
 
 
-def side_titles(region: Region) -> dict[str, str]:
+def side_titles(conflict: Conflict) -> dict[str, str]:
     """The panes' titles: the side and its label."""
-    return {"base": "base", "ours": f"ours: {plain_label(region.ours_label)}",
-            "theirs": f"theirs: {plain_label(region.theirs_label)}"}
+    return {"base": "base", "ours": f"ours: {plain_label(conflict.ours_label)}",
+            "theirs": f"theirs: {plain_label(conflict.theirs_label)}"}
 
 
 def cell_preview(session: Session) -> Text:
@@ -80,13 +80,13 @@ def cell_preview(session: Session) -> Text:
         return Text("(this cell is removed: the chosen side deleted it)", style="dim italic")
     source = session.cell_source() or ""
     out = Text()
-    kind = session.region.kind
+    kind = session.conflict.kind
     if kind is not ConflictKind.SOURCE and kind is not ConflictKind.DELETE_MODIFY:
         out.append(f"{cell.get('cell_type', '?')} cell", style="dim")
         if kind is ConflictKind.METADATA:
             out.append(f" · metadata {cell.get('metadata', {})}", style="dim")
         out.append("\n")
-    markers = tuple(char * session.size for char in "<|=>")
+    markers = tuple(char * session.conflict.block.size for char in "<|=>")
     for line in source.splitlines():
         style = "bold reverse yellow" if line.startswith(markers) else ""
         out.append(line + "\n", style=style)

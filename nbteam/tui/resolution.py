@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from nbteam.errors import NbteamError
-from nbteam.merge.resolve import Region, Side, conflict_regions, replace_region, resolve_region
+from nbteam.merge.resolve import Side, replace_conflict, resolve_conflict
+from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import join_source
-from nbteam.notebook.markers import DELETED_NOTE, Markers
+from nbteam.notebook.markers import DELETED_NOTE
+from nbteam.seq.markers import ConflictStyle, Markers
 
 Notebook = dict[str, Any]
 # What was decided for a conflict: a side, or the text that replaces the conflict block.
@@ -54,10 +56,11 @@ def changed_lines(base: str | None, text: str) -> set[int]:
     return set(range(len(lines))) - kept
 
 
-def conflict_block(region: Region, size: int = 7) -> str:
-    """A region as a conflict block (diff3 style when there is a base): the start for a hand edit."""
-    markers = Markers(size=size, style="diff3", ours=region.ours_label, theirs=region.theirs_label)
-    return markers.block(region.ours, region.theirs, region.base)
+def conflict_block(conflict: Conflict) -> str:
+    """A conflict as a block at its own marker size (diff3 style when it has a base): the start for a hand edit."""
+    markers = Markers(size=conflict.block.size, style=ConflictStyle.DIFF3, ours=conflict.ours_label,
+                      theirs=conflict.theirs_label)
+    return markers.block(conflict.ours, conflict.theirs, conflict.base)
 
 
 @dataclass
@@ -74,7 +77,7 @@ class Session:
     def __init__(self, notebook: Notebook, size: int = 7):
         """The conflicts of a parsed notebook (markers `size` long), all open, the first one current."""
         self.original, self.size = notebook, size
-        self.regions: list[Region] = conflict_regions(notebook, size)
+        self.conflicts: list[Conflict] = find_conflicts(notebook, size)
         self.choices: dict[int, Choice] = {}
         self.current = 0
         self._undo: list[tuple[int, Choice | None]] = []  # (conflict, its choice before)
@@ -83,9 +86,9 @@ class Session:
     # --- reading ----------------------------------------------------------------------------------
 
     @property
-    def region(self) -> Region:
+    def conflict(self) -> Conflict:
         """The conflict under the cursor."""
-        return self.regions[self.current]
+        return self.conflicts[self.current]
 
     def choice(self, index: int | None = None) -> Choice | None:
         """The choice made for a conflict (the current one by default), None while open."""
@@ -94,7 +97,7 @@ class Session:
     @property
     def left(self) -> int:
         """How many conflicts have no choice yet."""
-        return len(self.regions) - len(self.choices)
+        return len(self.conflicts) - len(self.choices)
 
     @property
     def changed(self) -> bool:
@@ -120,21 +123,21 @@ class Session:
         return None if at is None else resolved.notebook["cells"][at]
 
     def _apply(self, choices: dict[int, Choice]) -> Resolved:
-        """Apply choices in document order; resolving a region removes it, so later indices shift down."""
+        """Apply choices in document order; resolving a conflict removes it, so later indices shift down."""
         nb = self.original
         removed: list[int] = []  # original indices of cells a choice removed
         for done, index in enumerate(sorted(choices)):
             choice, now = choices[index], index - done
             before = len(nb.get("cells", []))
             if isinstance(choice, Side):
-                nb = resolve_region(nb, now, choice, self.size)
+                nb = resolve_conflict(nb, now, choice, self.size)
             else:
-                nb = replace_region(nb, now, choice, self.size)
+                nb = replace_conflict(nb, now, choice, self.size)
             if len(nb.get("cells", [])) < before:
-                removed.append(self.regions[index].cell)
+                removed.append(self.conflicts[index].cell)
         cells: list[int | None] = []
-        for region in self.regions:
-            cell = region.cell
+        for conflict in self.conflicts:
+            cell = conflict.cell
             cells.append(None if cell in removed else cell - sum(r < cell for r in removed))
         return Resolved(nb, cells)
 
@@ -145,8 +148,8 @@ class Session:
         before = self.choices.get(self.current)
         trial = {**self.choices, self.current: choice}
         resolved = self._apply(trial)
-        left = len(conflict_regions(resolved.notebook, self.size))
-        if isinstance(choice, str) and left != len(self.regions) - len(trial):
+        left = len(find_conflicts(resolved.notebook, self.size))
+        if isinstance(choice, str) and left != len(self.conflicts) - len(trial):
             raise EditError("the edited text still has conflict markers; edit it again or take a side")
         self.choices, self._resolved = trial, resolved
         self._undo.append((self.current, before))
@@ -167,14 +170,14 @@ class Session:
     def move(self, step: int) -> bool:
         """Go to the next (+1) or previous (-1) conflict; False at either end."""
         target = self.current + step
-        if not 0 <= target < len(self.regions):
+        if not 0 <= target < len(self.conflicts):
             return False
         self.current = target
         return True
 
     def next_open(self) -> bool:
         """Go to the next conflict without a choice (wrapping around); False if none is left."""
-        count = len(self.regions)
+        count = len(self.conflicts)
         for step in range(1, count + 1):
             index = (self.current + step) % count
             if index not in self.choices:

@@ -84,7 +84,7 @@ def run_merge_tool(path: str) -> int:
     except OSError as e:
         raise NbteamError(f"cannot read {path}: {e.strerror}") from None
     session = Session(parse_notebook(raw, path), marker_sizes([path])[path])
-    if not session.regions:
+    if not session.conflicts:
         print(f"nbteam resolve: {path}: no conflicts", file=sys.stderr)
         return 0
     code = MergeApp(path, session, write_target(path, raw)).run()

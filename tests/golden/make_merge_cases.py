@@ -147,13 +147,13 @@ def v3_case():
 def main() -> None:
     sys.path.insert(0, str(HERE.parent.parent.parent))
     if "--expected" in sys.argv:
-        from nbteam.seq.merge3 import Markers
+        from nbteam.seq.markers import Markers, conflict_style
         from nbteam.merge.file import merge_files
 
         for d in sorted(p for p in HERE.iterdir() if p.is_dir()):
             meta = json.loads((d / "case.json").read_text())
             out = merge_files(*(str(d / f"{r}.ipynb") for r in ("base", "ours", "theirs")), str(d / "expected.ipynb"),
-                              d.name, Markers(style=meta.get("style", "merge")))
+                              d.name, Markers(style=conflict_style(meta.get("style", "merge"))))
             print(d.name, out.code, out.message)
         return
     all_cases = list(cases()) + [("nbformat3-and-4", "v3 base and ours, v4 theirs: upgraded and merged",

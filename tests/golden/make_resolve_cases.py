@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT))
 from nbteam.merge.notebook import merge_notebooks  # noqa: E402
 from nbteam.merge.resolve import Side, resolve_all  # noqa: E402
 from nbteam.notebook.io import dumps_notebook, read_notebook  # noqa: E402
-from nbteam.notebook.markers import Markers  # noqa: E402
+from nbteam.seq.markers import Markers  # noqa: E402
 
 HERE = Path(__file__).resolve().parent / "resolve"
 
