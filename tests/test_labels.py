@@ -148,7 +148,6 @@ def test_am_three_way(branched, tmp_path):
     assert nb == text
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 7: a bare commit id label is shown without its subject")
 def test_a_pull_label_is_shown_with_short_id_and_subject(repo, tmp_path):
     upstream = repo
     setup_repo(upstream)

@@ -143,7 +143,6 @@ def test_resolve_theirs_and_the_mergetool_form_keep_the_same_outputs(conflicted,
     assert {k.rstrip("\n"): v for k, v in tool.items()} == {"a": ["run: a\n"], "b": ["run: b\n"], "c theirs": []}
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 7: a bare commit id label is shown without its subject")
 def test_mergetool_after_a_pull_shows_the_commit_subject(tmp_path, git_env):
     upstream = new_repo(tmp_path / "upstream")
     clone = tmp_path / "clone"

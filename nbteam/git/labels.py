@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import os
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 DEFAULT_MARKER_SIZE = 7
 DEFAULT_LABELS = ("ours", "base", "theirs")
 PLACEHOLDERS = ("%X", "%S", "%Y")  # as old git passes them, unexpanded
@@ -186,3 +190,19 @@ def merge_labels(expanded: tuple[str | None, str | None, str | None], cwd: str =
     found = fallback_labels(cwd)
     return tuple(v if v is not None and v not in PLACEHOLDERS else f  # type: ignore[return-value]
                  for v, f in zip(expanded, found))
+
+
+def is_commit_id(label: str) -> bool:
+    """True for a bare full commit id (what git writes as the label of a `git pull` merge)."""
+    return len(label) in (40, 64) and all(c in "0123456789abcdef" for c in label)
+
+
+def readable_labels(labels: Iterable[str], cwd: str = ".") -> dict[str, str]:
+    """How to show the bare commit ids among labels: `abc1234 (subject)`; other labels are left out."""
+    found = {}
+    for label in set(labels):
+        if is_commit_id(label):
+            described = _commit_label(label, cwd)
+            if described:
+                found[label] = described
+    return found
