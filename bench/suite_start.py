@@ -65,7 +65,7 @@ def interleaved(commands: dict[str, list[str]], repeat: int, setup, cwd: Path,
 
 
 def _case(tmp: Path, cells: int, repeat: int, clean: str, env: dict) -> list[dict]:
-    from nbteam.git.launcher import command
+    from nbteam.integration.registry import command
 
     base, ours, theirs = (tmp / "base.ipynb", tmp / "ours.ipynb", tmp / "theirs.ipynb")
     base.write_text(_notebook("x = 1\n", cells))

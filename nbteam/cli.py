@@ -52,23 +52,11 @@ def main(argv: list[str] | None = None) -> int:
     if name not in COMMANDS:
         print(f"nbteam: unknown command {name!r}\n\n{_usage()}", file=sys.stderr)
         return 2
-    __import__(COMMANDS[name][0])  # not importlib: one import less on every driver and hook start
-    module = sys.modules[COMMANDS[name][0]]
-    fast = getattr(module, "fast_run", None)
-    code = fast(argv[1:]) if fast else None
-    if code is not None:  # the merge driver's common case skips argparse's import and set-up
-        return code
-    import argparse
-
-    parser = argparse.ArgumentParser(prog=f"nbteam {name}", description=COMMANDS[name][1])
-    module.add_arguments(parser, name)
-    args = parser.parse_args(argv[1:])
-    args.command = name
     from nbteam.errors import NbteamError
 
     try:
-        return int(module.run(args) or 0)
-    except NbteamError as e:  # the one place a user-facing failure is printed
+        return _run(name, argv[1:])
+    except NbteamError as e:  # the one place a user-facing failure is printed, fast path included
         print(f"nbteam {name}: {e}", file=sys.stderr)
         return 2
     except ModuleNotFoundError as e:  # a dependency missing from this interpreter (not a bug of the input)
@@ -80,6 +68,22 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
 
+
+def _run(name: str, args: list[str]) -> int:
+    """Import one command and run it: its fast path (merge driver, hooks: no argparse), else argparse."""
+    __import__(COMMANDS[name][0])  # not importlib: one import less on every driver and hook start
+    module = sys.modules[COMMANDS[name][0]]
+    fast = getattr(module, "fast_run", None)
+    code = fast(args) if fast else None
+    if code is not None:
+        return code
+    import argparse
+
+    parser = argparse.ArgumentParser(prog=f"nbteam {name}", description=COMMANDS[name][1])
+    module.add_arguments(parser, name)
+    parsed = parser.parse_args(args)
+    parsed.command = name
+    return int(module.run(parsed) or 0)
 
 if __name__ == "__main__":
     sys.exit(main())

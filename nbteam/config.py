@@ -31,11 +31,15 @@ def _tomllib() -> Any:
 PYPROJECT = "pyproject.toml"
 NBTEAM_TOML = ".nbteam.toml"
 
+# The defaults, written once: Config's arguments and DEFAULTS (what init writes) both use these.
+SCRATCH_DIR = "scratch"
+MANIFEST = ".nbteam/promotions.jsonl"
+KEEP_OUTPUTS = False
 # Each key: (default, type). The order is the order `write_default_config` writes them in.
 DEFAULTS: dict[str, tuple[object, type]] = {
-    "scratch_dir": ("scratch", str),
-    "manifest": (".nbteam/promotions.jsonl", str),
-    "keep_outputs": (False, bool),
+    "scratch_dir": (SCRATCH_DIR, str),
+    "manifest": (MANIFEST, str),
+    "keep_outputs": (KEEP_OUTPUTS, bool),
 }
 
 
@@ -54,8 +58,8 @@ class Config:
     unknown_keys: tuple[str, ...]
     warning: str | None  # a settings file nbteam ignores, and why
 
-    def __init__(self, scratch_dir: str = "scratch", manifest: str = ".nbteam/promotions.jsonl",
-                 keep_outputs: bool = False, source: str | None = None, unknown_keys: tuple[str, ...] = (),
+    def __init__(self, scratch_dir: str = SCRATCH_DIR, manifest: str = MANIFEST,
+                 keep_outputs: bool = KEEP_OUTPUTS, source: str | None = None, unknown_keys: tuple[str, ...] = (),
                  warning: str | None = None) -> None:
         for name, value in zip(self.__slots__, (scratch_dir, manifest, keep_outputs, source, unknown_keys, warning)):
             object.__setattr__(self, name, value)
@@ -81,14 +85,13 @@ class Config:
 
 
 def find_repo_root(start: str | os.PathLike[str] = ".") -> Path | None:
-    """The top of the git work tree containing start (a `.git` dir or worktree file), or None."""
+    """The top of the git work tree containing start, or None."""
     from pathlib import Path
 
-    path = Path(start).resolve()
-    for candidate in (path, *path.parents):
-        if (candidate / ".git").exists():
-            return candidate
-    return None
+    from nbteam.git.run import locate
+
+    where = locate(start)
+    return None if where is None or where.top is None else Path(where.top)
 
 
 def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:
@@ -190,14 +193,14 @@ def keep_outputs(repo_root: str | os.PathLike[str] = ".", env: Mapping[str, str]
         return value.strip().lower() not in ("", "0", "false", "no")
     path = settings_file(repo_root)
     if path is None:
-        return False
+        return KEEP_OUTPUTS
     try:
         with open(path, "rb") as f:
             if b"keep_outputs" not in f.read():  # most repositories: no TOML parse on the driver's start
-                return False
+                return KEEP_OUTPUTS
         return load_config(repo_root).keep_outputs
     except (OSError, ConfigError, UnicodeDecodeError):
-        return False
+        return KEEP_OUTPUTS
 
 
 def set_keep_outputs(repo_root: str | os.PathLike[str], value: bool) -> str | None:

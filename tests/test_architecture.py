@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "nbteam"
-SUBPACKAGES = {"seq", "notebook", "merge", "diff", "git", "scratch", "tui", "commands"}
+SUBPACKAGES = {"seq", "notebook", "merge", "diff", "git", "integration", "scratch", "tui", "commands"}
 
 
 def _modules() -> list[Path]:
@@ -74,6 +74,28 @@ def test_algorithms_do_not_touch_git():
         rel = path.relative_to(PACKAGE)
         if rel.parts[0] in ("seq", "notebook", "merge", "diff") and rel.as_posix() not in EDGES:
             assert not {m for m in _nbteam_imports(path) if m.split(".")[1] == "git"}, rel
+
+
+# What the output hooks do: moving out of git/ into a room of its own (they still import notebook/ and bypass).
+GIT_POLICY_LEFT = {"git/hook_actions.py", "git/worktree_outputs.py"}
+ABOVE_GIT = ("notebook", "merge", "diff", "scratch", "tui", "commands", "integration", "config", "bypass", "cli")
+
+
+def test_git_is_an_adapter_that_imports_no_other_layer():
+    """nbteam/git/ imports nothing from the layers above it, nor config.py, bypass.py or cli.py."""
+    for path in _modules():
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "git" and rel.as_posix() not in GIT_POLICY_LEFT:
+            upward = {m for m in _nbteam_imports(path) if m.split(".")[1] in ABOVE_GIT}
+            assert not upward, f"{rel} imports {upward}"
+
+
+def test_nothing_below_integration_imports_it():
+    """integration/ drives git's hooks and registration; only commands/ (and itself) may import it."""
+    for path in _modules():
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] not in ("integration", "commands"):
+            assert not {m for m in _nbteam_imports(path) if m.split(".")[1] == "integration"}, rel
 
 
 def test_seq_imports_nothing_above_it_and_io_does_not_cycle_with_upgrade():

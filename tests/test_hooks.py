@@ -144,12 +144,13 @@ def test_init_registers_the_mergetool(tmp_path, git_env):
     git(repo, "init", "-q", "-b", "main")
     assert nbteam("init", cwd=repo).returncode == 0
     cmd = git(repo, "config", "mergetool.nbteam.cmd").stdout.strip()
-    assert cmd.endswith(' -m nbteam resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" "$MERGED"')
+    assert cmd.endswith('entry.py" resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" "$MERGED"')
+    assert " -I -S " in cmd and "-m nbteam" not in cmd
     assert git(repo, "config", "mergetool.nbteam.trustExitCode").stdout.strip() == "true"
     assert git(repo, "config", "merge.tool").stdout.strip() == "nbteam"
     assert git(repo, "config", "mergetool.keepBackup").stdout.strip() == "false"
     helped = git(repo, "mergetool", "--tool-help").stdout
-    assert "nbteam.cmd" in helped and "nbteam resolve" in helped
+    assert "nbteam.cmd" in helped and "entry.py\" resolve" in helped
 
 
 def test_a_users_own_merge_tool_is_left_alone(tmp_path, git_env):
@@ -200,7 +201,7 @@ def test_hook_scripts_are_posix_shell_and_executable(tmp_path, git_env, hook):
     script = _hooks(repo) / hook
     assert script.stat().st_mode & 0o111
     text = script.read_text()
-    assert text.startswith("#!/bin/sh\n") and f"-m nbteam hook {hook}" in text
+    assert text.startswith("#!/bin/sh\n") and f'entry.py" hook {hook} "$@"' in text and "-m nbteam" not in text
 
 
 def test_merge_abort_works_after_resolving_and_staging(tmp_path, git_env):

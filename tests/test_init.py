@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
-from nbteam.git import launcher, setup as install
+from nbteam.integration import install, registry as launcher
 from nbteam.notebook.io import join_source, read_notebook
 
 LINE = "*.ipynb merge=nbteam diff=nbteam filter=nbteam"

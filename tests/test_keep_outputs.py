@@ -63,7 +63,7 @@ def test_plain_init_follows_the_team_setting_and_the_filter_obeys_it(repo):
 
 
 def nbteam_process_command(repo) -> str:
-    from nbteam.git.launcher import command
+    from nbteam.integration.registry import command
     import sys
 
     return command("filter.nbteam.process", sys.executable)

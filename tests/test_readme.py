@@ -50,4 +50,4 @@ def test_readme_install_and_demo_from_a_fresh_clone(tmp_path):
     assert "nbteam: analysis.ipynb: merged, 1 conflict in cell 4" in p.stdout
     # Git ran the installed copy through the registered entry, not this checkout.
     driver = git(demo, "config", "merge.nbteam.driver").stdout
-    assert str(venv_site / "nbteam" / "git" / "entry.py") in driver and str(ROOT) not in driver
+    assert str(venv_site / "nbteam" / "integration" / "entry.py") in driver and str(ROOT) not in driver

@@ -8,7 +8,7 @@ import argparse
 import shlex
 import sys
 
-from nbteam.git.doctor import plan_fix, run_checks, run_fix
+from nbteam.integration.doctor import plan_fix, run_checks, run_fix
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.git.hooks import GUARD_HOOKS, OUTPUT_HOOKS
+from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -22,14 +22,15 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
 
 def run_hook(hook: str, args: list[str]) -> int:
     """Run one hook's work from the top of the work tree git runs hooks in; return its exit code."""
-    from nbteam.git.run import git_text
+    from nbteam.git.run import locate
 
-    root = git_text(["rev-parse", "--show-toplevel"])
+    where = locate()
+    root = where.top if where else None
     if not root:
         return 0  # not in a work tree (a bare repository's hook): nothing to look at
     if hook == "pre-commit":
         from nbteam.bypass import disabled
-        from nbteam.git.hook_actions import guard_message, staged_conflicts
+        from nbteam.integration.guard import guard_message, staged_conflicts
 
         problems = [] if disabled() else staged_conflicts(root)
         if problems:

@@ -1,6 +1,6 @@
 """`nbteam init` / `nbteam uninstall`: register or remove nbteam's git drivers, filter and attributes.
 
-Argument parsing and printing only; what is written and removed lives in nbteam.git.setup.
+Argument parsing and printing only; what is written and removed lives in nbteam.integration.install.
 """
 from __future__ import annotations
 
@@ -8,17 +8,17 @@ import argparse
 import os
 import sys
 
-from nbteam.git import setup
+from nbteam.integration import install as setup
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """--global/--repo for both commands; the filter choice and interpreter for init."""
     scope = parser.add_mutually_exclusive_group()
-    scope.add_argument("--global", dest="scope", action="store_const", const="global",
+    scope.add_argument("--global", dest="scope", action="store_const", const=setup.Scope.GLOBAL,
                        help="your user config (~/.gitconfig) and user attributes file, for every repository")
-    scope.add_argument("--repo", dest="scope", action="store_const", const="repo",
+    scope.add_argument("--repo", dest="scope", action="store_const", const=setup.Scope.REPO,
                        help="this repository's .git/config and top-level .gitattributes (the default)")
-    parser.set_defaults(scope="repo")
+    parser.set_defaults(scope=setup.Scope.REPO)
     if name == "init":
         outputs = parser.add_mutually_exclusive_group()
         outputs.add_argument("--no-filter", dest="with_filter", action="store_false", default=None,
@@ -38,7 +38,7 @@ def interpreter(path: str | None = None) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run init or uninstall and print what changed."""
-    scope_name = "user (global)" if args.scope == "global" else "repository"
+    scope_name = "user (global)" if args.scope is setup.Scope.GLOBAL else "repository"
     if args.command == "init":
         report = setup.init(args.scope, args.with_filter, interpreter(args.python))
     else:

@@ -1,7 +1,8 @@
 """Git reads for diffs: blob ids and contents, `git diff --raw` records, unmerged stages.
 
 Everything here runs git through nbteam.git.run, imported only when git is really needed:
-the diff driver and textconv run once per file and usually need no git at all.
+the diff driver and textconv run once per file and usually need no git at all. This is the
+one place a blob is read by id (read_blob) or given its id (blob_id).
 """
 from __future__ import annotations
 
@@ -9,14 +10,8 @@ import enum
 import os
 from typing import NamedTuple
 
-from nbteam.errors import NbteamError
-
 NULL = "/dev/null"  # git's name for the missing side of an added or deleted file
 ZERO_MODE = "000000"
-
-
-class GitReadError(NbteamError):
-    """git could not answer a read (not a repository, a bad revision); the message is git's."""
 
 
 class Status(enum.Enum):
@@ -64,30 +59,22 @@ def blob_id(data: bytes, length: int = 40) -> str:
     return algo(b"blob %d\0" % len(data) + data).hexdigest()
 
 
-def _git(args: list[str], cwd: str | None = None, input: bytes | None = None) -> tuple[int, bytes, bytes]:
-    """(exit code, stdout, stderr) of one git command; a missing git is a GitReadError."""
-    from nbteam.git.run import run_git  # subprocess costs start-up time the common driver run does not need
-
-    try:
-        p = run_git(args, cwd=cwd, input=input)
-    except OSError as e:
-        raise GitReadError(f"cannot run git: {e.strerror}") from None
-    return p.returncode, p.stdout, p.stderr
-
-
 def _checked(args: list[str], cwd: str | None = None, input: bytes | None = None) -> bytes:
-    """stdout of a git command that must succeed; else GitReadError with git's first error line."""
-    code, out, err = _git(args, cwd, input)
-    if code != 0:
-        lines = [x for x in err.decode("utf-8", "replace").splitlines() if x.strip()]
-        raise GitReadError(lines[0].removeprefix("fatal: ") if lines else f"git {args[0]} failed ({code})")
-    return out
+    from nbteam.git.run import git_output  # subprocess costs start-up time the common driver run does not need
+
+    return git_output(args, cwd, input)
 
 
-def read_blob(sha: str, cwd: str | None = None) -> bytes | None:
-    """The content of one blob, or None if git does not have it."""
-    code, out, _ = _git(["cat-file", "blob", sha], cwd)
-    return out if code == 0 else None
+def read_blob(root: str | os.PathLike[str] | None, blob: str) -> bytes | None:
+    """The bytes of a blob by id (or `REV:PATH`) in root's repository, or None when git does not have it."""
+    from nbteam.git.run import GitFailed
+
+    if not blob or blob.startswith("-"):
+        return None  # not an object name (a manifest may hold anything): never an option for git
+    try:
+        return _checked(["cat-file", "blob", blob], None if root is None else os.fspath(root))
+    except GitFailed:
+        return None
 
 
 def faithful(data: bytes | None, hex_id: str, cwd: str | None = None) -> bytes | None:
@@ -98,16 +85,19 @@ def faithful(data: bytes | None, hex_id: str, cwd: str | None = None) -> bytes |
     """
     if data is None or len(hex_id) not in (40, 64) or is_zero(hex_id) or blob_id(data, len(hex_id)) == hex_id:
         return data
-    blob = read_blob(hex_id, cwd)
+    blob = read_blob(cwd, hex_id)
     return data if blob is None else blob
 
 
 def toplevel(cwd: str | None = None) -> str:
-    """The work tree's top directory; GitReadError outside a repository."""
-    try:
-        return _checked(["rev-parse", "--show-toplevel"], cwd).decode("utf-8", "surrogateescape").strip()
-    except GitReadError:
-        raise GitReadError("not in a git repository; give two notebook files instead") from None
+    """The work tree's top directory; GitFailed outside a repository."""
+    from nbteam.git.run import locate
+    from nbteam.git.run import GitFailed
+
+    where = locate(cwd or ".")
+    if where is None or where.top is None:
+        raise GitFailed("not in a git repository; give two notebook files instead")
+    return where.top
 
 
 def _path(field: bytes) -> str:
@@ -136,22 +126,23 @@ def diff_raw(args: list[str], cached: bool = False, cwd: str | None = None) -> l
     return parse_raw(_checked(cmd + (["--cached"] if cached else []) + args, cwd))
 
 
-def read_blobs(shas: list[str], cwd: str | None = None) -> dict[str, bytes]:
-    """Blob contents by sha, read with one `git cat-file --batch` (missing ones left out)."""
-    if not shas:
+def read_blobs(names: list[str], cwd: str | None = None) -> dict[str, bytes]:
+    """Blob contents by object name (an id or `REV:PATH`), read with one `git cat-file --batch` (missing ones left out)."""
+    if not names:
         return {}
-    out = _checked(["cat-file", "--batch"], cwd, "\n".join(shas).encode() + b"\n")
+    out = _checked(["cat-file", "--batch"], cwd, "".join(f"{name}\n" for name in names).encode("utf-8", "surrogateescape"))
     blobs: dict[str, bytes] = {}
     pos = 0
-    for sha in shas:
+    for name in names:
         end = out.index(b"\n", pos)
-        head = out[pos:end].split()
+        head = out[pos:end]
         pos = end + 1
-        if len(head) < 3 or head[1] == b"missing":
+        if head.endswith((b" missing", b" ambiguous")):  # "<name> missing": the name may hold spaces
             continue
-        size = int(head[2])
-        blobs[sha] = out[pos:pos + size]
-        pos += size + 1
+        _, kind, size = head.split()
+        if kind == b"blob":
+            blobs[name] = out[pos:pos + int(size)]
+        pos += int(size) + 1
     return blobs
 
 
@@ -175,12 +166,9 @@ def revision_file(rev: str, path: str, cwd: str | None = None) -> bytes:
 
 def attribute(path: str, name: str, cwd: str | None = None) -> str | None:
     """The value git gives attribute NAME on PATH (None when unspecified or git fails)."""
-    try:
-        out = _checked(["check-attr", "-z", name, "--", path], cwd)
-    except GitReadError:
-        return None
-    fields = out.split(b"\0")
-    value = fields[2].decode("utf-8", "replace") if len(fields) > 2 else "unspecified"
+    from nbteam.git.settings import attributes
+
+    value = attributes([path], (name,), cwd).get(path, {}).get(name, "unspecified")
     return None if value == "unspecified" else value
 
 

@@ -21,6 +21,9 @@ from __future__ import annotations
 
 import os
 
+from nbteam.git.run import git_text
+from nbteam.git.settings import attributes
+
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -32,47 +35,19 @@ STASH_LABELS = ("Updated upstream", "Stash base", "Stashed changes")
 AM_BASE_LABEL = "constructed merge base"  # what git am -3 calls the base it builds from the patch
 
 
-def _run(args: list[str], cwd: str | None = None) -> str | None:
-    from nbteam.git.run import git_text
-
-    return git_text(args, cwd=cwd)
-
-
 def marker_sizes(paths: list[str]) -> dict[str, int]:
     """Each path's `conflict-marker-size` from .gitattributes (7 where unset or outside a repository)."""
-    from nbteam.git.run import run_git
-
     by_dir: dict[str, list[str]] = {}
     for path in paths:
         by_dir.setdefault(os.path.dirname(os.path.abspath(path)), []).append(path)
     sizes = dict.fromkeys(paths, DEFAULT_MARKER_SIZE)
     for folder, group in by_dir.items():
-        try:
-            p = run_git(["check-attr", "-z", "conflict-marker-size", "--", *(os.path.basename(g) for g in group)],
-                        cwd=folder, timeout=30)
-        except OSError:
-            continue
-        if p.returncode != 0:
-            continue
-        fields = p.stdout.decode("utf-8", "surrogateescape").split("\0")
-        for path, value in zip(group, fields[2::3]):  # triples: path, attribute, value
+        found = attributes([os.path.basename(g) for g in group], ("conflict-marker-size",), folder)
+        for path in group:
+            value = found.get(os.path.basename(path), {}).get("conflict-marker-size", "")
             if value.isdigit() and int(value) > 0:
                 sizes[path] = int(value)
     return sizes
-
-
-def _git_dir(cwd: str) -> str:
-    """The repository's git directory, read without running git (the driver runs at the top)."""
-    env = os.environ.get("GIT_DIR")
-    if env:
-        return os.path.join(cwd, env)
-    dot = os.path.join(cwd, ".git")
-    if os.path.isfile(dot):  # a worktree or submodule: "gitdir: PATH"
-        with open(dot, encoding="utf-8", errors="replace") as f:
-            line = f.readline().strip()
-        if line.startswith("gitdir:"):
-            return os.path.join(cwd, line[len("gitdir:"):].strip())
-    return dot
 
 
 def _read_lines(path: str) -> list[str]:
@@ -94,7 +69,7 @@ def _first_line(path: str) -> str:
 
 def _commit_label(rev: str, cwd: str) -> str | None:
     """`abc1234 (subject)`, as git labels a replayed commit."""
-    out = _run(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
+    out = git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
     return out or None
 
 
@@ -144,9 +119,9 @@ def _merged_name(git_dir: str, sha: str) -> str:
 
 
 def _merge_base_label(theirs_rev: str, cwd: str) -> str:
-    base = _run(["merge-base", "HEAD", theirs_rev], cwd)
+    base = git_text(["merge-base", "HEAD", theirs_rev], cwd)
     if base and "\n" not in base:
-        return _run(["rev-parse", "--short", base], cwd) or "base"
+        return git_text(["rev-parse", "--short", base], cwd) or "base"
     return "merged common ancestors"
 
 
@@ -156,7 +131,10 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
-    git_dir = _git_dir(cwd)
+    from nbteam.git.run import locate
+
+    where = locate(cwd)
+    git_dir = where.git_dir if where else os.path.join(cwd, ".git")
     merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
     if merge_head:  # a merge stopped on conflicts (git mergetool runs then)
         return "HEAD", _merge_base_label(merge_head[0], cwd), _merged_name(git_dir, merge_head[0])

@@ -104,11 +104,11 @@ def safe_named_write_path(path: str | os.PathLike[str]) -> Path:
     committed symlinked folder must not make a path inside one work tree count as "in no
     repository". A file in no work tree at all is the user's to write.
     """
-    from nbteam.config import find_repo_root
+    from nbteam.git.run import locate
 
     full = os.path.normpath(os.path.abspath(path))
     folder = os.path.dirname(full)
     while not os.path.exists(os.path.join(folder, ".git")) and os.path.dirname(folder) != folder:
         folder = os.path.dirname(folder)
-    root = find_repo_root(folder) or find_repo_root(os.path.dirname(full))
-    return Path(path) if root is None else safe_write_path(root, full)
+    where = locate(folder) or locate(os.path.dirname(full))
+    return Path(path) if where is None or where.top is None else safe_write_path(where.top, full)

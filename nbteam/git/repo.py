@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from nbteam.errors import NbteamError
-from nbteam.git.run import git_text, run_git
+from nbteam.git.run import Location, git_text, locate, run_git
 
 Reader = Callable[[str], "str | None"]
 
@@ -25,6 +25,14 @@ if TYPE_CHECKING:  # pygit2 costs some 60 ms to import: only the functions that 
 
 class RepoError(NbteamError):
     """The repository cannot be opened or read; one line saying why."""
+
+
+def require(cwd: str | os.PathLike[str] = ".") -> Location:
+    """locate(cwd), or RepoError outside a repository."""
+    found = locate(cwd)
+    if found is None:
+        raise RepoError(f"{os.fspath(cwd)} is not in a git repository")
+    return found
 
 
 def open_repository(path: str | os.PathLike[str]) -> pygit2.Repository:
@@ -42,7 +50,7 @@ def open_repository(path: str | os.PathLike[str]) -> pygit2.Repository:
 
 def git_dir(root: str | os.PathLike[str]) -> Path:
     """The work tree's own git directory (`.git`, or `.git/worktrees/NAME` for a linked worktree)."""
-    return Path(open_repository(root).path)
+    return Path(require(root).git_dir)
 
 
 def head_tree(root: str | os.PathLike[str]) -> pygit2.Tree | None:
@@ -145,11 +153,6 @@ def tree_scratchpads(tree: pygit2.Tree, scratch_dir: str) -> list[TreeNotebook]:
     return out
 
 
-def read_blob(root: str | os.PathLike[str], blob_id: str) -> bytes | None:
-    """The bytes of a blob by id, or None when git's objects do not have it."""
-    return blob_reader(root)(blob_id)
-
-
 def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
     """A function reading blobs by id from root's repository, opened on first use (None if missing)."""
     opened: list[pygit2.Repository] = []
@@ -166,13 +169,6 @@ def blob_reader(root: str | os.PathLike[str]) -> Callable[[str], bytes | None]:
         return obj.data if isinstance(obj, pygit2.Blob) else None
 
     return read
-
-
-def blob_id_of(data: bytes) -> str:
-    """The id git gives data as a blob (like `git hash-object`), without storing it."""
-    import pygit2
-
-    return str(pygit2.hash(data))
 
 
 def store_blob(root: str | os.PathLike[str], data: bytes) -> str:

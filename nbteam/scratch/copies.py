@@ -200,10 +200,10 @@ def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[st
     data = read_blob(origin.base)
     if data is not None or root is None:
         return data
-    from nbteam.git.repo import blob_id_of
+    from nbteam.git.blobs import blob_id
 
     try:
         raw = (Path(root) / origin.path).read_bytes()
     except OSError:
         return None
-    return raw if blob_id_of(raw) == origin.base else None
+    return raw if blob_id(raw, len(origin.base)) == origin.base else None

@@ -134,7 +134,8 @@ def create_scratchpad(repo_root: str | os.PathLike[str], config: Config, user: s
     dest_rel = path.relative_to(root).as_posix()
     notes: list[str] = []
     if source_nb is not None and source_rel is not None:
-        from nbteam.git.repo import blob_id_at, head_tree, read_blob, store_blob
+        from nbteam.git.blobs import read_blob
+        from nbteam.git.repo import blob_id_at, head_tree, store_blob
 
         blob = blob_id_at(head_tree(root), source_rel)
         data = read_blob(root, blob) if blob else None

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from nbteam.diff.notebook import diff_notebooks
 from nbteam.diff.render import render_diff
-from nbteam.git.repo import read_blob, stage_paths, store_blob
+from nbteam.git.blobs import read_blob
+from nbteam.git.repo import stage_paths, store_blob
 from nbteam.merge.notebook import merge_notebooks
 from nbteam.notebook.io import Notebook, dumps_notebook, parse_notebook
 from nbteam.notebook.normalise import normalise_notebook

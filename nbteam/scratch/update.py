@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from nbteam.git.repo import read_blob, store_blob
+from nbteam.git.blobs import read_blob
+from nbteam.git.repo import store_blob
 from nbteam.notebook.io import dumps_notebook, uses_crlf
 from nbteam.scratch.cells import CellInfo, worktree_reader
 from nbteam.scratch.guards import PromoteError, ScratchContext, check_owner, check_shown, check_targets, find_cell, reread_cells

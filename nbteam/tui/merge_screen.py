@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from nbteam.merge.resolve import Side
 from nbteam.notebook.markers import ConflictKind
-from nbteam.git.editor import editor_command, run_editor
+from nbteam.git.run import editor_command, run_editor
 from nbteam.tui.ask import AskScreen
 from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text

@@ -9,15 +9,12 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text, run_git
+from nbteam.git.run import git_text
+from nbteam.git.settings import change_file, file_has, file_value
+from nbteam.integration.registry import ENTRY, GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
-GUARD_HOOKS = ("pre-commit",)
-# Hooks after which git has written notebooks (outputs come back) or the index (sizes go to 0).
-OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change",
-                "reference-transaction")
-STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
 TOOL = "nbteam"
 TOOL_DEFAULTS = "mergetool.nbteam.nbteamSet"  # which unset keys init filled in, so uninstall undoes exactly that
 
@@ -32,11 +29,9 @@ def hooks_dir(repo_root: str) -> str:
     return found
 
 
-def hook_script(name: str, python: str) -> str:
-    """The POSIX shell script nbteam installs as hook `name`."""
-    from nbteam.git.launcher import quote_program
-
-    run = f"{quote_program(python)} -m nbteam hook {name} \"$@\""
+def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
+    """The POSIX shell script nbteam installs as hook `name`: chained hook first, then the registered command."""
+    run = command(f"hook.{name}", python, entry)
     lines = [
         "#!/bin/sh",
         f"{MARK} {name} (installed by `nbteam init`; `nbteam uninstall` removes it)",
@@ -52,15 +47,15 @@ def hook_script(name: str, python: str) -> str:
                       'if test -r "/proc/$PPID/cmdline"; then',
                       '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
                       'fi']
-        lines.append(f"exec {run} </dev/null")
+        lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
-        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', f"exec {run}"]
+        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', run]
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', f"exec {run}"]
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', run]
     return "\n".join(lines) + "\n"
 
 
-def _is_ours(path: str) -> bool:
+def is_ours(path: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as f:
             return MARK in f.read(4096)
@@ -87,7 +82,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
     for name in GUARD_HOOKS + (OUTPUT_HOOKS if outputs else ()):
         path = os.path.join(where, name)
         text = hook_script(name, python)
-        if _is_ours(path):
+        if is_ours(path):
             with open(path, encoding="utf-8", errors="replace") as f:
                 if f.read() == text:
                     continue
@@ -114,7 +109,7 @@ def uninstall_hooks(repo_root: str) -> list[str]:
     for name in GUARD_HOOKS + OUTPUT_HOOKS:
         path = os.path.join(where, name)
         saved = path + CHAINED
-        if not _is_ours(path):
+        if not is_ours(path):
             if os.path.lexists(saved):
                 changes.append(f"note: {path} is not nbteam's any more; left it and {saved} as they are")
             continue
@@ -134,15 +129,10 @@ def uninstall_hooks(repo_root: str) -> list[str]:
 
 # --- the mergetool -------------------------------------------------------------------------------
 
-def mergetool_values(python: str) -> dict[str, str]:
+def mergetool_values(python: str, entry: str = ENTRY) -> dict[str, str]:
     """The mergetool.nbteam.* keys init sets (always)."""
-    from nbteam.git.launcher import quote_program
-
-    return {
-        "mergetool.nbteam.cmd": f'{quote_program(python)} -m nbteam resolve --base "$BASE" --local "$LOCAL"'
-                                f' --remote "$REMOTE" "$MERGED"',
-        "mergetool.nbteam.trustExitCode": "true",
-    }
+    return {"mergetool.nbteam.cmd": command("mergetool.nbteam.cmd", python, entry),
+            "mergetool.nbteam.trustExitCode": "true"}
 
 
 # Keys init sets only when the user has no value of their own (in any config file git reads).
@@ -150,34 +140,22 @@ def mergetool_values(python: str) -> dict[str, str]:
 TOOL_DEFAULT_VALUES = {"merge.tool": TOOL, "mergetool.keepBackup": "false"}
 
 
-def _config(config_file: str, *args: str, cwd: str | None = None) -> str | None:
-    return git_text(["config", "--file", config_file, *args], cwd=cwd)
-
-
-def _set(config_file: str, key: str, value: str) -> None:
-    p = run_git(["config", "--file", config_file, key, value])
-    if p.returncode != 0:
-        from nbteam.errors import NbteamError
-
-        raise NbteamError(f"cannot set {key} in {config_file}: {p.stderr.decode(errors='replace').strip()}")
-
-
 def register_mergetool(config_file: str, python: str, cwd: str | None = None) -> list[str]:
     """Register `nbteam resolve` as git mergetool `nbteam`; merge.tool and keepBackup only where unset."""
     changes = []
     for key, value in mergetool_values(python).items():
-        if _config(config_file, "--get", key) != value:
-            _set(config_file, key, value)
+        if file_value(config_file, key) != value:
+            change_file(config_file, key, value)
             changes.append(f"{config_file}: set {key} = {value}")
-    filled = (_config(config_file, "--get", TOOL_DEFAULTS) or "").split()
+    filled = (file_value(config_file, TOOL_DEFAULTS) or "").split()
     for key, value in TOOL_DEFAULT_VALUES.items():
         if key in filled or git_text(["config", "--get", key], cwd=cwd) is not None:
             continue  # the user chose (in some scope) or we did already
-        _set(config_file, key, value)
+        change_file(config_file, key, value)
         filled.append(key)
         changes.append(f"{config_file}: set {key} = {value} (it was unset)")
     if filled:
-        _set(config_file, TOOL_DEFAULTS, " ".join(filled))
+        change_file(config_file, TOOL_DEFAULTS, " ".join(filled))
     return changes
 
 
@@ -186,15 +164,15 @@ def unregister_mergetool(config_file: str) -> list[str]:
     if not os.path.exists(config_file):
         return []
     changes = []
-    for key in (_config(config_file, "--get", TOOL_DEFAULTS) or "").split():
-        value = _config(config_file, "--get", key)
+    for key in (file_value(config_file, TOOL_DEFAULTS) or "").split():
+        value = file_value(config_file, key)
         if value == TOOL_DEFAULT_VALUES.get(key):
-            run_git(["config", "--file", config_file, "--unset-all", key])
+            change_file(config_file, "--unset-all", key)
             changes.append(f"{config_file}: removed {key}")
         elif value is not None:
             changes.append(f"note: {config_file}: {key} = {value} was changed after init; left as it is")
-    if _config(config_file, "--get-regexp", r"^mergetool\.nbteam\.") is not None:
-        run_git(["config", "--file", config_file, "--remove-section", "mergetool.nbteam"])
+    if file_has(config_file, r"^mergetool\.nbteam\."):
+        change_file(config_file, "--remove-section", "mergetool.nbteam")
         changes.append(f"{config_file}: removed [mergetool \"nbteam\"]")
     for section in ("merge", "mergetool"):  # git leaves an empty header behind; drop it if we emptied it
         _drop_empty_section(config_file, section)
@@ -202,12 +180,11 @@ def unregister_mergetool(config_file: str) -> list[str]:
 
 
 def _drop_empty_section(config_file: str, section: str) -> None:
-    from nbteam.git.setup import drop_empty_sections
+    from nbteam.integration.install import drop_empty_sections
+    from nbteam.notebook.io import write_atomic
 
     with open(config_file, encoding="utf-8") as f:
         text = f.read()
     tidy, dropped = drop_empty_sections(text, ((section, ""),))
     if dropped:
-        with open(config_file, "w", encoding="utf-8") as f:
-            f.write(tidy)
-
+        write_atomic(config_file, tidy)

@@ -1,8 +1,8 @@
-"""The script git runs for nbteam's drivers and filter: `PYTHON -I -S .../nbteam/git/entry.py COMMAND ...`.
+"""The script git runs for everything nbteam registers (drivers, filter, hooks, merge tool): `PYTHON -I -S .../entry.py COMMAND`.
 
 git starts one merge-driver process per notebook, so start-up is most of a merge's cost.
 `-S` skips site.py, which in a virtualenv runs every .pth file (editable installs import
-importlib machinery and pathlib); `-I` keeps PYTHONPATH and the user's site out, so what runs
+importlib machinery and pathlib); `-I` keeps PYTHONPATH, the user's site and the current directory (the work tree) out, so what runs
 is the nbteam `nbteam init` registered. This file puts that nbteam and the interpreter's
 site-packages on sys.path (without running .pth files) and hands over to nbteam.cli. A module
 found nowhere on that path makes it add, once, the user site and the directories that .pth

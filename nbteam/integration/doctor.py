@@ -7,15 +7,18 @@ from __future__ import annotations
 import os
 import re
 import shlex
-import subprocess
 import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.git.launcher import parse
-from nbteam.git.run import run_git
+from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
+from nbteam.git.blobs import read_blobs
+from nbteam.git.run import locate
+from nbteam.git.settings import attributes
+from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
 MIN_GIT = (2, 11)  # long-running filter processes
+DRIVER_ATTRIBUTES = ("merge", "diff", "filter")
 
 
 @dataclass(frozen=True)
@@ -27,19 +30,26 @@ class Check:
     fix: str = ""
 
 
-def _git(*args: str, cwd: str | None = None, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, input=input)
+def _git(*args: str, cwd: str | None = None, input: str | None = None) -> str:
+    """stdout of one git command as text ("" when git fails)."""
+    p = run_git(args, cwd=cwd, input=None if input is None else input.encode("utf-8", "surrogateescape"))
+    return p.stdout.decode("utf-8", "surrogateescape") if p.returncode == 0 else ""
+
+
+def _top(cwd: str) -> str | None:
+    where = locate(cwd)
+    return where.top if where else None
 
 
 def check_git() -> Check:
     """git is installed and new enough."""
     try:
-        p = _git("--version")
+        out = _git("--version")
     except OSError:
         return Check(False, "git is not installed or not on PATH", "install git 2.11 or newer")
-    m = re.search(r"(\d+)\.(\d+)", p.stdout)
+    m = re.search(r"(\d+)\.(\d+)", out)
     version = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
-    text = p.stdout.strip().replace("git version ", "git ")
+    text = out.strip().replace("git version ", "git ")
     if version < MIN_GIT:
         return Check(False, f"{text}: too old for the filter process (needs 2.11)", "upgrade git")
     return Check(True, text)
@@ -58,9 +68,8 @@ def check_disabled(env: dict[str, str] | None = None) -> Check | None:
 
 def config_entries(key: str, cwd: str | None) -> list[tuple[str, str]]:
     """(scope, value) of every setting of key, lowest precedence first (the last one wins)."""
-    p = _git("config", "--show-scope", "--get-all", key, cwd=cwd)
     out = []
-    for line in p.stdout.splitlines():
+    for line in _git("config", "--show-scope", "--get-all", key, cwd=cwd).splitlines():
         scope, _, value = line.partition("\t")
         out.append((scope, value))
     return out
@@ -89,10 +98,11 @@ def probe_interpreter(python: str, entry: str | None = None) -> tuple[bool, str]
     else:
         args = [python, "-I", "-S", entry, "--version"] if entry else [python, "-m", "nbteam", "--version"]
         try:
-            p = subprocess.run(args, capture_output=True, text=True, timeout=30)
-            last = (p.stderr.strip().splitlines() or ["?"])[-1]
-            result = (True, p.stdout.strip()) if p.returncode == 0 else (False, f"{python} cannot run nbteam ({last})")
-        except (OSError, subprocess.SubprocessError) as e:
+            p = run_process(args, timeout=30)
+            last = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["?"])[-1]
+            result = ((True, p.stdout.decode("utf-8", "replace").strip()) if p.returncode == 0
+                      else (False, f"{python} cannot run nbteam ({last})"))
+        except ProcessFailed as e:
             result = (False, f"{python} cannot run ({e})")
     _probe_cache[key] = result
     return result
@@ -103,13 +113,10 @@ def expand(command: str, values: dict[str, str]) -> str:
     return re.sub(r"%(.)", lambda m: "%" if m.group(1) == "%" else values.get(m.group(1), m.group(0)), command)
 
 
-def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
-    """Run a configured command the way git does: through sh, extra arguments as "$@"."""
-    shell = "/bin/sh" if os.path.exists("/bin/sh") else "sh"
-    script = f'{command} "$@"' if args else command
-    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}  # probe nbteam itself
-    return subprocess.run([shell, "-c", script, command, *args], cwd=cwd, input=stdin, capture_output=True,
-                          env=env, timeout=60)
+def _sh(command: str, args: list[str], cwd: str | None, stdin: bytes = b"") -> Completed:
+    """Run a configured command the way git does, with nbteam enabled (the probe is of nbteam itself)."""
+    env = {k: v for k, v in os.environ.items() if k != "NBTEAM_DISABLE"}
+    return run_shell(command, args, cwd=cwd, input=stdin, env=env, timeout=60)
 
 
 PROBE_NOTEBOOK = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}\n'
@@ -126,17 +133,18 @@ def start_check(key: str, command: str, cwd: str | None) -> str | None:
             paths[name] = os.path.join(tmp, f"probe-{name}.ipynb")
             with open(paths[name], "wb") as f:
                 f.write(PROBE_NOTEBOOK)
-        if key == "merge.nbteam.driver":
+        probe = REGISTRY[key].probe
+        if probe is Probe.MERGE:
             values = {**paths, "L": "7", "P": "'doctor-probe.ipynb'", "S": "base", "X": "ours", "Y": "theirs"}
             p = _sh(expand(command, values), [], cwd)
             good = p.returncode == 0 and b'"cells"' in open(paths["A"], "rb").read()
-        elif key == "filter.nbteam.clean":
+        elif probe is Probe.CLEAN:
             p = _sh(expand(command, {"f": "'doctor-probe.ipynb'"}), [], cwd, PROBE_NOTEBOOK)
             good = p.returncode == 0 and b'"cells"' in p.stdout
-        elif key == "filter.nbteam.process":
+        elif probe is Probe.PROCESS:
             p = _sh(command, [], cwd, _HANDSHAKE)
             good = p.returncode == 0 and b"git-filter-server" in p.stdout and b"capability=clean" in p.stdout
-        elif key == "diff.nbteam.textconv":
+        elif probe is Probe.TEXTCONV:
             p = _sh(command, [paths["A"]], cwd)
             good = p.returncode == 0
         else:
@@ -180,20 +188,10 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
     return checks
 
 
-def attributes(paths: list[str], cwd: str) -> dict[str, dict[str, str]]:
-    """merge/diff/filter attributes git applies to each path."""
-    p = _git("check-attr", "--stdin", "-z", "merge", "diff", "filter", cwd=cwd, input="\0".join(paths) + "\0")
-    fields = p.stdout.split("\0")
-    out: dict[str, dict[str, str]] = {}
-    for k in range(0, len(fields) - 2, 3):
-        out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
-    return out
-
-
 def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     """Attributes for *.ipynb, and for every tracked notebook; also whether the filter is on."""
     probe = "nbteam-doctor-probe.ipynb"
-    attrs = attributes([probe], cwd).get(probe, {})
+    attrs = attributes([probe], DRIVER_ATTRIBUTES, cwd).get(probe, {})
     checks = []
     merge, diff, filt = attrs.get("merge"), attrs.get("diff"), attrs.get("filter")
     want = "nbteam init   (adds `*.ipynb merge=nbteam diff=nbteam filter=nbteam` to .gitattributes)"
@@ -204,10 +202,10 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
     if filt != "nbteam":
         checks.append(Check(None, "filter off for *.ipynb: notebooks are committed with their outputs"
                                   " (`nbteam init` turns stripping on)"))
-    top = _git("rev-parse", "--show-toplevel", cwd=cwd).stdout.strip()
-    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    top = _top(cwd) or cwd
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     if tracked:
-        per_file = attributes(tracked, top)
+        per_file = attributes(tracked, DRIVER_ATTRIBUTES, top)
         off = [t for t in tracked if per_file.get(t, {}).get("merge") != "nbteam"]
         if off:
             shown = ", ".join(off[:5]) + (", ..." if len(off) > 5 else "")
@@ -224,18 +222,8 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
 
 def head_blobs(top: str, paths: list[str]) -> dict[str, bytes]:
     """Content of each path in HEAD (paths missing there are left out), read by one `git cat-file --batch`."""
-    p = run_git(["cat-file", "--batch"], cwd=top, input="".join(f"HEAD:{path}\n" for path in paths).encode())
-    out, pos = {}, 0
-    data = p.stdout
-    for path in paths:
-        end = data.index(b"\n", pos)
-        header = data[pos:end].split()
-        pos = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            out[path] = data[pos:pos + size]
-            pos += size + 1
-    return out
+    found = read_blobs([f"HEAD:{path}" for path in paths], cwd=top)
+    return {path: found[f"HEAD:{path}"] for path in paths if f"HEAD:{path}" in found}
 
 
 def committed_with_outputs(top: str, paths: list[str]) -> list[str]:
@@ -277,7 +265,7 @@ def plan_fix(top: str) -> list[list[str]]:
     """
     from nbteam.notebook.strip import strip_notebook
 
-    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).stdout.split("\0") if t]
+    tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
     dirty = committed_with_outputs(top, tracked)
     if not dirty:
         return []
@@ -309,8 +297,7 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     disabled = check_disabled()
     if disabled:
         checks.append(disabled)
-    top = _git("rev-parse", "--show-toplevel", cwd=cwd)
-    root = top.stdout.strip() if top.returncode == 0 else None
+    root = _top(cwd)
     filter_on = True
     if root:
         attr_checks, filter_on = check_attributes(cwd)
@@ -323,4 +310,31 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     checks += check_key("diff.nbteam.textconv", "diff textconv (git log -p, git show)", cwd, (), repo)
     if filter_on:
         checks += check_key("filter.nbteam.process", "output filter", cwd, (), repo)
+    checks += check_isolated(root, cwd)
     return root, checks
+
+
+OLD_FORM = " -m nbteam "  # how hooks and the merge tool started nbteam before: the work tree first on sys.path
+
+
+def check_isolated(root: str | None, cwd: str) -> list[Check]:
+    """Hooks and the merge tool registered by an older nbteam run `python -m nbteam`, which imports from the work tree."""
+    from nbteam.integration.hooks import hooks_dir, is_ours
+
+    old = []
+    tool = (config_entries("mergetool.nbteam.cmd", cwd) or [("", "")])[-1][1]
+    if OLD_FORM in f"{tool} ":
+        old.append("mergetool.nbteam.cmd")
+    if root is not None:
+        where = hooks_dir(root)
+        for name in GUARD_HOOKS + OUTPUT_HOOKS:
+            path = os.path.join(where, name)
+            if is_ours(path):
+                with open(path, encoding="utf-8", errors="replace") as f:
+                    if OLD_FORM in f.read():
+                        old.append(f"hook {name}")
+    if not old:
+        return []
+    return [Check(False, f"{', '.join(old)}: an older nbteam's form (`python -m nbteam`), which runs code committed in"
+                         " the repository (an `nbteam/` folder or a `json.py` on a branch)",
+                  "nbteam init   (rewrites them in place)")]

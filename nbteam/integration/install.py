@@ -1,25 +1,33 @@
 """What `nbteam init` writes and `nbteam uninstall` removes.
 
-Pure functions decide the config values (nbteam.git.launcher builds the commands), edit
+Pure functions decide the config values (nbteam.integration.registry builds the commands), edit
 `.gitattributes` text line by line, and drop the empty `[merge "nbteam"]`-style section
 headers that libgit2 (like `git config --unset`) leaves behind. `init()` and `uninstall()`
-do the I/O: config values through pygit2, files written atomically, every check made
+do the I/O: config values through `git config --file` (git writes them atomically), other files
+written atomically, every check made
 before anything is written.
 """
 from __future__ import annotations
 
+import enum
 import os
 import re
 from dataclasses import dataclass, field
 
 from nbteam.errors import NbteamError
-from nbteam.git import hooks
-from nbteam.git.files import global_attributes_path, global_config_path
-from nbteam.git.launcher import ENTRY, command
+from nbteam.git.run import locate
+from nbteam.git.settings import change_file, check_file, file_value
+from nbteam.integration import hooks
+from nbteam.git.settings import global_attributes_path, global_config_path
+from nbteam.integration.registry import ENTRY, command
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from typing import Any
+
+
+class Scope(enum.Enum):
+    """Where init writes: this repository's config and attributes, or the user's (`--global`)."""
+
+    REPO = "repo"
+    GLOBAL = "global"
 
 DRIVER = "nbteam"
 ATTR_PATTERN = "*.ipynb"
@@ -176,42 +184,18 @@ class Targets:
     top: str | None  # the work tree's top (repository scope), None for --global
 
 
-def _gitdir_common(gitdir: str) -> str:
-    """The directory holding `config` (a linked worktree's gitdir points to it via `commondir`)."""
-    try:
-        with open(os.path.join(gitdir, "commondir"), encoding="utf-8") as f:
-            return os.path.normpath(os.path.join(gitdir, f.read().strip()))
-    except OSError:
-        return gitdir
-
-
-def _one_line(e: BaseException | str) -> str:
-    return " ".join(str(e).split())
-
-
-def targets(scope: str, cwd: str = ".") -> Targets:
+def targets(scope: Scope, cwd: str = ".") -> Targets:
     """The config and attributes files the scope edits; raise SetupError when there are none."""
-    import pygit2
-
-    if scope == "global":
+    if scope is Scope.GLOBAL:
         config_path = global_config_path()
-        configured = None
-        if os.path.exists(config_path):
-            _check_config_readable(config_path)
-            config = _open_config(config_path, create=False)
-            configured = config["core.attributesFile"] if "core.attributesFile" in config else None
-        return Targets(config_path, global_attributes_path(configured), None)
-    try:
-        found = pygit2.discover_repository(os.path.abspath(cwd))
-        if not found:
-            raise SetupError("not inside a git repository (run `git init` first, or use --global)")
-        repo = pygit2.Repository(found)
-    except pygit2.GitError as e:
-        raise SetupError(f"cannot open the repository: {_one_line(e)}") from None
-    if repo.is_bare or not repo.workdir:
+        _check_config_readable(config_path)
+        return Targets(config_path, global_attributes_path(file_value(config_path, "core.attributesFile")), None)
+    where = locate(cwd)
+    if where is None:
+        raise SetupError("not inside a git repository (run `git init` first, or use --global)")
+    if where.top is None:
         raise SetupError("bare repository: there is no working tree to add .gitattributes to; use --global")
-    top = os.path.normpath(repo.workdir)
-    return Targets(os.path.join(_gitdir_common(repo.path), "config"), os.path.join(top, ".gitattributes"), top)
+    return Targets(where.config, os.path.join(where.top, ".gitattributes"), where.top)
 
 
 def _read(path: str) -> str | None:
@@ -238,57 +222,44 @@ def _write(path: str, text: str) -> None:
     write_atomic(path, text)
 
 
-def _open_config(path: str, create: bool = True) -> Any:
-    """A pygit2 Config on one file (created empty when missing); SetupError when it cannot be read."""
-    import pygit2
-
-    if create and not os.path.exists(path):
-        _write(path, "")
-    try:
-        return pygit2.Config(path)
-    except pygit2.GitError as e:
-        raise SetupError(f"cannot read {path}: {_one_line(e)}") from None
-
-
 def _check_config_readable(path: str) -> None:
     """Refuse a config file git itself cannot parse, before anything is written."""
-    from nbteam.git.run import run_git
-
-    if os.path.isdir(path):
-        raise SetupError(f"{path} is a directory, not a git config file")
-    if os.path.isfile(path):
-        p = run_git(["config", "--file", path, "--list"])
-        if p.returncode != 0:
-            reason = (p.stderr.decode("utf-8", "replace").strip().splitlines() or ["unreadable"])[0]
-            raise SetupError(f"cannot read {path}: {_one_line(reason.removeprefix('fatal: '))}")
+    reason = check_file(path)
+    if reason is not None:
+        raise SetupError(f"{path}: {reason}" if reason.startswith("it is") else f"cannot read {path}: {reason}")
 
 
-def _unset(config: Any, keys: list[str]) -> list[str]:
+def _unset(path: str, keys: list[str]) -> list[str]:
+    """Remove keys from one config file (a key set twice by hand goes whole, as --unset-all does)."""
     removed = []
     for key in keys:
-        if key in config:
-            # A multivar (set twice by hand) is removed whole, as `git config --unset-all` would.
-            config.delete_multivar(key, ".*")
+        if file_value(path, key) is not None:
+            change_file(path, "--unset-all", key)
             removed.append(key)
     return removed
 
 
-def _tidy_sections(path: str) -> list[str]:
+def _our_sections(path: str) -> set[tuple[str, str]]:
+    """Which of nbteam's section headers a config file has."""
+    return {sec for line in _split(_read(path) or "") if (sec := _section_of(line)) in OUR_SECTIONS}
+
+
+def _tidy_sections(path: str, before: set[tuple[str, str]]) -> list[str]:
+    """Drop nbteam's emptied section headers; every one of them gone since `before` (git drops some itself)."""
     text = _read(path)
-    if text is None:
-        return []
-    tidy, dropped = drop_empty_sections(text)
-    if dropped:
-        _write(path, tidy)
-    return dropped
+    if text is not None:
+        tidy, dropped = drop_empty_sections(text)
+        if dropped:
+            _write(path, tidy)
+    return [f'[{a} "{b}"]' for a, b in OUR_SECTIONS if (a, b) in before - _our_sections(path)]
 
 
 def committed_text(top: str, path: str) -> str | None:
     """A repo-relative file's content in HEAD, or None when it is not committed."""
-    from nbteam.git.run import run_git
+    from nbteam.git.blobs import read_blob
 
-    p = run_git(["show", f"HEAD:./{path}"], cwd=top)
-    return p.stdout.decode("utf-8", "replace") if p.returncode == 0 else None
+    data = read_blob(top, f"HEAD:./{path}")
+    return None if data is None else data.decode("utf-8", "replace")
 
 
 def uncommitted(top: str, path: str) -> bool:
@@ -302,17 +273,17 @@ def uncommitted(top: str, path: str) -> bool:
 def _config_changes(path: str, python: str, with_filter: bool) -> list[str]:
     """Set nbteam's keys in one config file (dropping the filter's without it); one line per change."""
     changes = []
-    config = _open_config(path)
+    before = _our_sections(path)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
     for key, value in config_values(python, with_filter).items():
-        old = config[key] if key in config else None
+        old = file_value(path, key)
         if old != value:
-            config[key] = value
+            change_file(path, key, value)
             changes.append(f"{path}: {'set' if old is None else 'changed'} {key} = {value}")
     if not with_filter:
         changes += [f"{path}: removed {key} (--no-filter)"
-                    for key in _unset(config, [k for k in all_keys() if k.startswith("filter.")])]
-    del config  # libgit2 writes on each set; drop the handle before the text clean-up below
-    return changes + [f"{path}: removed empty section {s}" for s in _tidy_sections(path)]
+                    for key in _unset(path, [k for k in all_keys() if k.startswith("filter.")])]
+    return changes + [f"{path}: removed empty section {s}" for s in _tidy_sections(path, before)]
 
 
 def _team_settings(top: str, keep: bool, report: Report) -> None:
@@ -327,7 +298,7 @@ def _team_settings(top: str, keep: bool, report: Report) -> None:
         report.notes.append(f"team settings not written ({e})")
 
 
-def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> Report:
+def init(scope: Scope, with_filter: bool | None, python: str, cwd: str = ".") -> Report:
     """Register drivers, filter and attributes; with_filter None follows the team's keep_outputs."""
     from nbteam.config import ConfigError, keep_outputs, settings_file
 
@@ -369,7 +340,7 @@ def init(scope: str, with_filter: bool | None, python: str, cwd: str = ".") -> R
     return report
 
 
-def uninstall(scope: str, cwd: str = ".") -> Report:
+def uninstall(scope: Scope, cwd: str = ".") -> Report:
     """Remove exactly what this clone's init added; a committed attributes line is the team's and stays."""
     where = targets(scope, cwd)
     _check_config_readable(where.config)
@@ -378,11 +349,11 @@ def uninstall(scope: str, cwd: str = ".") -> Report:
     if where.top is not None:
         report.changes += hooks.uninstall_hooks(where.top)
     if os.path.exists(where.config):
-        before = len(report.changes)
+        before, sections = len(report.changes), _our_sections(where.config)
         report.changes += hooks.unregister_mergetool(where.config)
-        report.changes += [f"{where.config}: removed {k}" for k in _unset(_open_config(where.config), all_keys())]
-        report.changes += [f"{where.config}: removed empty section {s}" for s in _tidy_sections(where.config)]
-        if scope == "global" and _read(where.config) == "" and len(report.changes) > before:
+        report.changes += [f"{where.config}: removed {k}" for k in _unset(where.config, all_keys())]
+        report.changes += [f"{where.config}: removed empty section {s}" for s in _tidy_sections(where.config, sections)]
+        if scope is Scope.GLOBAL and _read(where.config) == "" and len(report.changes) > before:
             os.remove(where.config)
             report.changes.append(f"{where.config}: deleted (it held only nbteam's settings)")
     if text is None:

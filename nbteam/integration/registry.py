@@ -1,10 +1,13 @@
-"""The commands `nbteam init` registers in git config, and how to read them back.
+"""Everything nbteam registers with git (drivers, filter, hooks, the merge tool), the commands, and how to read them back.
 
-Each command is a short shell line (git runs driver and filter commands with sh):
+REGISTRY is the one table: each entry's command, fallback, placeholders and the probe doctor
+uses. Each command is a short shell line (git runs all of them with sh):
 
     [ -x PYTHON ] && [ -f ENTRY ] || { echo >&2 'nbteam: PYTHON is missing ...'; FALLBACK; }; exec PYTHON -I -S ENTRY CMD ARGS
 
-- `-I -S` and ENTRY (nbteam/git/entry.py) keep the start of the one process per notebook
+- `-I -S` and ENTRY (nbteam/integration/entry.py) keep the work tree off sys.path (never
+  `python -m nbteam`, which puts the current directory first: a branch could commit an
+  `nbteam/` package or a `json.py` that git would then run) and keep the start of the one process per notebook
   close to a bare interpreter's (see entry.py).
 - The test is shell built-ins only. When the interpreter is gone (a deleted or recreated
   virtualenv), git shows one nbteam line naming it and the fix before git's own error; the
@@ -17,9 +20,14 @@ Each command is a short shell line (git runs driver and filter commands with sh)
 """
 from __future__ import annotations
 
+import enum
 import os
 import re
 import shlex
+from dataclasses import dataclass
+
+from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+
 
 ENTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entry.py")
 MERGE_ARGS = "%O %A %B %L %P %S %X %Y"  # %S %X %Y: labels (git >= 2.44; older git passes them literally)
@@ -30,17 +38,59 @@ _DISABLED = "case \"${NBTEAM_DISABLE:-0}\" in ''|0) exit 1;; esac"
 # git's welcome (two lines and a flush) so its writes succeed, then exit: git dies on the missing answer.
 _FILTER_STOP = "case \"${NBTEAM_DISABLE:-0}\" in ''|0) read -r _; read -r _; dd bs=4 count=1 >/dev/null 2>&1; exit 1;; esac"
 
-# What each registered key runs: (nbteam command and arguments, fallback when the interpreter is
-# missing, whether git expands % placeholders in it).
-KINDS: dict[str, tuple[str, str, bool]] = {
-    "merge.nbteam.driver": (f"merge-driver {MERGE_ARGS}",
-                            "git merge-file --marker-size=%L %A %O %B || exit 1; " + _DISABLED + "; exit 0", True),
-    "diff.nbteam.command": ("diff-driver", _DISABLED + '; git diff --no-index --no-ext-diff -- "$2" "$5"; exit 0',
-                            False),
-    "diff.nbteam.textconv": ("diff-driver --textconv", _DISABLED + '; exec cat "$1"', False),
-    "filter.nbteam.clean": ("clean %f", _DISABLED + "; exec cat", True),
-    "filter.nbteam.process": ("filter-process", _FILTER_STOP + "; " + _NO_CAPABILITIES, False),
-}
+
+
+class Kind(enum.Enum):
+    """What git starts the command as."""
+
+    DRIVER = "driver"  # merge and diff drivers, textconv: one process per file
+    FILTER = "filter"  # the clean filter and the long-running filter process
+    HOOK = "hook"  # a script in git's hooks directory
+    TOOL = "tool"  # `git mergetool --tool nbteam`
+
+
+class Probe(enum.Enum):
+    """How doctor starts a registered command on a tiny notebook to see that it works."""
+
+    MERGE = "merge"
+    DIFF = "diff"
+    TEXTCONV = "textconv"
+    CLEAN = "clean"
+    PROCESS = "process"
+    NONE = "none"  # not probed by starting it (hooks, the merge tool: doctor reads them)
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One thing nbteam registers with git: where (a config key or `hook.NAME`), what it runs, what happens without Python."""
+
+    key: str
+    kind: Kind
+    args: str  # the nbteam command and its arguments, after `PYTHON -I -S ENTRY`
+    fallback: str  # shell run when the interpreter or entry is gone
+    placeholders: bool  # git expands %-placeholders in it (every literal % is doubled)
+    probe: Probe = Probe.NONE
+
+
+REGISTRY: dict[str, Registration] = {r.key: r for r in (
+    Registration("merge.nbteam.driver", Kind.DRIVER, f"merge-driver {MERGE_ARGS}",
+                 "git merge-file --marker-size=%L %A %O %B || exit 1; " + _DISABLED + "; exit 0", True, Probe.MERGE),
+    Registration("diff.nbteam.command", Kind.DRIVER, "diff-driver",
+                 _DISABLED + '; git diff --no-index --no-ext-diff -- "$2" "$5"; exit 0', False, Probe.DIFF),
+    Registration("diff.nbteam.textconv", Kind.DRIVER, "diff-driver --textconv", _DISABLED + '; exec cat "$1"', False,
+                 Probe.TEXTCONV),
+    Registration("filter.nbteam.clean", Kind.FILTER, "clean %f", _DISABLED + "; exec cat", True, Probe.CLEAN),
+    Registration("filter.nbteam.process", Kind.FILTER, "filter-process", _FILTER_STOP + "; " + _NO_CAPABILITIES,
+                 False, Probe.PROCESS),
+    # git runs mergetool.<tool>.cmd with sh; without nbteam the conflict stays unresolved (trustExitCode).
+    Registration("mergetool.nbteam.cmd", Kind.TOOL,
+                 'resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" "$MERGED"', "exit 1", False),
+    # Without nbteam the commit guard refuses (as a missing filter does) unless NBTEAM_DISABLE says go ahead;
+    # a post-hook cannot fail its git command, so it only says why.
+    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', _DISABLED + "; exit 0", False)
+      for name in GUARD_HOOKS),
+    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False) for name in OUTPUT_HOOKS),
+)}
 
 
 _SAFE_PATH = re.compile(r"^[A-Za-z0-9_@%+=:,./ ~()\[\]{}-]+$")
@@ -68,7 +118,8 @@ def missing_message(python: str) -> str:
 
 def command(key: str, python: str, entry: str = ENTRY) -> str:
     """The value nbteam registers for one config key."""
-    args, fallback, expanded = KINDS[key]
+    entry_ = REGISTRY[key]
+    args, fallback, expanded = entry_.args, entry_.fallback, entry_.placeholders
     q_python, q_entry = quote_program(python), quote_program(entry)
     literal = escape_percent if expanded else (lambda s: s)
     check = literal(f"[ -x {q_python} ] && [ -f {q_entry} ] || {{ echo >&2 {shlex.quote(missing_message(python))}; ")
@@ -81,7 +132,7 @@ def parse(value: str, key: str | None = None) -> tuple[str, str | None, list[str
 
     None when the value is not a command nbteam registers (a stale or hand-written one).
     """
-    expanded = key is not None and KINDS.get(key, ("", "", False))[2]
+    expanded = key is not None and key in REGISTRY and REGISTRY[key].placeholders
     tail = value.rpartition("}; exec ")[2]
     try:
         words = shlex.split(tail)
