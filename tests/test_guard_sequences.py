@@ -17,7 +17,6 @@ import pytest
 from helpers import git, make_nb, write_nb
 from outputs_helpers import branch_with, commit_sources, new_repo
 
-XFAIL_8 = pytest.mark.xfail(strict=True, reason="issue 17 item 8: rebase/am --continue do not run pre-commit")
 
 
 def _markers_in_history(repo: Path, rev: str = "HEAD") -> bool:
@@ -36,7 +35,6 @@ def _stopped_rebase(tmp_path: Path, *options: str) -> Path:
     return repo
 
 
-@XFAIL_8
 def test_rebase_continue_with_markers_staged_is_refused(tmp_path, git_env):
     repo = _stopped_rebase(tmp_path)
     p = git(repo, "-c", "core.editor=true", "rebase", "--continue", check=False)
@@ -53,7 +51,6 @@ def test_rebase_continue_with_markers_staged_is_refused(tmp_path, git_env):
     assert not _markers_in_history(repo) and "c theirs" in git(repo, "show", "HEAD:nb.ipynb").stdout
 
 
-@XFAIL_8
 @pytest.mark.parametrize("how", ["am", "rebase --apply"])
 def test_am_continue_with_markers_staged_is_refused(tmp_path, git_env, how):
     if how == "am":
@@ -72,7 +69,6 @@ def test_am_continue_with_markers_staged_is_refused(tmp_path, git_env, how):
     assert not _markers_in_history(repo)
 
 
-@XFAIL_8
 def test_a_commit_git_cannot_refuse_gets_a_loud_line_with_the_fix(tmp_path, git_env):
     """`--no-verify` skips the guard (the user's way out); the markers still do not go unnoticed."""
     repo = new_repo(tmp_path / "repo")

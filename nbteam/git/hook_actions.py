@@ -117,7 +117,7 @@ def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool 
                                   32 if fmt == "sha256" else 20, tries=LOCK_TRIES if wait else 1)
 
 
-def _in_sequence(root: str) -> bool:
+def in_sequence(root: str) -> bool:
     """True while a rebase, cherry-pick or revert sequence is under way (its own steps run hooks)."""
     names = ("rebase-merge", "rebase-apply", "sequencer")
     found = git_text(["rev-parse", "--path-format=absolute", *(a for n in names for a in ("--git-path", n))],
@@ -142,7 +142,7 @@ def after_git(root: str, hook: str, args: list[str]) -> int:
             return 0
         forget_notebook_sizes(root, wait=False)  # the lock may be the calling command's own
         return 0
-    if hook != "post-rewrite" and _in_sequence(root):
+    if hook != "post-rewrite" and in_sequence(root):
         return 0  # mid-rebase or mid-sequence: post-rewrite or the last post-commit comes at the end
     if hook == "post-checkout" and args[2:3] == ["0"]:
         forget_notebook_sizes(root)  # a file checkout (`git checkout -- nb.ipynb`) discards; no outputs back

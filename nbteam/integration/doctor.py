@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
+from nbteam.integration.registry import ALL_HOOKS, REGISTRY, Probe, parse
 from nbteam.git.blobs import read_blobs
 from nbteam.git.run import locate
 from nbteam.git.settings import attributes
@@ -327,7 +327,7 @@ def check_isolated(root: str | None, cwd: str) -> list[Check]:
         old.append("mergetool.nbteam.cmd")
     if root is not None:
         where = hooks_dir(root)
-        for name in GUARD_HOOKS + OUTPUT_HOOKS:
+        for name in ALL_HOOKS:
             path = os.path.join(where, name)
             if is_ours(path):
                 with open(path, encoding="utf-8", errors="replace") as f:

@@ -26,7 +26,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+from nbteam.integration import ALL_HOOKS, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS  # noqa: F401  (re-exported)
 
 
 ENTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entry.py")
@@ -89,7 +89,8 @@ REGISTRY: dict[str, Registration] = {r.key: r for r in (
     # a post-hook cannot fail its git command, so it only says why.
     *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', _DISABLED + "; exit 0", False)
       for name in GUARD_HOOKS),
-    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False) for name in OUTPUT_HOOKS),
+    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False)
+      for name in ALL_HOOKS if name not in GUARD_HOOKS),
 )}
 
 
