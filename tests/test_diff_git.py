@@ -270,7 +270,6 @@ def test_textconv_of_a_work_tree_file_shows_what_git_would_store(tmp_path, git_e
     assert "execution_count" not in shown and "# output" not in shown and "output)" not in shown, shown
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 12: git's textconv cache is not turned on")
 def test_textconv_cache_is_on_and_its_output_stable(inited):
     assert git(inited, "config", "diff.nbteam.cachetextconv").stdout.strip() == "true"
     for k in range(3):

@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """The options of `nbteam diff` or `nbteam diff-driver`."""
     if name == "diff-driver":
         parser.add_argument("--textconv", metavar="FILE", help="print FILE as text for git's textconv")
+        parser.add_argument("--view", help=argparse.SUPPRESS)  # the view's version: in the command for git's cache
         parser.add_argument("args", nargs="*", help="GIT_EXTERNAL_DIFF's arguments")
         return
     parser.usage = ("nbteam diff [--outputs] [--color=WHEN] [--web] OLD.ipynb NEW.ipynb\n"
