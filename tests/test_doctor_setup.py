@@ -18,7 +18,6 @@ def _executed(*sources: str) -> dict:
     return nb
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 9: doctor does not see that git no longer runs nbteam's hooks")
 def test_hooks_path_set_after_init_is_found_with_the_fix(repo):
     assert nbteam("init", cwd=repo).returncode == 0
     assert nbteam("doctor", cwd=repo).returncode == 0
@@ -38,7 +37,6 @@ def test_hooks_path_set_after_init_is_found_with_the_fix(repo):
     assert "nbteam hook: pre-commit" in (repo / "team-hooks" / "pre-commit").read_text()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 17 item 9: doctor does not check the hooks")
 def test_hooks_in_place_are_reported(repo):
     assert nbteam("init", cwd=repo).returncode == 0
     out = nbteam("doctor", cwd=repo).stdout
@@ -61,7 +59,6 @@ def mate(repo, tmp_path, git_env) -> Path:
     return clone
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 7: doctor in a clone without init does not say `nbteam init` first")
 def test_doctor_in_a_clone_without_init_says_init_first(mate):
     p = nbteam("doctor", cwd=mate)
     assert p.returncode == 1
@@ -69,7 +66,6 @@ def test_doctor_in_a_clone_without_init_says_init_first(mate):
     assert "nbteam init" in problems[0] and "not set up" in problems[0], p.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 7: doctor --fix fails with an empty reason")
 def test_doctor_fix_in_a_clone_without_init_says_what_to_do(mate):
     p = nbteam("doctor", "--fix", cwd=mate)
     assert p.returncode != 0
@@ -83,7 +79,6 @@ def test_doctor_fix_in_a_clone_without_init_says_what_to_do(mate):
     assert '"output_type"' not in git(mate, "show", "HEAD:analysis.ipynb").stdout
 
 
-@pytest.mark.xfail(strict=True, reason="issue 18 item 8: doctor and the README do not state the real git floor")
 def test_doctor_reports_git_against_the_floor_the_readme_states(repo):
     assert nbteam("init", cwd=repo).returncode == 0
     out = nbteam("doctor", cwd=repo).stdout
