@@ -162,3 +162,20 @@ def test_a_markdown_conflict_inside_a_fence_in_a_merged_cell_is_refused(tmp_path
     write_nb(repo / "tutorial.ipynb", _tutorial())
     git(repo, "add", "tutorial.ipynb")
     assert git(repo, "commit", "-qm", "tutorial", check=False).returncode == 0
+
+
+def test_a_clean_rebase_replays_commits_as_they_were(tmp_path, git_env):
+    """The rebase guard is for the commit `--continue` makes: clean picks replay commits already made
+    (one recorded markers with --no-verify, on purpose) and the rebase goes through."""
+    repo = new_repo(tmp_path / "repo")
+    git(repo, "checkout", "-qb", "feature")
+    write_nb(repo / "nb.ipynb", make_nb("a", "b", "<<<<<<< kept\nx\n=======\ny\n>>>>>>> on purpose\n"))
+    git(repo, "commit", "-qam", "markers on purpose", "--no-verify")
+    git(repo, "checkout", "-q", "main")
+    (repo / "other.txt").write_text("x\n")
+    git(repo, "add", "other.txt")
+    git(repo, "commit", "-qm", "other")
+    git(repo, "checkout", "-q", "feature")
+    p = git(repo, "rebase", "main", check=False)
+    assert p.returncode == 0, p.stderr
+    assert _markers_in_history(repo)

@@ -62,11 +62,12 @@ def _guard(root: str, hook: str) -> int:
     if disabled():
         return 0
     if hook == "prepare-commit-msg":
-        from nbteam.git.hook_actions import calling_git
+        from nbteam.git.hook_actions import git_ancestors, subcommand
 
-        command, nested = calling_git()
-        if command == "commit" and not nested:
-            return 0  # a `git commit` the user typed: pre-commit guards it, and --no-verify means what it says
+        # Only the commits `git rebase --continue` makes: a `git commit` the user typed is pre-commit's
+        # (and its --no-verify means what it says); a rebase's clean picks replay commits already made.
+        if not any(subcommand(argv) == "rebase" and "--continue" in argv for argv in git_ancestors()):
+            return 0
     from nbteam.integration.guard import guard_message, staged_conflicts
 
     problems = staged_conflicts(root)

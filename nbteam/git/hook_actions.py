@@ -89,6 +89,19 @@ def calling_git(pid: int | None = None) -> tuple[str | None, bool]:
     return subcommand(argv), nested
 
 
+def git_ancestors(levels: int = 3) -> list[list[str]]:
+    """The command lines of the git processes above this one, nearest first (a git run by git, say)."""
+    found: list[list[str]] = []
+    pid: int | None = os.getppid()
+    for _ in range(levels):
+        argv = _cmdline(pid) if pid else None
+        if not argv or not _is_git(argv):
+            break
+        found.append(argv)
+        pid = _parent_of(pid)  # type: ignore[arg-type]
+    return found
+
+
 # --- index sizes -------------------------------------------------------------------------------------
 
 def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool = True) -> bool | None:

@@ -50,8 +50,14 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
         lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
         lines.append('if test -x "$chained"; then "$chained" "$@" || exit $?; fi')
-        if name == "prepare-commit-msg":  # it guards only the commit a rebase makes: skip Python otherwise
-            lines.append('test -d "$(git rev-parse --git-path rebase-merge)" || exit 0')
+        if name == "prepare-commit-msg":  # it guards only the commits `git rebase --continue` makes
+            lines += ['test -d "$(git rev-parse --git-path rebase-merge)" || exit 0',
+                      'if test -r "/proc/$PPID/cmdline"; then  # Linux: skip Python unless a --continue is above',
+                      '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
+                      '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
+                      '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
+                      '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
+                      'fi']
         lines.append(run)
     else:
         lines += ['if test -x "$chained"; then "$chained" "$@"; fi', run]
