@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.integration import ALL_HOOKS, NOTICE_HOOKS
+from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, NOTICE_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,6 +37,8 @@ def run_hook(hook: str, args: list[str]) -> int:
 
     try:
         # A rebase's own commits say nothing here: each of its steps is guarded before it commits.
+        if hook in CONTINUE_ONLY and not _continuing():
+            return 0
         if hook in NOTICE_HOOKS and not disabled() and (hook == "post-applypatch" or not in_sequence(root)):
             from nbteam.integration.guard import committed_notice
 
@@ -55,19 +57,24 @@ def run_hook(hook: str, args: list[str]) -> int:
 GUARDS = {"pre-commit": "commit", "prepare-commit-msg": "rebase", "pre-applypatch": "am"}
 
 
+def _continuing() -> bool:
+    """True when `git rebase --continue` or `git am --continue` runs this hook (directly or through a git it ran).
+
+    A `git commit` the user typed is pre-commit's (and its --no-verify means what it says); the
+    other commits of a rebase or am replay commits already made."""
+    from nbteam.git.hook_actions import git_ancestors, subcommand
+
+    return any(subcommand(argv) in ("rebase", "am") and "--continue" in argv for argv in git_ancestors())
+
+
 def _guard(root: str, hook: str) -> int:
     """Refuse (exit 1) a commit whose staged notebooks hold conflict markers this commit introduces."""
     from nbteam.bypass import disabled
 
     if disabled():
         return 0
-    if hook == "prepare-commit-msg":
-        from nbteam.git.hook_actions import git_ancestors, subcommand
-
-        # Only the commits `git rebase --continue` makes: a `git commit` the user typed is pre-commit's
-        # (and its --no-verify means what it says); a rebase's clean picks replay commits already made.
-        if not any(subcommand(argv) == "rebase" and "--continue" in argv for argv in git_ancestors()):
-            return 0
+    if hook in CONTINUE_ONLY and not _continuing():
+        return 0
     from nbteam.integration.guard import guard_message, staged_conflicts
 
     problems = staged_conflicts(root)

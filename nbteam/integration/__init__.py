@@ -12,3 +12,7 @@ OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "p
                 "reference-transaction")
 STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
 ALL_HOOKS = tuple(dict.fromkeys(GUARD_HOOKS + NOTICE_HOOKS + OUTPUT_HOOKS))
+# Hooks that matter only for the commits `git rebase --continue` / `git am --continue` make (the
+# other commits of a rebase or am replay commits already made), and the state dir of that operation.
+CONTINUE_ONLY = {"prepare-commit-msg": "rebase-merge", "pre-applypatch": "rebase-apply",
+                 "post-applypatch": "rebase-apply"}

@@ -3,9 +3,10 @@
 git runs no `pre-commit` for `git rebase --continue` or `git am --continue`, so the guard sits
 in every hook that can refuse such a commit:
 - `pre-commit`: `git commit` (also `merge --continue`, `cherry-pick --continue`, `commit -a`);
-- `prepare-commit-msg`: the commit a rebase makes (`git rebase --continue`); a `git commit` the
-  user typed is left to pre-commit, so its `--no-verify` still works;
-- `pre-applypatch`: `git am` and `git rebase --apply` (their `--continue` too).
+- `prepare-commit-msg`: the commits `git rebase --continue` makes; a `git commit` the user typed
+  is left to pre-commit, so its `--no-verify` still works;
+- `pre-applypatch`: the commits `git am --continue` and `git rebase --apply --continue` make.
+The other commits of a rebase or `git am` replay commits already made, as they were.
 Where git lets no hook refuse (`--no-verify`), `post-commit` and `post-applypatch` print one
 loud line per conflict right away, naming the commit, file, cell and the fix.
 Which marker text counts is nbteam.notebook.examples' rule.

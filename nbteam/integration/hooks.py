@@ -11,6 +11,7 @@ import os
 
 from nbteam.git.run import git_text
 from nbteam.git.settings import change_file, file_has, file_value
+from nbteam.integration import CONTINUE_ONLY
 from nbteam.integration.registry import ALL_HOOKS, ENTRY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
@@ -50,18 +51,24 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
         lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
         lines.append('if test -x "$chained"; then "$chained" "$@" || exit $?; fi')
-        if name == "prepare-commit-msg":  # it guards only the commits `git rebase --continue` makes
-            lines += ['test -d "$(git rev-parse --git-path rebase-merge)" || exit 0',
-                      'if test -r "/proc/$PPID/cmdline"; then  # Linux: skip Python unless a --continue is above',
-                      '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
-                      '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
-                      '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
-                      '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
-                      'fi']
+        lines += _continue_gate(name)
         lines.append(run)
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', run]
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', *_continue_gate(name), run]
     return "\n".join(lines) + "\n"
+
+
+def _continue_gate(name: str) -> list[str]:
+    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` runs it."""
+    if name not in CONTINUE_ONLY:
+        return []
+    return [f'test -d "$(git rev-parse --git-path {CONTINUE_ONLY[name]})" || exit 0',
+            'if test -r "/proc/$PPID/cmdline"; then  # Linux: the git above us, and the one above it',
+            '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
+            '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
+            '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
+            '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
+            'fi']
 
 
 def installed_hooks(outputs: bool = True) -> tuple[str, ...]:
