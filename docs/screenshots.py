@@ -41,8 +41,15 @@ async def browser_shots(repo: Path) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         (DOCS / "tui.svg").write_text(app.export_screenshot(title="nbteam tui"))
-        await pilot.press("down")
+        # The cursor starts on ada's first cell (her copy's); the shot is of a changed append cell.
+        tree = app.browser.query_one("#tree")
+        tree.go_to(next(n for n in tree.nodes() if getattr(n.data, "cell", None) is not None
+                        and n.data.cell.magic is not None and n.data.cell.magic.append
+                        and n.data.cell.state == "cell changed"))
+        await pilot.pause()
         await pilot.press("p")
+        await pilot.pause()
+        await app.workers.wait_for_complete()  # the confirmation is read in a worker
         await pilot.pause()
         (DOCS / "tui-confirm.svg").write_text(app.export_screenshot(title="nbteam tui: promote?"))
 

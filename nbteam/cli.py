@@ -21,6 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),
     "uninstall": ("nbteam.commands.init", "remove exactly what `nbteam init` added"),
     "hook": ("nbteam.commands.hook", "what nbteam's git hooks run (pre-commit guard, outputs kept in the working copy)"),
+    "check": ("nbteam.commands.check", "find committed outputs, conflict markers and broken notebooks (CI, pre-commit)"),
+    "pr": ("nbteam.commands.pr", "predict (check) or make (merge) a pull request's merge with nbteam's driver"),
     "doctor": ("nbteam.commands.doctor", "check the git configuration nbteam depends on"),
     "demo": ("nbteam.commands.demo", "build a demo repository from sample_repo/ and merge two branches"),
     "scratch": ("nbteam.commands.scratch", "create and list team scratchpads"),

@@ -339,27 +339,35 @@ def email_user(email: str) -> str:
     return slugify(local)
 
 
-def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None) -> str:
+def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None,
+                 env: Mapping[str, str] | None = None) -> str:
     """The scratchpad owner's slug, the same on every machine a person uses; ConfigError if none.
 
-    In order: --user, $NBTEAM_USER, `git config nbteam.user`, the local part of
-    `git config user.email`, then `git config user.name`. The email comes before the name
-    because people spell their name differently on two machines far more often than their address.
+    In order: --user, $NBTEAM_USER, `git config nbteam.user`; then the identity git would
+    put on a commit, where git looks: $GIT_AUTHOR_EMAIL / $GIT_AUTHOR_NAME, then
+    `git config user.email` / `user.name`. From each, the email's local part comes before the
+    name, because people spell their name differently on two machines far more often than
+    their address.
     """
     from nbteam.git.settings import config_value
 
-    for raw, what in ((explicit, "--user"), (os.environ.get("NBTEAM_USER"), "NBTEAM_USER"),
-                      (config_value("nbteam.user", os.fspath(repo_root)), "git config nbteam.user")):
+    env = os.environ if env is None else env
+    top = os.fspath(repo_root)
+    for raw, what in ((explicit, "--user"), (env.get("NBTEAM_USER"), "NBTEAM_USER"),
+                      (config_value("nbteam.user", top), "git config nbteam.user")):
         if raw:
             slug = slugify(raw)
             if not slug:
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
-    email = config_value("user.email", os.fspath(repo_root))
-    slug = email_user(email) if email else ""
-    if not slug:
-        name = git_user_name(repo_root)
-        slug = slugify(name) if name else ""
-    if not slug:
-        raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name), or pass --user NAME")
-    return slug
+    for email, name in ((lambda: env.get("GIT_AUTHOR_EMAIL"), lambda: env.get("GIT_AUTHOR_NAME")),
+                        (lambda: config_value("user.email", top), lambda: git_user_name(top))):
+        address = email()
+        slug = email_user(address) if address else ""
+        if not slug:
+            raw_name = name()
+            slug = slugify(raw_name) if raw_name else ""
+        if slug:
+            return slug
+    raise ConfigError("no user: set `git config nbteam.user NAME` (or user.email / user.name, or"
+                      " GIT_AUTHOR_EMAIL / GIT_AUTHOR_NAME), or pass --user NAME")

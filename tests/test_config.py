@@ -131,6 +131,8 @@ def test_slugify(name, slug):
 
 def test_user_comes_from_git_then_flag(repo, monkeypatch):
     monkeypatch.delenv("NBTEAM_USER", raising=False)
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):  # they come before config, as for git
+        monkeypatch.delenv(key)
     assert resolve_user(repo) == "ada"  # the email's local part (the full rule: tests/test_scratch_user.py)
     assert resolve_user(repo, "Grace Hopper") == "grace-hopper"
     monkeypatch.setenv("NBTEAM_USER", "linus")

@@ -5,6 +5,7 @@ from nbteam.merge.cell import MISSING, deleted_conflict, merge_cell, merge_value
 from nbteam.notebook.conflicts import find_conflicts
 from nbteam.notebook.markers import ConflictKind, block_kind, parse_field_line
 from nbteam.seq.markers import ConflictStyle, Markers, find_blocks
+from nbteam.seq.merge3 import merge3_text
 
 M = Markers()
 
@@ -80,8 +81,8 @@ def test_marker_grammar_honours_the_size_and_ignores_other_sizes():
     five = Markers(size=5)
     text = "a\n" + five.block("y\n", "z\n") + "b\n"
     assert [(b.ours, b.theirs) for b in find_blocks(text, 5)] == [("y\n", "z\n")]
-    assert find_blocks(text, 7) == []
-    assert find_blocks(Markers().block("y\n", "z\n"), 5) == []
+    assert find_blocks(text, 7) == []  # shorter than asked for: not a marker
+    assert [b.size for b in find_blocks(Markers().block("y\n", "z\n"), 5)] == [7]  # longer ones are
     nb = {"cells": [cell(text)]}
     assert [(c.cell, c.kind, c.first_line) for c in find_conflicts(nb, 5)] == [(0, ConflictKind.SOURCE, "y")]
 
@@ -97,3 +98,19 @@ def test_incomplete_blocks_are_not_conflicts():
     assert find_blocks("<<<<<<< ours\ny\n>>>>>>> theirs\n") == []  # no separator
     assert find_blocks("<<<<<<< ours\ny\n=======\nz\n") == []  # never closed
     assert len(find_blocks("<<<<<<< ours\n<<<<<<< ours\ny\n=======\nz\n>>>>>>> theirs\n")) == 1
+
+
+def test_markers_are_longer_than_any_marker_like_line_and_read_back_at_their_size():
+    """The review's case: ours underlines a heading with `=======`; the block's markers are 8 long,
+    so the heading stays in our side instead of passing for the separator."""
+    merged, n = merge3_text("Results", "Results\n=======\nmine", "Results\nyours")
+    assert (merged, n) == ("Results\n<<<<<<<< ours\n=======\nmine\n========\nyours\n>>>>>>>> theirs\n", 1)
+    (block,) = find_blocks(merged)
+    assert (block.size, block.ours, block.theirs) == (8, "=======\nmine\n", "yours\n")
+    deleted = Markers().block("x\n<<<<<<<<< quoted\n", "", ours_note=" (deleted this cell)")
+    assert deleted.startswith("<" * 10 + " ours") and [b.size for b in find_blocks(deleted)] == [10]
+
+
+def test_a_block_is_never_read_across_an_opener_as_long_as_its_own():
+    text = "<<<<<<< example\n" + merge3_text("a\n", "b\n=======\n", "c\n>>>>>>> y\n")[0]
+    assert [(b.size, b.ours, b.theirs) for b in find_blocks(text)] == [(8, "b\n=======\n", "c\n>>>>>>> y\n")]

@@ -129,3 +129,24 @@ def test_git_mergetool_runs_the_mergetool_form(repo):
     assert p.returncode == 0, p.stdout + p.stderr
     assert [join_source(c["source"]) for c in read_notebook(repo / "nb.ipynb")["cells"]] == ["a = 10\n", "b = 200\n"]
     assert git(repo, "status", "--porcelain").stdout.startswith("M  nb.ipynb")
+
+
+def test_cells_both_inserted_at_one_place_are_never_interleaved():
+    """One block holding the other gives the longer; drafts conflict; unrelated blocks stay whole, ours first."""
+    from nbteam.merge.inserts import merge_inserts
+    from nbteam.notebook.markers import ConflictKind
+
+    def block(*sources):
+        return [({"cell_type": "code", "metadata": {}, "source": s}, []) for s in sources]
+
+    def merged(ours, theirs):
+        return [(c["source"], kinds) for c, kinds in merge_inserts(ours, theirs, Markers())]
+
+    assert merged(block("a", "c"), block("a", "b", "c")) == [("a", []), ("b", []), ("c", [])]
+    # Unrelated blocks around a shared empty cell: before, the shared cell anchored an interleave.
+    assert merged(block("x = load()", "", "plot(x)"), block("import os", "", "os.listdir()")) == [
+        ("x = load()", []), ("", []), ("plot(x)", []), ("import os", []), ("os.listdir()", [])]
+    drafts = merged(block("df = load('a.csv')", "df.plot()"), block("df = load('b.csv')", "df.plot(kind='bar')"))
+    assert drafts == [("<<<<<<< ours (inserted cells)", [ConflictKind.INSERT_INSERT]), ("df = load('a.csv')", []),
+                      ("df.plot()", []), ("=======", []), ("df = load('b.csv')", []), ("df.plot(kind='bar')", []),
+                      (">>>>>>> theirs (inserted cells)", [])]

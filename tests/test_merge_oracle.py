@@ -10,12 +10,12 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import make_nb
 from nbteam.merge.notebook import LostWorkError, merge_notebooks
-from nbteam.seq.markers import Markers, conflict_style
+from nbteam.seq.markers import Markers, conflict_style, find_blocks
 from nbteam.seq.merge3 import merge3_text
 
 LINES = ["a\n", "b\n", "c\n", "\n", "x = 1\n", "}\n"]
@@ -45,10 +45,12 @@ def triples(draw, alphabet=LINES, size=8):
     return base, edit(), edit()
 
 
-def git_merge_file(tmp: Path, base: str, ours: str, theirs: str, style: str = "merge") -> tuple[str, int]:
+def git_merge_file(tmp: Path, base: str, ours: str, theirs: str, style: str = "merge",
+                   favor: str = "") -> tuple[str, int]:
     for name, text in (("base", base), ("ours", ours), ("theirs", theirs)):
         (tmp / name).write_text(text, encoding="utf-8", newline="")
     extra = [f"--{style}"] if style != "merge" else []
+    extra += [f"--{favor}"] if favor else []
     p = subprocess.run(["git", "merge-file", "-p", *extra, "-L", "ours", "-L", "base", "-L", "theirs",
                         "ours", "base", "theirs"], cwd=tmp, capture_output=True)
     assert 0 <= p.returncode < 128, p.stderr
@@ -63,6 +65,46 @@ def test_line_merge_is_git_merge_file(tmp_path, style):
         base, ours, theirs = ("".join(x) for x in t)
         merged, conflicts = merge3_text(base, ours, theirs, Markers(style=conflict_style(style)))
         assert (merged, min(conflicts, 127)) == git_merge_file(tmp_path, base, ours, theirs, style)
+
+    check()
+
+
+# Lines that look like markers (a setext heading's underline, a quoted conflict) beside plain ones.
+MARKER_LIKE = ["a\n", "b\n", "=======\n", "<<<<<<< x\n", ">>>>>>> y\n", "||||||| z\n", "========\n", "\n"]
+
+
+def _take(text: str, side: str) -> str:
+    """Each conflict block of text replaced by one side (union: ours then theirs), as nbteam resolve reads it."""
+    lines = text.splitlines(keepends=True)
+    out, i = [], 0
+    for block in find_blocks(text):
+        out += lines[i:block.start]
+        out.append({"ours": block.ours, "theirs": block.theirs, "union": block.ours + block.theirs}[side])
+        i = block.end
+    return "".join(out + lines[i:])
+
+
+@pytest.mark.parametrize("style", ["merge", "diff3"])
+def test_marker_like_lines_merge_as_git_and_every_side_reads_back(tmp_path, style):
+    """Where sides hold marker-like lines, nbteam writes longer markers than `git merge-file`; its
+    clean results and conflict counts stay git's, and taking a side of every block gives exactly
+    `git merge-file --ours/--theirs/--union`: never a lost or a foreign line. (Texts whose
+    resolved lines already read as a whole conflict block are left out: no reader can tell those
+    from a conflict.)"""
+    @SETTINGS
+    @given(triples(MARKER_LIKE))
+    def check(t):
+        base, ours, theirs = ("".join(x) for x in t)
+        merged, conflicts = merge3_text(base, ours, theirs, Markers(style=conflict_style(style)))
+        text, code = git_merge_file(tmp_path, base, ours, theirs, style)
+        if not code:
+            assert merged == text
+            return
+        taken = {side: git_merge_file(tmp_path, base, ours, theirs, style, side)[0] for side in ("ours", "theirs", "union")}
+        assume(not any(find_blocks(t) for t in taken.values()))
+        assert min(conflicts, 127) == code and len(find_blocks(merged)) == conflicts
+        for side, want in taken.items():
+            assert _take(merged, side) == want, side
 
     check()
 

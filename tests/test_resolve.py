@@ -126,3 +126,41 @@ def test_unreadable_file_is_a_one_line_error(tmp_path):
     bad.write_text("{not json")
     p = nbteam("resolve", "--ours", str(bad))
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and "not valid JSON" in p.stderr
+
+
+def test_the_merge_tool_reads_longer_markers_and_never_drops_our_lines():
+    """A side with a `=======` line: the merge and the tool's session agree on one conflict, whose
+    sides are whole; taking ours keeps the heading's underline, and a hand edit starts from a block
+    the tool reads back."""
+    from nbteam.merge.notebook import merge_notebooks
+    from nbteam.tui.resolution import Session, conflict_block
+
+    result = merge_notebooks(*(make_nb(s, cell_type="markdown") for s in
+                               ("Results", "Results\n=======\nmine", "Results\nyours")))
+    session = Session(result.notebook)
+    assert session.conflicts == result.conflicts and len(result.conflicts) == 1
+    assert (session.conflict.ours, session.conflict.theirs) == ("=======\nmine\n", "yours\n")
+    assert conflict_block(session.conflict).startswith("<<<<<<<< ours\n=======\nmine\n")
+    session.choose(Side.OURS)
+    assert join_source(session.resolved().notebook["cells"][0]["source"]) == "Results\n=======\nmine\n"
+
+
+def test_the_merge_tool_takes_a_block_of_inserted_cells():
+    """An insert/insert conflict in the tool: taking a side gives the golden result, the preview
+    follows the first cell kept, and a hand edit is refused (cells are edited in Jupyter)."""
+    from nbteam.tui.merge_view import sides
+    from nbteam.tui.resolution import EditError, Session
+
+    case = GOLDEN / "insert-insert"
+    for side in Side:
+        session = Session(read_notebook(case / "conflicted.ipynb"))
+        (conflict,) = session.conflicts
+        assert (conflict.kind, conflict.cell, conflict.separator, conflict.block.end) == (
+            ConflictKind.INSERT_INSERT, 1, 4, 8)
+        assert "both sides inserted" in str(sides(conflict)["base"])
+        with pytest.raises(EditError):
+            session.choose("## Setup\n")
+        session.choose(side)
+        assert session.resolved().notebook == read_notebook(case / f"{side.value}.ipynb")
+        assert join_source(session.cell()["source"]) == ("## Setup\nInstall it first:" if side is Side.THEIRS
+                                                         else "## Setup\nInstall first.")

@@ -74,6 +74,8 @@ def test_one_person_on_two_machines_gets_one_folder(repo, monkeypatch):
     from nbteam.config import email_user, resolve_user
 
     monkeypatch.delenv("NBTEAM_USER", raising=False)
+    for key in ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL"):  # they come before config, as for git
+        monkeypatch.delenv(key)
     git(repo, "config", "user.name", "Ada King")  # the other machine spells the name differently
     assert resolve_user(repo) == "ada"
     git(repo, "config", "user.email", "ada.lovelace@example.com")

@@ -17,6 +17,7 @@ from tui_pilot import screen_text, settle  # noqa: E402
 from nbteam.config import Config  # noqa: E402
 from nbteam.scratch.manifest import read_manifest  # noqa: E402
 from nbteam.tui.app import ScratchApp  # noqa: E402
+from nbteam.tui.browser import SPINNER  # noqa: E402
 from nbteam.tui.confirm import ConfirmDiff as ConfirmPromote  # noqa: E402
 from nbteam.tui.help import HelpScreen  # noqa: E402
 from nbteam.tui.model import CellRef  # noqa: E402
@@ -612,3 +613,201 @@ def test_long_labels_are_cut_at_the_tree_edge_without_a_scrollbar(team):
             assert any("a long first line" in label for label in visible_labels(app))
             assert not app.browser.query_one("#tree").show_horizontal_scrollbar
     run(go())
+
+
+# --- issue 19 item 7: the filter, the first cursor, copies listed once, writes in workers, origins --
+
+
+def copies_repo(repo: Path) -> Path:
+    """A team notebook with copies by ada (cell 2 changed) and grace (cell 3 changed), and grace's module cell."""
+    write_nb(repo / TEAM_NB, make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "team notebook")
+    for user, cell, source in (("ada", 1, "df['share'] = df.sales / df.sales.sum()"),
+                               ("grace", 2, "df.describe(include='all')")):
+        assert nbteam("scratch", "new", "--from", TEAM_NB, "--user", user, cwd=repo).returncode == 0
+        path = repo / f"scratch/{user}/analysis.ipynb"
+        nb = json.loads(path.read_text())
+        nb["cells"][cell]["source"] = source
+        path.write_text(json.dumps(nb))
+    write_nb(repo / GRACE, make_nb("%%writefile ../../teamlib/cleaning.py\ndef tidy(df):\n    return df\n"))
+    return repo
+
+
+def test_filter_searches_cell_sources_not_only_names(team):
+    write_nb(team / ADA, make_nb("shares = df.sales / df.sales.sum()",
+                                 "%%writefile ../../teamlib/features.py\ndef add_one(x):\n    return x + 1\n"))
+
+    labels, screen = labels_after(team, "slash", *"share")
+    assert not any(l.startswith("no match") for l in labels), labels
+    assert "    ·  1 shares = df.sales / df.sales.sum()" in labels
+    assert not any("features.py" in l or l.startswith("grace") for l in labels)
+    assert "no match" not in screen
+
+
+def test_filter_finds_a_copys_cell_by_its_source(repo):
+    labels, _ = labels_after(copies_repo(repo), "slash", *"share")
+    assert any("⇡~  2 df['share']" in l for l in labels), labels
+    assert not any("include='all'" in l for l in labels)
+
+
+def labels_after(repo: Path, *keys: str) -> tuple[list[str], str]:
+    """The tree's visible labels and the screen once keys are pressed after the first scan."""
+    async def go():
+        app = app_for(repo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, *keys)
+            return visible_labels(app), screen_text(app)
+    return run(go())
+
+
+def test_cursor_starts_on_your_own_first_cell(repo):
+    from nbteam.config import resolve_user
+
+    copies_repo(repo)
+    me = resolve_user(repo)  # user.email ada@example.com
+    assert me == "ada"
+
+    async def go():
+        app = ScratchApp(repo, Config(), user=me)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            ref = cursor(app)
+            assert (ref.KIND, ref.user, ref.branch) == ("copy cell", "ada", None), ref
+            assert "df['share']" in text_of(app, "#source")
+    run(go())
+
+
+def test_cursor_starts_on_your_own_notebook_when_it_lists_no_cell(team):
+    write_nb(team / "scratch/zoe/notes.ipynb", make_nb("x = 1"))
+
+    async def go():
+        app = app_for(team, user="zoe")
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            assert cursor(app).user == "zoe"
+    run(go())
+
+
+def test_all_cells_mode_lists_each_copy_cell_once(repo):
+    labels, _ = labels_after(copies_repo(repo), "a")
+    at = labels.index("ada  (you) ")
+    assert labels[at + 1:at + 6] == ["  analysis.ipynb ⇡1", "    ·  1 import pandas as pd",
+                                     "    ⇡~  2 df['share'] = df.sales / df.sales.s…", "    ·  3 df.describe()",
+                                     "grace  +1"]
+
+
+def test_copies_are_grouped_under_the_team_notebook_they_flow_back_into(repo):
+    copies_repo(repo)
+
+    async def go():
+        app = app_for(repo)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            labels = visible_labels(app)
+            at = labels.index("⇡ analysis.ipynb ⇡2")
+            assert labels[at + 1:at + 5] == ["  ada  (you) ⇡1", "    ⇡~  2 df['share'] = df.sales / df.sales.s…",
+                                             "  grace ⇡1", "    ⇡~  3 df.describe(include='all')"]
+            assert labels.index("⇡ analysis.ipynb ⇡2") > max(i for i, l in enumerate(labels) if l.startswith("grace"))
+            # Promote grace's cell from the group: it merges into the team notebook and stays listed (⇡✓).
+            tree = app.browser.query_one("#tree", Tree)
+            node = next(n for n in _all_nodes(tree.root) if n.data is not None and n.data.KIND == "origin cell"
+                        and n.data.user == "grace")
+            tree.go_to(node)
+            await settle(pilot)
+            assert "flows back into analysis.ipynb" in text_of(app, "#info")
+            await press_and_settle(pilot, "p")
+            assert isinstance(app.screen, ConfirmPromote)
+            await press_and_settle(pilot, "y")
+            assert "merged into analysis.ipynb" in app.browser.status_message
+            ref = cursor(app)
+            assert (ref.KIND, ref.user) == ("origin cell", "grace") and ref.copy.state == "in sync with origin"
+            assert "⇡ analysis.ipynb ⇡1" in visible_labels(app)
+    run(go())
+    assert "".join(json.loads((repo / TEAM_NB).read_text())["cells"][2]["source"]) == "df.describe(include='all')"
+
+
+def _block(monkeypatch, module, name):
+    """Make module.name (a function, or a method of a class) wait for the returned event (at most 10 s) before it runs."""
+    import threading
+
+    release, real = threading.Event(), getattr(module, name)
+
+    def slow(*args, **kwargs):
+        release.wait(10)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, slow)
+    return release
+
+
+def test_promotion_runs_in_a_worker_and_the_ui_stays_responsive(team, monkeypatch):
+    import nbteam.tui.flows as flows
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            reading = _block(monkeypatch, flows, "fresh_cell")
+            await pilot.press("p")
+            await pilot.pause()
+            assert "reading cell 2" in screen_text(app)  # the work in progress is shown
+            assert app.browser.busy and any(f"{frame} reading cell 2" in screen_text(app) for frame in SPINNER)
+            await pilot.press("question_mark")  # keys still work meanwhile
+            await pilot.pause()
+            assert isinstance(app.screen, HelpScreen)
+            await pilot.press("escape")
+            reading.set()
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmPromote) and app.browser.busy is None
+            writing = _block(monkeypatch, flows.PromoteFlow, "apply")
+            await pilot.press("y")
+            await pilot.pause()
+            await pilot.pause()
+            assert "promoting cell 2" in screen_text(app)
+            assert not (team / "teamlib/features.py").exists()
+            await pilot.press("down")  # the tree still moves
+            await pilot.pause()
+            assert cursor(app).cell.key == "c2"
+            await pilot.press("p")  # a second write waits for the first
+            await pilot.pause()
+            assert not isinstance(app.screen, ConfirmPromote) and "busy" in app.browser.status_message
+            writing.set()
+            await settle(pilot)
+            assert (team / "teamlib/features.py").read_text() == "def add_one(x):\n    return x + 1\n"
+            assert "promoted" in app.browser.status_message and app.browser.busy is None
+            assert cursor(app).cell.key == "c2"  # the reload keeps the cursor where the user moved it
+    run(go())
+
+
+@pytest.mark.parametrize("where", ["fresh_cell", "PromoteFlow.apply"])
+def test_a_failing_write_is_one_line_in_the_status_not_a_traceback(team, monkeypatch, where):
+    import nbteam.tui.flows as flows
+    from nbteam.errors import NbteamError
+
+    def fail(*args, **kwargs):
+        raise NbteamError("teamlib is read-only\n(second line)")
+
+    owner, _, name = where.rpartition(".")
+    monkeypatch.setattr(getattr(flows, owner) if owner else flows, name, fail)
+
+    async def go():
+        app = app_for(team)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(pilot)
+            await press_and_settle(pilot, "p")
+            if where == "PromoteFlow.apply":
+                await press_and_settle(pilot, "y")
+            assert app.is_running and app.screen is app.browser
+            assert app.browser.status_message == "teamlib is read-only; (second line)"
+            assert app.browser.busy is None
+    run(go())
+
+
+def test_docs_state_the_textual_floor_of_setup_cfg():
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    [floor] = re.findall(r"^\s*textual>=([\d.]+)\s*$", (root / "setup.cfg").read_text(), re.M)
+    assert f"It needs Textual {floor} or later" in (root / "docs/tui.md").read_text()

@@ -320,3 +320,28 @@ def test_marker_size_from_gitattributes(repo):
 
     assert run(go()) == 0
     assert sources(out)[1] == "df = load()\ndf = df.fillna(0)\n"
+
+
+def test_inserted_cells_are_taken_as_blocks_and_not_edited(tmp_path, monkeypatch):
+    """An insert/insert conflict in the tool: listed as one, `e` is refused with a hint, `t` then
+    `w` writes their block without the marker cells."""
+    import shutil
+
+    golden = Path(__file__).parent / "golden" / "resolve" / "insert-insert"
+    path = tmp_path / "nb.ipynb"
+    shutil.copy(golden / "conflicted.ipynb", path)
+    monkeypatch.setenv("EDITOR", "false")
+
+    async def go():
+        app = tool(path)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            screen = screen_text(app)
+            assert "conflict 1 of 1" in screen and "insert/insert" in screen and "HEAD ↔ feature" in screen
+            await press(pilot, "e")
+            assert "taken with o, t or b" in screen_text(app)
+            await press(pilot, "t", "w")
+        return app.return_value
+
+    assert run(go()) == 0
+    assert read_notebook(path) == read_notebook(golden / "theirs.ipynb")

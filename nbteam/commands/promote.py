@@ -16,12 +16,15 @@ from the notebook's directory as Jupyter does; `-a` cells are appended once. A u
 printed before anything is written, and every promotion is recorded in the manifest
 (.nbteam/promotions.jsonl by default). A module that changed since the last promotion (edited by
 hand, merged, or promoted from another cell) is not overwritten unless --force is given; the
-refusal names who last changed it and in which commit. An invalid or unsafe target stops the
-whole promotion before anything is written (--force never overrides that). Promoting from
+refusal names who last changed it and in which commit. A module that holds exactly what the
+notebook's write and append cells write (they were run in Jupyter) is recorded as it is. A
+promotion is all or nothing: if a cell is refused, no cell is promoted. An invalid or unsafe
+target stops the whole promotion before anything is written (--force never overrides that). Promoting from
 someone else's scratchpad asks first (--yes to confirm in scripts); the manifest records both.
 
---update goes the other way: each promoted module's edits since its last promotion are merged
-three-way into the cell (conflicts are marked in the cell; the module is left as it is).
+--update goes the other way: each promoted module's edits since its last promotion are mapped
+to the write or append cell whose part they change and merged three-way into it (conflicts are
+marked in the cell; the module is left as it is); an edit no one cell owns is refused.
 
 For a copy made with `nbteam scratch new --from NB`, a cell that is not a %%writefile cell
 (changed, added or deleted in the copy) is merged back into NB with --cell ID or --all, by the
@@ -43,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
                         help="the other way: merge each promoted module's edits into its %%%%writefile cell")
     parser.add_argument("--dry-run", "-n", action="store_true", help="show the diffs, write nothing")
     parser.add_argument("--force", action="store_true", help="overwrite modules that changed since their last promotion")
-    parser.add_argument("--stage", action="store_true", help="add the written modules and the manifest to git's index")
+    parser.add_argument("--stage", action="store_true", help="git add what was written: modules, manifest, notebooks (through the clean filter)")
     parser.add_argument("--user", help="who is promoting, for the manifest (default: see docs/scratchpads.md)")
     parser.add_argument("--yes", "-y", action="store_true",
                         help="confirm promoting from someone else's scratchpad (asked interactively otherwise)")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from nbteam.config import Config
+    from nbteam.scratch.scan import NotebookInfo
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -22,6 +23,8 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     ls = sub.add_parser("list", help="everyone's scratchpads with their %%%%writefile cells and states")
     ls.add_argument("--user", help="only this user's scratchpads")
     ls.add_argument("--branches", action="store_true", help="also scratchpads that other local and remote-tracking branches add or change")
+    ls.add_argument("--from", dest="from_", metavar="NOTEBOOK",
+                    help="only copies of this team notebook, with every cell that differs from it (the team get-together)")
     ls.add_argument("--json", action="store_true", help="machine-readable output")
 
 
@@ -52,7 +55,15 @@ def _new(root: Path, config: Config, args: argparse.Namespace) -> int:
 
 def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
     from nbteam.config import slugify
-    from nbteam.scratch.scan import dumps_json, head_tree, list_branches, scan_branch, scan_worktree
+    from nbteam.scratch.create import ScratchError
+    from nbteam.scratch.guards import repo_relative
+    from nbteam.scratch.scan import copies_of, dumps_json, head_tree, list_branches, scan_branch, scan_worktree
+
+    origin = None
+    if args.from_ is not None:
+        origin = repo_relative(root, args.from_)
+        if not (root / origin).is_file():
+            raise ScratchError(f"{args.from_}: no such notebook")
 
     notebooks, manifest_error = scan_worktree(root, config)
     if args.branches:
@@ -61,11 +72,15 @@ def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
             notebooks += scan_branch(root, name, commit, config, skip_same_as=head)
     if args.user:
         notebooks = [n for n in notebooks if n.user in (args.user, slugify(args.user))]
-    if manifest_error:
+    if origin is not None:
+        notebooks = copies_of(notebooks, origin)
+    if manifest_error and origin is None:
         print(f"warning: {manifest_error}; states are shown as if nothing was promoted", file=sys.stderr)
     if args.json:
         print(dumps_json(notebooks))
         return 0
+    if origin is not None:
+        return _list_copies(notebooks, origin)
     if not notebooks and args.user:
         print(f"No scratchpads for {args.user} under {config.scratch_dir}/.")
         return 0
@@ -94,4 +109,22 @@ def _list(root: Path, config: Config, args: argparse.Namespace) -> int:
         for k in nb.copy_cells:
             number = str(k.number) if k.number is not None else "-"
             print(f"    cell {number:<3} {k.key[:12]:<12} => {nb.origin or '':<28} {k.state}: {k.first_line[:60]}")
+    return 0
+
+
+def _list_copies(copies: list[NotebookInfo], origin: str) -> int:
+    """`scratch list --from NB`: every copy's cells that differ from NB, user by user."""
+    if not copies:
+        print(f"No copy of {origin} has cells that differ from it.")
+        return 0
+    cells = sum(len(c.copy_cells) for c in copies)
+    print(f"{cells} cell(s) differ from {origin} in {len(copies)} cop{'y' if len(copies) == 1 else 'ies'}:")
+    for nb in copies:
+        print(f"{nb.user}  {nb.path}" + (f"  [branch {nb.branch}]" if nb.branch else ""))
+        if nb.copy_error:
+            print(f"    (cannot compare with {origin}: {nb.copy_error})")
+        for k in nb.copy_cells:
+            number = str(k.number) if k.number is not None else "-"
+            print(f"    cell {number:<3} {k.key[:12]:<12} {k.state}: {k.first_line[:60]}")
+    print("Bring a cell back with `nbteam promote COPY --cell ID` (or --all).")
     return 0

@@ -177,13 +177,17 @@ def store_blob(root: str | os.PathLike[str], data: bytes) -> str:
 
 
 def stage_paths(root: str | os.PathLike[str], paths: list[str]) -> None:
-    """Add repo-relative paths that exist to git's index (like `git add`)."""
-    repo = open_repository(root)
-    index = repo.index
-    for rel in dict.fromkeys(paths):
-        if (Path(root) / rel).exists():
-            index.add(rel)
-    index.write()
+    """`git add` the repo-relative paths that exist, so git's filters run (no notebook output is staged)."""
+    existing = [rel for rel in dict.fromkeys(paths) if (Path(root) / rel).exists()]
+    if not existing:
+        return
+    try:
+        p = run_git(["add", "--", *existing], cwd=os.fspath(root), timeout=300)
+    except OSError as e:
+        raise RepoError(f"cannot run git add: {e}") from None
+    if p.returncode != 0:
+        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RepoError(f"git add failed: {lines[-1] if lines else f'exit {p.returncode}'}")
 
 
 @dataclass(frozen=True)

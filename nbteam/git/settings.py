@@ -163,3 +163,37 @@ def attributes(paths: list[str], names: tuple[str, ...], cwd: str | None = None)
     for k in range(0, len(fields) - 2, 3):  # triples: path, attribute, value
         out.setdefault(fields[k], {})[fields[k + 1]] = fields[k + 2]
     return out
+
+
+HEADER = r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(?:[#;].*)?$'  # [section "sub"]
+
+
+def section_of(line: str) -> tuple[str, str] | None:
+    """(section, subsection) of a config header line, or None."""
+    import re  # only init and uninstall read headers: the drivers' start stays free of re
+
+    m = re.match(HEADER, line.rstrip("\r\n"))
+    if not m:
+        return None
+    return m.group(1).lower(), (m.group(2) or "")
+
+
+def drop_empty_sections(text: str, sections: tuple[tuple[str, str], ...]) -> tuple[str, list[str]]:
+    """Config text without headers of the given sections that have no entries left."""
+    lines = text.splitlines(keepends=True)
+    out: list[str] = []
+    dropped: list[str] = []
+    i = 0
+    while i < len(lines):
+        sec = section_of(lines[i])
+        if sec is not None and sec in sections:
+            j = i + 1
+            while j < len(lines) and not lines[j].strip():
+                j += 1
+            if j == len(lines) or section_of(lines[j]) is not None:
+                dropped.append(f'[{sec[0]} "{sec[1]}"]')
+                i += 1  # drop the header; blank lines after it stay (they were the user's)
+                continue
+        out.append(lines[i])
+        i += 1
+    return "".join(out), dropped

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from nbteam.git.run import git_text
-from nbteam.git.settings import change_file, file_has, file_value
+from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
 from nbteam.integration import CONTINUE_ONLY
 from nbteam.integration.registry import ALL_HOOKS, ENTRY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
 
@@ -201,7 +201,6 @@ def unregister_mergetool(config_file: str) -> list[str]:
 
 
 def _drop_empty_section(config_file: str, section: str) -> None:
-    from nbteam.integration.install import drop_empty_sections
     from nbteam.notebook.io import write_atomic
 
     with open(config_file, encoding="utf-8") as f:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from nbteam.errors import NbteamError
 from nbteam.git.run import locate
+from nbteam.git import settings
 from nbteam.git.settings import change_file, check_file, file_value
 from nbteam.integration import hooks
 from nbteam.git.settings import global_attributes_path, global_config_path
@@ -131,36 +132,9 @@ def other_ipynb_attributes(text: str) -> list[str]:
     return found
 
 
-_HEADER = re.compile(r'^\s*\[\s*([A-Za-z0-9.-]+)(?:\s+"((?:[^"\\]|\\.)*)")?\s*\]\s*(?:[#;].*)?$')
-
-
-def _section_of(line: str) -> tuple[str, str] | None:
-    """(section, subsection) of a config header line, or None."""
-    m = _HEADER.match(line.rstrip("\r\n"))
-    if not m:
-        return None
-    return m.group(1).lower(), (m.group(2) or "")
-
-
 def drop_empty_sections(text: str, sections: tuple[tuple[str, str], ...] = OUR_SECTIONS) -> tuple[str, list[str]]:
-    """Config text without headers of the given sections that have no entries left."""
-    lines = _split(text)
-    out: list[str] = []
-    dropped: list[str] = []
-    i = 0
-    while i < len(lines):
-        sec = _section_of(lines[i])
-        if sec is not None and sec in sections:
-            j = i + 1
-            while j < len(lines) and not lines[j].strip():
-                j += 1
-            if j == len(lines) or _section_of(lines[j]) is not None:
-                dropped.append(f'[{sec[0]} "{sec[1]}"]')
-                i += 1  # drop the header; blank lines after it stay (they were the user's)
-                continue
-        out.append(lines[i])
-        i += 1
-    return "".join(out), dropped
+    """Config text without headers of nbteam's sections that have no entries left."""
+    return settings.drop_empty_sections(text, sections)
 
 
 # --- I/O: init and uninstall ------------------------------------------------------------------
@@ -244,7 +218,7 @@ def _unset(path: str, keys: list[str]) -> list[str]:
 
 def _our_sections(path: str) -> set[tuple[str, str]]:
     """Which of nbteam's section headers a config file has."""
-    return {sec for line in _split(_read(path) or "") if (sec := _section_of(line)) in OUR_SECTIONS}
+    return {sec for line in _split(_read(path) or "") if (sec := settings.section_of(line)) in OUR_SECTIONS}
 
 
 def _tidy_sections(path: str, before: set[tuple[str, str]]) -> list[str]:

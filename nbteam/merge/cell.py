@@ -18,6 +18,7 @@ CELL_ENVIRONMENT_METADATA = frozenset({"id", "colab", "colab_type"})  # Colab's 
 # The kinds of the conflict blocks a merge wrote into a cell, one per block (nbteam.notebook.conflicts
 # reads the blocks back as the one conflict record).
 CellConflicts = list[ConflictKind]
+Entry = tuple[Cell, CellConflicts]  # a merged cell and the kinds of the conflicts marked in it
 
 
 Path = tuple[str, ...]  # keys from the top of a JSON value down (a key may hold dots)

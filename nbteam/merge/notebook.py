@@ -6,15 +6,15 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (CellConflicts, deleted_conflict, field_block, merge_cell, merge_values, quiet_filter,
-                               same_cell)
+from nbteam.merge.cell import (CellConflicts, Entry, deleted_conflict, field_block, merge_cell, merge_values,
+                               quiet_filter, same_cell)
+from nbteam.merge.inserts import merge_inserts
 from nbteam.notebook.align import find_moves, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
-from nbteam.seq.match import matched_pairs
 
 # Metadata that describes a machine, an editor or its view rather than the work; on a
 # conflict ours wins quietly, as with cell ids.
@@ -43,24 +43,7 @@ class MergeResult:
         return not self.conflicts
 
 
-Entry = tuple[Cell, CellConflicts]  # a merged cell and the kinds of the conflicts marked in it
 Item = tuple["int | None", Entry]  # a side's cell in a region: its base index (None if new) and entry
-
-
-def _merge_inserts(ours: list[Entry], theirs: list[Entry]) -> list[Entry]:
-    """Cells both sides inserted at one place: shared ones once, the rest ours first."""
-    if not theirs:
-        return ours
-    if not ours:
-        return theirs
-    key = (lambda e: (e[0]["cell_type"], e[0]["source"], canonical_json(e[0]["metadata"])))
-    out: list[Entry] = []
-    pairs = matched_pairs([key(e) for e in ours], [key(e) for e in theirs])
-    for (pi, pj), (i, j), anchored in gaps(pairs, (len(ours), len(theirs))):
-        out += ours[pi:i] + theirs[pj:j]
-        if anchored:
-            out.append(ours[i])
-    return out
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
@@ -90,7 +73,7 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
     for x in range(b0, b0 + len(base) + 1):
-        out += _merge_inserts(ins_o.get(x, []), ins_t.get(x, []))
+        out += merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers)
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
@@ -111,7 +94,7 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers) -> list
     by similarity merge as two edits of an empty cell, so where they differ they conflict."""
     out: list[Entry] = []
     for (po, pt), (jo, jt), anchored in gaps(match_cells(ours, theirs), (len(ours), len(theirs))):
-        out += _merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]])
+        out += merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]], markers)
         if anchored:
             empty: Cell = {"cell_type": ours[jo]["cell_type"], "metadata": {}, "source": ""}
             if empty["cell_type"] == "code":

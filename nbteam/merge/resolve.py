@@ -1,4 +1,4 @@
-"""Resolve the conflicts a merge left in a notebook: take ours, theirs or both, region by region.
+"""Resolve the conflicts a merge left in a notebook: take ours, theirs or both, conflict by conflict.
 
 Pure functions on notebook dicts (each returns a new notebook). A conflict is one conflict block,
 named by its index in `find_conflicts(nb)` (nbteam.notebook.conflicts). Taking a side means:
@@ -9,7 +9,9 @@ named by its index in `find_conflicts(nb)` (nbteam.notebook.conflicts). Taking a
 - metadata, cell type, attachments: the block goes and the field gets that side's value
   (both: lists are joined, ours first and without repeats; dicts merged, ours winning;
   anything else keeps ours). A conflict in the notebook's own metadata sits in a raw cell
-  of its own, which goes with its last block.
+  of its own, which goes with its last block;
+- insert/insert: the marker cells go, and with them the other side's inserted cells (both:
+  our cells, then theirs). Such a conflict is resolved by taking a side, never by a hand edit.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ import copy
 import enum
 from typing import Any
 
+from nbteam.errors import NbteamError
 from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import Cell, Notebook, join_source
 from nbteam.notebook.markers import INVALID, MISSING, NOTEBOOK_METADATA_NOTE, ConflictKind, parse_field_line, parse_shown
@@ -108,14 +111,37 @@ def _conflict(nb: Notebook, index: int, size: int) -> Conflict:
     return found[index]
 
 
+def removed_cells(conflict: Conflict, side: Side) -> set[int]:
+    """The cells (indexes in the notebook as it is) that taking `side` removes, besides any
+    notebook-metadata cell whose last block goes."""
+    if conflict.kind is ConflictKind.INSERT_INSERT:
+        start, separator, close = conflict.cell, conflict.separator, conflict.block.end - 1
+        if side is Side.OURS:
+            return {start, *range(separator, close + 1)}
+        if side is Side.THEIRS:
+            return {*range(start, separator + 1), close}
+        return {start, separator, close}
+    if conflict.kind is ConflictKind.DELETE_MODIFY and side is (Side.OURS if conflict.ours_deleted else Side.THEIRS):
+        return {conflict.cell}
+    return set()
+
+
 def _replace(nb: Notebook, conflict: Conflict, side: Side | None, text: str) -> Notebook:
+    if conflict.kind is ConflictKind.INSERT_INSERT:
+        if side is None:
+            raise NbteamError("an insert/insert conflict is resolved by taking ours, theirs or both; "
+                              "edit the cells afterwards")
+        gone = removed_cells(conflict, side)
+        nb = copy.deepcopy(nb)
+        nb["cells"] = [c for k, c in enumerate(nb["cells"]) if k not in gone]
+        return nb
     nb = copy.deepcopy(nb)
     n, block = conflict.cell, conflict.block
     cell = nb["cells"][n]
     lines = join_source(cell.get("source")).splitlines(keepends=True)
     notebook_level = cell.get("cell_type") == "raw" and "".join(lines).startswith(NOTEBOOK_METADATA_NOTE)
     if conflict.kind is ConflictKind.DELETE_MODIFY and side is not None:
-        if side is (Side.OURS if conflict.ours_deleted else Side.THEIRS):
+        if removed_cells(conflict, side):
             del nb["cells"][n]
             return nb
         text = conflict.theirs if conflict.ours_deleted else conflict.ours

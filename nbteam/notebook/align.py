@@ -238,3 +238,9 @@ def pair_lost_cells(a: Sequence[Cell], b: Sequence[Cell], pairs: list[Pair], los
             added[i] = last_added = best_j
             used.add(best_j)
     return added
+
+
+def alike_pairs(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
+    """Cells of a and b paired in order by content alone: equal ones, then similar ones (no ids,
+    and no pairing of a lone cell with a lone cell merely for being in place)."""
+    return _exact_then_similar(a, b, 0, 0, lone_edit=False)

@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from nbteam.seq.markers import Block
 
 DELETED_NOTE = " (deleted this cell)"
+# Both sides inserted different cells at one place: raw cells holding only the marker lines
+# (`<<<<<<< HEAD (inserted cells)`, `=======`, `>>>>>>> feature (inserted cells)`) enclose the
+# two blocks of cells, ours first.
+INSERTED_NOTE = " (inserted cells)"
 # The note that opens the raw cell a merge inserts for conflicting notebook-level metadata.
 NOTEBOOK_METADATA_NOTE = ("nbteam: both branches changed the notebook's metadata; ours is kept.\n"
                           "Edit the notebook metadata if theirs is right, then delete this cell.\n")
@@ -30,6 +34,7 @@ class ConflictKind(enum.Enum):
     METADATA = "metadata"
     CELL_TYPE = "cell type"
     ATTACHMENTS = "attachments"
+    INSERT_INSERT = "insert/insert"
 
 
 # The field a field block describes, as its lines name it (`metadata.tags: [...]`).

@@ -14,7 +14,7 @@ from typing import Any, Callable
 from nbteam.git.paths import UnsafePathError, git_dirs, safe_write_path
 from nbteam.git.repo import Reader
 from nbteam.notebook.io import join_source
-from nbteam.scratch.plan import CellState, ManifestIndex, Plan, plan_promotion
+from nbteam.scratch.plan import CellState, ManifestIndex, Plan, notebook_writes, plan_promotion
 from nbteam.scratch.writefile import MagicError, Writefile, is_writefile, parse_writefile, resolve_target
 
 
@@ -99,11 +99,20 @@ def analyse_cells(notebook: str, nb: dict[str, Any], index: ManifestIndex, modul
                     if check is not None:
                         check(info.target)
                     check_body(info.magic)
-                    info.plan = plan_promotion(notebook, info.key, info.magic, info.target, module(info.target), index)
             except MagicError as e:
                 info.error = str(e)
         out.append(info)
+    produced = produced_by(out)
+    for info in out:
+        if info.error is None and info.magic is not None and info.target is not None:
+            info.plan = plan_promotion(notebook, info.key, info.magic, info.target, module(info.target), index,
+                                       produced.get(info.target))
     return out
+
+
+def produced_by(cells: list[CellInfo]) -> dict[str, str]:
+    """What running these cells' valid `%%writefile` cells in order leaves in each target."""
+    return notebook_writes((c.target, c.magic) for c in cells if c.error is None and c.magic is not None and c.target)
 
 
 _OPEN = re.compile(r"^<{7,}(?: |$)", re.M)

@@ -161,6 +161,13 @@ def theirs_notebook(base_nb: Notebook, copy_nb: Notebook, chosen: set[str], copy
     return theirs
 
 
+def _bare(cell: Cell) -> Cell:
+    """A cell as the merge sees it, without its id (to pair cells of notebooks without ids)."""
+    out = normalise_cell(cell)
+    out.pop("id", None)
+    return out
+
+
 def into_working_copy(ours: Notebook, merged: Notebook) -> Notebook:
     """The origin's working copy after a merge back: only the cells the merge changed are new (pure).
 
@@ -168,14 +175,23 @@ def into_working_copy(ours: Notebook, merged: Notebook) -> Notebook:
     `ExecuteTime`, outputs, execution count). A changed cell keeps ours' outputs only while
     its source is unchanged (say only its tags changed); otherwise they were computed from
     another source, so it has none. Ours' notebook metadata (widget state) stays unless the
-    merge changed it, and then its transient keys are carried over.
+    merge changed it, and then its transient keys are carried over. Cells are paired by id;
+    an origin without ids (nbformat < 4.5) pairs unchanged cells by content, in order.
     """
-    raw = {c.get("id"): c for c in ours.get("cells", []) if isinstance(c, dict) and c.get("id")}
+    given = [c for c in ours.get("cells", []) if isinstance(c, dict)]
+    by_id = {c.get("id"): c for c in given if c.get("id")}
+    merged_ids = {c.get("id") for c in merged["cells"] if c.get("id")}
+    unpaired = [c for c in given if not c.get("id") or c["id"] not in merged_ids]
     cells = []
     for cell in merged["cells"]:
-        old = raw.get(cell.get("id"))
-        if old is not None and normalise_cell(old) == normalise_cell(cell):
-            cells.append(old)
+        old = by_id.get(cell.get("id"))
+        if old is None:  # no id in common: the first unpaired cell of ours that the merge left as it was
+            old = next((c for c in unpaired if _bare(c) == _bare(cell)), None)
+            if old is not None:
+                unpaired.remove(old)
+        if old is not None and _bare(old) == _bare(cell):
+            kept = {k: v for k, v in old.items() if k != "id"}
+            cells.append(old if old.get("id") == cell.get("id") else {**kept, **({"id": cell["id"]} if "id" in cell else {})})
             continue
         cell = dict(cell)
         if (old is not None and cell.get("cell_type") == "code" == old.get("cell_type")

@@ -166,10 +166,15 @@ def read_cells(ctx: ScratchContext, notebook: str, index: ManifestIndex) -> list
 
 def reread_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], index: ManifestIndex) -> list[CellInfo]:
     """The given cells as the notebook holds them now; ChangedSinceShownError if any changed."""
-    fresh = {c.key: c for c in read_cells(ctx, notebook, index)}
+    return same_as_shown(notebook, cells, read_cells(ctx, notebook, index))
+
+
+def same_as_shown(notebook: str, cells: list[CellInfo], fresh: list[CellInfo]) -> list[CellInfo]:
+    """The fresh versions of the given cells; ChangedSinceShownError if any changed."""
+    by_key = {c.key: c for c in fresh}
     out = []
     for cell in cells:
-        now = fresh.get(cell.key)
+        now = by_key.get(cell.key)
         if now is None or now.source != cell.source:
             raise ChangedSinceShownError(f"{_label(cell)} of {notebook} changed since it was shown; look again"
                                          " (nothing was written)")

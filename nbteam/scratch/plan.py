@@ -14,7 +14,7 @@ A cell's state is one of the CellState members:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable, Iterable
 
 from nbteam.seq.diff import unified_text
 from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, TextEnum, sha256
@@ -148,9 +148,26 @@ def _appended(text: str | None, body: str) -> str:
     return text + ("" if text.endswith("\n") else "\n") + body
 
 
+def notebook_writes(cells: Iterable[tuple[str, Writefile]]) -> dict[str, str]:
+    """What running a notebook's `%%writefile` cells in order leaves in each target (pure).
+
+    cells are (repo-relative target, magic) in notebook order: a write cell replaces the file,
+    an append cell (`-a`) adds to it, as Jupyter does.
+    """
+    out: dict[str, str] = {}
+    for target, magic in cells:
+        out[target] = out.get(target, "") + magic.body if magic.append else magic.body
+    return out
+
+
 def plan_promotion(notebook: str, cell: str, magic: Writefile, target: str,
-                   module_text: str | None, index: ManifestIndex) -> Plan:
-    """The state of one `%%writefile` cell and what promoting it would write (pure)."""
+                   module_text: str | None, index: ManifestIndex, produced: str | None = None) -> Plan:
+    """The state of one `%%writefile` cell and what promoting it would write (pure).
+
+    produced: what the notebook's write and append cells leave in target when run in order
+    (notebook_writes); a module that holds exactly that was written by running them, so a
+    first promotion records it rather than refusing to replace it.
+    """
     body = magic.body
     body_sha = sha256(body)
     body_lines = body.splitlines(keepends=True)
@@ -158,9 +175,13 @@ def plan_promotion(notebook: str, cell: str, magic: Writefile, target: str,
     own = index.get(target, notebook, cell)
     last = index.last(target)
     accounted = last is not None and text is not None and index.text_sha(text) == last.module_sha
-    common = dict(target=target, old_text=text, body_sha=body_sha, lines=len(body_lines))
+    common: dict[str, Any] = dict(target=target, old_text=text, body_sha=body_sha, lines=len(body_lines))
     if magic.append:
         return _plan_append(own, last, accounted, text, body, body_sha, body_lines, common)
+    ran = produced is not None and text == produced.replace("\r\n", "\n")
+    if own is None and text is not None and text != body and ran:
+        return Plan(CellState.NEW, f"never promoted, but {target} holds what this notebook's %%writefile cells write"
+                    " (they were run); promoting records it", text=text, **common)
     return _plan_write(notebook, cell, own, last, accounted, index, text, body, body_sha, common)
 
 

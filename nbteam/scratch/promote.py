@@ -17,7 +17,7 @@ from pathlib import Path
 from nbteam.config import Config
 from nbteam.git.repo import differs_from_head, last_change, stage_paths, store_blob
 from nbteam.notebook.io import uses_crlf
-from nbteam.scratch.cells import CellInfo, worktree_reader
+from nbteam.scratch.cells import CellInfo, produced_by, worktree_reader
 from nbteam.scratch.guards import (
     ScratchContext,
     check_not_own_files,
@@ -25,7 +25,7 @@ from nbteam.scratch.guards import (
     check_shown,
     check_targets,
     read_cells,
-    reread_cells,
+    same_as_shown,
     select_cells,
 )
 from nbteam.scratch.manifest import (
@@ -107,7 +107,9 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     root = ctx.root
     read = worktree_reader(root)
     records: dict[RecordKey, PromotionRecord] = dict(read_manifest(root, ctx.config.manifest))
-    cells = reread_cells(ctx, notebook, cells, ManifestIndex(records))
+    fresh = read_cells(ctx, notebook, ManifestIndex(records))
+    cells = same_as_shown(notebook, cells, fresh)
+    produced = produced_by(fresh)
     seen: dict[str, str | None] = {}
     crlf: dict[str, bool] = {}
     for target in dict.fromkeys(c.target for c in cells if c.target):
@@ -120,7 +122,8 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     for cell in cells:
         assert cell.magic is not None and cell.target is not None  # check_targets made sure
         target = cell.target
-        plan = plan_promotion(notebook, cell.key, cell.magic, target, texts[target], ManifestIndex(records))
+        plan = plan_promotion(notebook, cell.key, cell.magic, target, texts[target], ManifestIndex(records),
+                              produced.get(target))
         if plan.refusal and not force:
             why = f"{plan.refusal}; {module_history(root, target)}" if texts[target] is not None else plan.refusal
             hint = "--update merges its edits into the cell, --force overwrites them" if (
@@ -204,7 +207,9 @@ class PromotionPlan:
             write_manifest_into(writes, ctx.root, ctx.config, records.values())
             writes.commit()
             if stage:
-                stage_paths(ctx.root, [*planned.changed, *writes.paths, self.notebook])
+                # Every promoted cell's module, written now or already holding it (run in Jupyter).
+                targets = [o.cell.target for o in outcomes if o.result is PROMOTED and o.cell.target]
+                stage_paths(ctx.root, [*targets, *writes.paths, self.notebook])
             return outcomes
 
 

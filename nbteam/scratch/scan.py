@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import posixpath
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from nbteam.git.repo import Commit, Tree
 
 # Re-exported for the TUI, which lists branches through this module.
-__all__ = ["CellInfo", "NotebookInfo", "analyse_cells", "head_tree", "list_branches", "scan_branch", "scan_worktree",
+__all__ = ["CellInfo", "NotebookInfo", "analyse_cells", "by_origin", "copies_of", "head_tree", "list_branches", "scan_branch", "scan_worktree",
            "worktree_reader"]
 
 
@@ -161,6 +161,28 @@ def scan_branch(repo_root: str | os.PathLike[str], name: str, commit: Commit, co
         notebooks.append(analyse_notebook(found.path, found.user, found.data, index, module, repo_root, branch=name,
                                           bases=bases))
     return notebooks
+
+
+def copies_of(infos: list[NotebookInfo], origin: str) -> list[NotebookInfo]:
+    """The copies of one team notebook (repo-relative) with just their cells that differ from it (pure).
+
+    For the team get-together: every teammate's copy that has something to bring back, or
+    cannot be compared (copy_error), in scan order (user by user).
+    """
+    out = []
+    for info in infos:
+        if info.origin != origin:
+            continue
+        differ = [c for c in info.copy_cells if c.promotable]
+        if differ or info.copy_error:
+            out.append(replace(info, copy_cells=differ))
+    return out
+
+
+def by_origin(infos: list[NotebookInfo]) -> dict[str, list[NotebookInfo]]:
+    """copies_of for every team notebook that has copies with differing cells, by origin path (sorted)."""
+    origins = sorted({i.origin for i in infos if i.origin is not None})
+    return {o: found for o in origins if (found := copies_of(infos, o))}
 
 
 def notebook_json(info: NotebookInfo) -> dict[str, Any]:

@@ -10,8 +10,18 @@ A conflict block reads, at marker size N (git's %L, 7 by default):
     theirs' lines
     >>>>>>> THEIRS-LABEL
 
-Notes may follow a label (the notebook layer writes " (deleted this cell)" there). Regular
-expressions are avoided: the merge driver imports this module, and its start-up is user-visible.
+Notes may follow a label (the notebook layer writes " (deleted this cell)" there).
+
+N is at least the size asked for, and longer when the text holds a marker-like line: the blocks
+of one merged text are written with markers one longer than the longest run of `<`, `|`, `=` or
+`>` that starts any line of base, ours or theirs (counting only runs at least the size asked
+for). A markdown heading underlined with `=======` so gets 8-long markers, and reading the block
+back can never take that line for its separator. git lengthens markers the same way for the
+conflicts of a recursive merge's virtual base, though `git merge-file` does not; nbteam's clean
+results stay exactly `git merge-file`'s. A reader finds blocks of any size from the one asked
+for up, each closed at its own size; a block is never read across an opener as long as its own.
+Regular expressions are avoided: the merge driver imports this module, and its start-up is
+user-visible.
 """
 from __future__ import annotations
 
@@ -19,7 +29,7 @@ import enum
 
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
 
 class ConflictStyle(enum.Enum):
@@ -77,29 +87,54 @@ class Markers:
         """Their side's label (the merged branch, say)."""
         return self.labels()[2]
 
-    def open(self, note: str = "") -> str:
-        """The `<<<<<<< ours` line."""
-        return "<" * self.size + " " + self.ours + note + "\n"
+    def open(self, note: str = "", size: int = 0) -> str:
+        """The `<<<<<<< ours` line (at `size`, or the size asked for)."""
+        return "<" * (size or self.size) + " " + self.ours + note + "\n"
 
-    def middle_base(self) -> str:
+    def middle_base(self, size: int = 0) -> str:
         """The `||||||| base` line (diff3 styles)."""
-        return "|" * self.size + " " + self.base + "\n"
+        return "|" * (size or self.size) + " " + self.base + "\n"
 
-    def separator(self) -> str:
+    def separator(self, size: int = 0) -> str:
         """The `=======` line."""
-        return "=" * self.size + "\n"
+        return "=" * (size or self.size) + "\n"
 
-    def close(self, note: str = "") -> str:
+    def close(self, note: str = "", size: int = 0) -> str:
         """The `>>>>>>> theirs` line."""
-        return ">" * self.size + " " + self.theirs + note + "\n"
+        return ">" * (size or self.size) + " " + self.theirs + note + "\n"
+
+    def fitted(self, lines: Iterable[str]) -> Markers:
+        """These markers, longer if needed to be longer than any marker-like line among `lines`."""
+        n = fitting_size(self.size, lines)
+        return self if n == self.size else Markers(n, self.style, find_labels=self.labels)
 
     def block(self, ours: str, theirs: str, base: str | None = None, ours_note: str = "",
               theirs_note: str = "") -> str:
-        """A whole conflict block around three texts (base shown only in the diff3 styles)."""
-        out = self.open(ours_note) + terminated(ours)
-        if self.style.shows_base and base is not None:
-            out += self.middle_base() + terminated(base)
-        return out + self.separator() + terminated(theirs) + self.close(theirs_note)
+        """A whole conflict block around three texts (base shown only in the diff3 styles), its
+        markers longer than any marker-like line inside."""
+        shown = (ours, theirs, base) if self.style.shows_base and base is not None else (ours, theirs)
+        n = fitting_size(self.size, (line for text in shown if text for line in text.split("\n")))
+        out = self.open(ours_note, n) + terminated(ours)
+        if len(shown) == 3:
+            out += self.middle_base(n) + terminated(base or "")
+        return out + self.separator(n) + terminated(theirs) + self.close(theirs_note, n)
+
+
+def _lead_run(line: str) -> int:
+    """How many of the line's first characters are one marker character (0 if it starts with none)."""
+    if not line or line[0] not in "<|=>":
+        return 0
+    n = 1
+    while n < len(line) and line[n] == line[0]:
+        n += 1
+    return n
+
+
+def fitting_size(size: int, lines: Iterable[str]) -> int:
+    """The marker size for blocks among lines: `size`, or one more than the longest marker-like
+    run (at least `size` long) that starts any of them."""
+    longest = max((run for line in lines if (run := _lead_run(line)) >= size), default=0)
+    return max(size, longest + 1)
 
 
 def terminated(text: str) -> str:
@@ -110,13 +145,19 @@ def terminated(text: str) -> str:
 # --- finding ------------------------------------------------------------------------------
 
 
-def _run(line: str, char: str, size: int) -> bool:
+def is_marker(line: str, char: str, size: int) -> bool:
     """True if line is a marker of `char` at exactly `size` (then a space or the end)."""
     body = line.rstrip("\r\n")
     return body.startswith(char * size) and (len(body) == size or body[size] == " ")
 
 
-def _label(line: str, size: int) -> str:
+def opener_size(line: str, size: int) -> int:
+    """The size of the `<` marker the line is, if at least `size` (else 0)."""
+    n = _lead_run(line)
+    return n if n >= size and line[0] == "<" and is_marker(line, "<", n) else 0
+
+
+def marker_label(line: str, size: int) -> str:
     return line.rstrip("\r\n")[size + 1 :]
 
 
@@ -139,32 +180,36 @@ class Block:
 
 
 def find_blocks(text: str, size: int = 7) -> list[Block]:
-    """Every complete block (open, optional base, separator, close) in text, in order."""
+    """Every complete block (open, optional base, separator, close) in text, in order: markers of
+    any size from `size` up, all of one block's markers of one size."""
     lines = text.splitlines(keepends=True)
     blocks: list[Block] = []
     i = 0
     while i < len(lines):
-        if not _run(lines[i], "<", size):
+        n = opener_size(lines[i], size)
+        if not n:
             i += 1
             continue
         parts: list[list[str]] = [[]]
         marks = ""  # the inner markers seen so far: "", "|", "=", "|="
         j = i + 1
-        while j < len(lines) and not _run(lines[j], "<", size):  # a new opener abandons this one
+        # An opener as long as this one or longer abandons it: the writer makes a block's markers
+        # longer than every line inside, so no block holds one.
+        while j < len(lines) and not opener_size(lines[j], n):
             line = lines[j]
-            if "=" in marks and _run(line, ">", size):
+            if "=" in marks and is_marker(line, ">", n):
                 break
-            if not marks and _run(line, "|", size) or "=" not in marks and line.rstrip("\r\n") == "=" * size:
+            if not marks and is_marker(line, "|", n) or "=" not in marks and line.rstrip("\r\n") == "=" * n:
                 marks += line[0]
                 parts.append([])
             else:
                 parts[-1].append(line)
             j += 1
-        if j == len(lines) or _run(lines[j], "<", size):
-            i = j
+        if j == len(lines) or opener_size(lines[j], n):
+            i += 1  # not a block at this size: a later line may still open one (of another size)
             continue
         base = "".join(parts[1]) if marks == "|=" else None
-        blocks.append(Block(i, j + 1, size, _label(lines[i], size), _label(lines[j], size), "".join(parts[0]),
+        blocks.append(Block(i, j + 1, n, marker_label(lines[i], n), marker_label(lines[j], n), "".join(parts[0]),
                             base, "".join(parts[-1])))
         i = j + 1
     return blocks

@@ -164,6 +164,8 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
             continue
         out += ours[i:m.i1]
         if m.mode == CONFLICT:
+            if not conflicts:  # one size for all blocks of this text, longer than any line in it
+                markers = markers.fitted([*base, *ours, *theirs])
             conflicts += 1
             out += split_lines(markers.block("".join(ours[m.i1:m.i1 + m.chg1]), "".join(theirs[m.i2:m.i2 + m.chg2]),
                                              "".join(base[m.i0:m.i0 + m.chg0])))

@@ -1,5 +1,12 @@
-"""The browser screen: the tree, the detail panes, a status line and a footer; scanning in a worker."""
+"""The browser screen: the tree, the detail panes, a status line and a footer.
+
+Everything that reads or writes files runs in thread workers (the scan, preparing a
+confirmation, promoting/merging) and reports back with a typed message; meanwhile the status
+line says what is being done, beside a loading indicator, and the keys keep working.
+"""
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -8,6 +15,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 from textual.worker import get_current_worker
 
@@ -16,8 +24,24 @@ from nbteam.scratch.scan import NotebookInfo, head_tree, list_branches, scan_bra
 from nbteam.tui.detail import Detail
 from nbteam.tui.footer import compact_footer
 from nbteam.tui.help import HelpScreen, help_text
-from nbteam.tui.model import COPY_MARKS, LEGEND, MARKS, CellRef, CopyCellRef, Ref, RefKey, Workspace, empty_message
+from nbteam.tui.model import (
+    COPY_MARKS,
+    LEGEND,
+    MARKS,
+    CellRef,
+    CopyCellRef,
+    Ref,
+    RefKey,
+    Workspace,
+    empty_message,
+    one_line,
+)
 from nbteam.tui.tree import ScratchTree
+
+if TYPE_CHECKING:
+    from nbteam.tui.flows import Flow
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"  # shown before the status while a read or write runs
 
 KEYS = [
     ("↑/↓", "move; Enter/Space opens a user or notebook"),
@@ -25,7 +49,7 @@ KEYS = [
     ("p", "promote the selected cell (asks first, shows the diff); on a copy's cell: merge it into the origin"),
     ("u", "update a promoted cell from its module: merge the module's edits into it (asks first)"),
     ("a", "show every cell / only %%writefile cells"),
-    ("/", "filter by user, notebook, target or source; Enter keeps it"),
+    ("/", "filter by user, notebook, target or any cell's source; Enter keeps it"),
     ("esc", "clear the filter"),
     ("r", "reload from disk"),
     ("?", "this help"),
@@ -85,6 +109,38 @@ class BrowserScreen(Screen[None]):
             super().__init__()
             self.notebooks, self.warning, self.keep, self.status = notebooks, warning, keep, status
 
+    class FlowReady(Message):
+        """A confirmation is ready to show: what p or u would write, read in a worker."""
+
+        def __init__(self, flow: Flow, ref: CellRef | CopyCellRef, what: str, note: str):
+            """The flow read for `what` ("promote" or "update") on ref, and a note for the status line."""
+            super().__init__()
+            self.flow, self.ref, self.what, self.note = flow, ref, what, note
+
+    class FlowApplied(Message):
+        """A confirmed write is done; message says what it did."""
+
+        def __init__(self, ref: CellRef | CopyCellRef, message: str):
+            """The result of applying a flow to ref."""
+            super().__init__()
+            self.ref, self.message = ref, message
+
+    class FlowChanged(Message):
+        """What was shown changed on disk before the write: nothing was written, show the new diff."""
+
+        def __init__(self, ref: CellRef | CopyCellRef, what: str):
+            """The flow to read again."""
+            super().__init__()
+            self.ref, self.what = ref, what
+
+    class FlowFailed(Message):
+        """Reading or writing stopped with an error (one line), or there is nothing to do."""
+
+        def __init__(self, error: str):
+            """The error as one line."""
+            super().__init__()
+            self.error = error
+
     def __init__(self, workspace: Workspace):
         """The browser on a workspace; nothing is read until it is shown."""
         super().__init__()
@@ -94,6 +150,9 @@ class BrowserScreen(Screen[None]):
         self.notebooks: list[NotebookInfo] = []
         self.status_message = ""
         self.loaded = False  # set once the first scan has filled the tree (the benchmark waits for it)
+        self.busy: str | None = None  # the read or write running in a worker, as the status line says it
+        self._spinner: Timer | None = None  # turns the status line's spinner while busy (no widget, no timer at start)
+        self._frame = 0
 
     # --- layout and loading ---------------------------------------------------------------------
 
@@ -164,9 +223,35 @@ class BrowserScreen(Screen[None]):
         return node.data if node is not None else None
 
     def set_status(self, message: str) -> None:
-        """One line under the panes."""
+        """One line under the panes (after the spinner while something runs)."""
         self.status_message = message
-        self.query_one("#status", Static).update(Text(message))
+        self._draw_status()
+
+    def _draw_status(self) -> None:
+        """The status line: a spinner frame while busy, then the message."""
+        text = Text()
+        if self.busy is not None:
+            text.append(SPINNER[self._frame % len(SPINNER)] + " ", style="bold cyan")
+        text.append(self.status_message)
+        self.query_one("#status", Static).update(text)
+
+    def _spin(self) -> None:
+        """The spinner's next frame."""
+        self._frame += 1
+        self._draw_status()
+
+    def set_busy(self, work: str | None) -> None:
+        """Say what runs in a worker (a spinner and the status line), or that nothing does any more."""
+        self.busy = work
+        if work is not None:
+            if self._spinner is None:
+                self._spinner = self.set_interval(0.1, self._spin)
+            self.set_status(work)
+        else:
+            if self._spinner is not None:
+                self._spinner.stop()
+                self._spinner = None
+            self._draw_status()
 
     # --- filter -----------------------------------------------------------------------------------
 
@@ -233,7 +318,9 @@ class BrowserScreen(Screen[None]):
     def action_promote(self) -> None:
         """p: confirm, then promote the selected cell (into its module, or a copy's cell into its origin)."""
         ref = self.selected()
-        if not isinstance(ref, (CellRef, CopyCellRef)):
+        if self.busy is not None:
+            self.say_busy()
+        elif not isinstance(ref, (CellRef, CopyCellRef)):
             self.set_status("select a %%writefile cell, or a copy's cell, to promote")
         elif ref.branch is not None:
             self.set_status(f"read-only: this cell is on branch {ref.branch}; merge or check it out to promote it")
@@ -243,48 +330,92 @@ class BrowserScreen(Screen[None]):
     def action_update(self) -> None:
         """u: confirm, then merge the selected cell's module edits back into it."""
         ref = self.selected()
-        if not isinstance(ref, CellRef):
+        if self.busy is not None:
+            self.say_busy()
+        elif not isinstance(ref, CellRef):
             self.set_status("select a promoted %%writefile cell to update from its module")
         elif ref.branch is not None:
             self.set_status(f"read-only: this cell is on branch {ref.branch}")
         else:
             self.confirm(ref, "update")
 
+    # --- confirm, then write: both in thread workers ----------------------------------------------
+
     def confirm(self, ref: CellRef | CopyCellRef, what: str, note: str = "") -> None:
-        """Propose what `what` would write, as things are on disk now; on yes, write what was shown."""
-        # Imported on first use: the first screen does not need them.
-        from nbteam.scratch.guards import ChangedSinceShownError
-        from nbteam.tui.confirm import FORCE, ConfirmDiff
-        from nbteam.tui.flows import CopyFlow, Flow, PromoteFlow, UpdateFlow
+        """Read what `what` would write, as things are on disk now (in a worker), then ask (saying note)."""
+        from nbteam.tui.flows import progress
+
+        if self.busy is not None:
+            self.say_busy()
+            return
+        self.set_busy(progress(ref))
+        self.prepare(ref, what, note)
+
+    def say_busy(self) -> None:
+        """One read or write at a time (the second would see the first half done): say what runs."""
+        self.set_status(f"busy: {self.busy} (wait for it to finish)")
+
+    @work(thread=True, group="write")
+    def prepare(self, ref: CellRef | CopyCellRef, what: str, note: str) -> None:
+        """Re-read the cell and plan the write; a FlowReady (or FlowFailed) message comes back."""
+        from nbteam.tui.flows import make_flow
 
         try:
-            flow: Flow
-            if isinstance(ref, CopyCellRef):
-                flow = CopyFlow(self.workspace, ref.notebook, ref.copy)
-            elif what == "update":
-                flow = UpdateFlow(self.workspace, ref.notebook, ref.cell.key)
-            else:
-                flow = PromoteFlow(self.workspace, ref.notebook, ref.cell.key)
-        except NbteamError as e:  # nothing to confirm, or unreadable: say why
-            self.set_status(str(e))
+            flow = make_flow(self.workspace, ref, what)
+        except (NbteamError, OSError) as e:  # nothing to confirm, or unreadable: say why
+            self.post_message(self.FlowFailed(one_line(str(e))))
             return
-        if note:
-            self.set_status(note)
+        self.post_message(self.FlowReady(flow, ref, what, note))
+
+    @on(FlowReady)
+    def _flow_ready(self, message: FlowReady) -> None:
+        """Show the proposal; on yes, write what was shown (in a worker)."""
+        from nbteam.tui.confirm import FORCE, ConfirmDiff
+        from nbteam.tui.flows import progress
+
+        self.set_busy(None)
+        self.set_status(message.note)
+        flow, ref, what = message.flow, message.ref, message.what
 
         def done(choice: str | None) -> None:
-            """The dialog's answer: write what was shown, or say why not."""
+            """The dialog's answer."""
             if not choice:
                 self.set_status("promotion cancelled" if what == "promote" else "update cancelled")
                 return
-            try:
-                message = flow.apply(force=choice == FORCE)
-            except ChangedSinceShownError:
-                self.confirm(ref, what, "it changed on disk since the diff was shown; here is the new one")
-                return
-            except NbteamError as e:
-                self.set_status(str(e))
-                return
-            self.set_status(message)
-            self.scan(ref.key, message)
+            self.set_busy(progress(ref, flow))
+            self.write(flow, ref, what, choice == FORCE)
 
         self.app.push_screen(ConfirmDiff(flow.proposal), done)
+
+    @work(thread=True, group="write")
+    def write(self, flow: Flow, ref: CellRef | CopyCellRef, what: str, force: bool) -> None:
+        """Apply a confirmed flow; FlowApplied, FlowChanged or FlowFailed comes back."""
+        from nbteam.scratch.guards import ChangedSinceShownError
+
+        try:
+            result = flow.apply(force=force)
+        except ChangedSinceShownError:
+            self.post_message(self.FlowChanged(ref, what))
+        except (NbteamError, OSError) as e:
+            self.post_message(self.FlowFailed(one_line(str(e))))
+        else:
+            self.post_message(self.FlowApplied(ref, result))
+
+    @on(FlowApplied)
+    def _flow_applied(self, message: FlowApplied) -> None:
+        """Done: say what was written and reload; the cursor stays where it is now (it may have moved on)."""
+        self.set_busy(None)
+        self.set_status(message.message)
+        self.scan(None, message.message)
+
+    @on(FlowChanged)
+    def _flow_changed(self, message: FlowChanged) -> None:
+        """Nothing was written: read the new state and ask again."""
+        self.set_busy(None)
+        self.confirm(message.ref, message.what, "it changed on disk since the diff was shown; here is the new one")
+
+    @on(FlowFailed)
+    def _flow_failed(self, message: FlowFailed) -> None:
+        """One line in the status, and the browser carries on."""
+        self.set_busy(None)
+        self.set_status(message.error)

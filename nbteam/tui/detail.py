@@ -15,6 +15,7 @@ from nbteam.tui.model import (
     CellRef,
     CopyCellRef,
     NotebookRef,
+    OriginRef,
     Ref,
     UserRef,
     describe_state,
@@ -70,6 +71,13 @@ class Detail(Vertical):
             for piece, style in summary(cells):
                 text.append(f" {piece}", style=style)
             self._set(text, Text("\n".join(n.path for n in nbs), style="dim"))
+        elif isinstance(ref, OriginRef):
+            copies = [n for n in notebooks if n.origin == ref.origin and n.branch is None]
+            waiting = sum(1 for n in copies for c in n.copy_cells if c.promotable)
+            self._set(Text.assemble((ref.origin, "bold"), f": {waiting} cell(s) of {len(copies)} {'copy' if len(copies) == 1 else 'copies'}"
+                                    " differ from it;"
+                                    " p on one shows the merge into it and asks first"),
+                      Text("\n".join(f"{n.user}: {n.path}" for n in copies), style="dim"))
         elif isinstance(ref, BranchRef):
             self._set(Text(f"Scratchpads as they are on branch {ref.branch} (read-only)."))
         else:

@@ -24,7 +24,7 @@ from nbteam.scratch.promote import PromotionResult, plan_promotion_of, read_sele
 from nbteam.scratch.scan import NotebookInfo
 from nbteam.scratch.update import plan_updates
 from nbteam.tui.confirm import Proposal
-from nbteam.tui.model import MARKS, Workspace
+from nbteam.tui.model import MARKS, CellRef, CopyCellRef, Workspace
 
 
 class FlowStop(NbteamError):
@@ -137,3 +137,28 @@ class CopyFlow:
 
 
 Flow = PromoteFlow | UpdateFlow | CopyFlow
+
+
+def make_flow(workspace: Workspace, ref: CellRef | CopyCellRef, what: str) -> Flow:
+    """The flow for a key on a cell: "promote" (into its module, or a copy's cell into its origin) or "update"."""
+    if isinstance(ref, CopyCellRef):
+        return CopyFlow(workspace, ref.notebook, ref.copy)
+    if what == "update":
+        return UpdateFlow(workspace, ref.notebook, ref.cell.key)
+    return PromoteFlow(workspace, ref.notebook, ref.cell.key)
+
+
+def progress(ref: CellRef | CopyCellRef, flow: Flow | None = None) -> str:
+    """What the status line says while a flow is read (flow None) or applied."""
+    if isinstance(ref, CopyCellRef) and ref.copy.number is None:
+        cell = f"deleted cell {ref.copy.key}"
+    else:
+        cell = f"cell {ref.copy.number if isinstance(ref, CopyCellRef) else ref.cell.number}"
+    where = f"{cell} of {ref.notebook.path}"
+    if isinstance(flow, PromoteFlow):
+        return f"promoting {where} into {flow.cell.target}…"
+    if isinstance(flow, UpdateFlow):
+        return f"merging {flow.plan.updates[0].target} into {where}…"
+    if isinstance(flow, CopyFlow):
+        return f"merging {where} into {flow.plan.shown.origin}…"
+    return f"reading {where}…"

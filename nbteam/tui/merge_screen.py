@@ -142,6 +142,10 @@ class ResolveScreen(Screen[int]):
     def action_edit(self) -> None:
         """Edit the current conflict in $EDITOR (the app is suspended meanwhile)."""
         conflict = self.session.conflict
+        if conflict.kind is ConflictKind.INSERT_INSERT:
+            self.set_status(f"conflict {self.session.current + 1}: inserted cells are taken with o, t or b, "
+                            "then edited in Jupyter")
+            return
         suffix = ".py" if conflict.kind is ConflictKind.SOURCE else ".txt"
         with tempfile.TemporaryDirectory(prefix="nbteam-resolve-") as tmp:
             path = Path(tmp) / f"conflict-{self.session.current + 1}{suffix}"

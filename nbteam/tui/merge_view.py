@@ -59,8 +59,10 @@ def base_changed(conflict: Conflict) -> set[int]:
 def sides(conflict: Conflict) -> dict[str, Text]:
     """The base, ours and theirs panes' contents for a conflict."""
     deleted = {"ours": deletes_cell(conflict.ours_label), "theirs": deletes_cell(conflict.theirs_label)}
+    no_base = ("(none: both sides inserted cells here)" if conflict.kind is ConflictKind.INSERT_INSERT
+               else "(no base: the conflict style has none)")
     out = {"base": side_text(conflict.base, base_changed(conflict), STYLES["base"],
-                             "(no base: the conflict style has none)" if conflict.base is None else "(empty)")}
+                             no_base if conflict.base is None else "(empty)")}
     for name, text in (("ours", conflict.ours), ("theirs", conflict.theirs)):
         empty = "(deletes this cell)" if deleted[name] else "(empty)"
         out[name] = side_text(None if deleted[name] and not text else text, changed_lines(conflict.base, text),

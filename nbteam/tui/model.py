@@ -5,8 +5,8 @@ Kept free of Textual so it can be tested and reused without a terminal.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 from pathlib import Path
+from typing import Callable, ClassVar, Sequence
 
 from nbteam.config import Config
 from nbteam.scratch.copies import CopyCell, CopyState
@@ -42,8 +42,10 @@ LEGEND = {
 
 # A Ref's identity across reloads: (kind, branch, user, notebook path, cell key).
 RefKey = tuple[str, str | None, str | None, str | None, str | None]
-# A notebook with the cells the tree lists for it.
-Listed = tuple[NotebookInfo, list[CellInfo]]
+# One line of a notebook in the tree: a cell, or a copy's cell against its origin.
+Row = CellInfo | CopyCell
+# A notebook with the rows the tree lists for it, in notebook order.
+Listed = tuple[NotebookInfo, list[Row]]
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,33 @@ class CopyCellRef(NotebookRef):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OriginRef(Ref):
+    """A team notebook, with its copies' cells that flow back into it (the team get-together)."""
+
+    KIND = "origin"
+    origin: str
+
+    @property
+    def key(self) -> RefKey:
+        """Stable identity across reloads, to keep the cursor where it was."""
+        return (self.KIND, None, None, self.origin, None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OriginCopyRef(NotebookRef):
+    """One teammate's copy, under the team notebook it was copied from."""
+
+    KIND = "origin copy"
+
+
+@dataclass(frozen=True, kw_only=True)
+class OriginCellRef(CopyCellRef):
+    """A copy's cell listed under its origin (the same cell as under its user, another place in the tree)."""
+
+    KIND = "origin cell"
+
+
+@dataclass(frozen=True, kw_only=True)
 class CellRef(NotebookRef):
     """One cell of a scratchpad."""
 
@@ -141,28 +170,65 @@ def visible_cells(nb: NotebookInfo, show_all: bool) -> list[CellInfo]:
     return list(nb.cells) if show_all else nb.promotable()
 
 
+def notebook_rows(nb: NotebookInfo, show_all: bool, keep: Callable[[CellInfo], bool] | None = None) -> list[Row]:
+    """A notebook's tree lines in order, each cell once: a copy's cell that differs from its origin
+    shows as that copy cell (its state against the origin), in its place; cells the copy deleted last.
+
+    keep (a filter) also lists the cells it accepts, %%writefile or not, and only those.
+    """
+    copies = {c.key: c for c in nb.copy_cells}
+    rows: list[Row] = []
+    for cell in nb.cells:
+        copy = copies.pop(cell.key, None)
+        if keep is not None:
+            if keep(cell):
+                rows.append(copy or cell)
+        elif copy is not None:
+            rows.append(copy)
+        elif show_all or cell.promotable:
+            rows.append(cell)
+    if keep is None:
+        rows.extend(copies.values())
+    return rows
+
+
 def cell_matches(cell: CellInfo, needle: str) -> bool:
     """True if the lowercase needle is in the cell's source or resolved target."""
     return needle in cell.source.lower() or (cell.target is not None and needle in cell.target.lower())
 
 
 def filter_notebooks(notebooks: list[NotebookInfo], text: str, show_all: bool) -> list[Listed]:
-    """Notebooks and cells to show for a filter text (case-insensitive).
+    """Notebooks and their rows to show for a filter text (case-insensitive).
 
-    A match on the user or the notebook path keeps all its visible cells; otherwise a notebook
-    is kept with just the cells whose source or target match, or dropped if none do.
+    A match on the user, the notebook path or a copy's origin keeps all its visible rows;
+    otherwise a notebook is kept with just the cells whose source or target match (any cell,
+    not only `%%writefile` ones, so what matched is on screen), or dropped if none do.
     """
     needle = text.strip().lower()
     out: list[Listed] = []
     for nb in notebooks:
-        cells = visible_cells(nb, show_all)
-        if not needle or needle in nb.user.lower() or needle in nb.path.lower():
-            out.append((nb, cells))
+        if not needle or any(needle in name.lower() for name in (nb.user, nb.path, nb.origin or "")):
+            out.append((nb, notebook_rows(nb, show_all)))
             continue
-        hits = [c for c in cells if cell_matches(c, needle)]
+        hits = notebook_rows(nb, show_all, lambda cell: cell_matches(cell, needle))
+        hits += [c for c in nb.copy_cells if c.number is None and needle in c.first_line.lower()]
         if hits:
             out.append((nb, hits))
     return out
+
+
+def by_origin(items: list[Listed]) -> dict[str, list[Listed]]:
+    """origin -> [(copy, its copy cells)] for the work tree's copies of team notebooks, sorted.
+
+    What the team reviews together: every teammate's cells that differ from the team notebook
+    (and those already promoted back, marked in sync). Built from the scan's copy cells.
+    """
+    groups: dict[str, list[Listed]] = {}
+    for nb, rows in sorted(items, key=lambda it: (it[0].origin or "", it[0].user, it[0].path)):
+        copies: list[Row] = [r for r in rows if isinstance(r, CopyCell)]
+        if nb.origin is not None and nb.branch is None and copies:
+            groups.setdefault(nb.origin, []).append((nb, copies))
+    return groups
 
 
 def group(items: list[Listed], me: str | None) -> dict[str | None, dict[str, list[Listed]]]:
@@ -174,16 +240,16 @@ def group(items: list[Listed], me: str | None) -> dict[str | None, dict[str, lis
     return groups
 
 
-def counts(cells: list[CellInfo]) -> dict[str, int]:
-    """How many promotable cells are in each state."""
+def counts(cells: Sequence[Row]) -> dict[str, int]:
+    """How many promotable cells are in each state (copy cells are counted by copy_summary)."""
     out: dict[str, int] = {}
     for c in cells:
-        if c.state is not None:
+        if isinstance(c, CellInfo) and c.state is not None:
             out[c.state] = out.get(c.state, 0) + 1
     return out
 
 
-def summary(cells: list[CellInfo]) -> list[tuple[str, str]]:
+def summary(cells: Sequence[Row]) -> list[tuple[str, str]]:
     """(text, style) pieces like '+2 ~1' for a notebook or user label, in state order."""
     n = counts(cells)
     return [(f"{MARKS[s][0]}{n[s]}", MARKS[s][1]) for s in STATES if n.get(s)]
@@ -222,10 +288,15 @@ def copy_cell_text(copy: CopyCell, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def copy_summary(copies: list[CopyCell]) -> list[tuple[str, str]]:
+def copy_summary(rows: Sequence[Row]) -> list[tuple[str, str]]:
     """(text, style) like '⇡2' for the copy cells that would flow back (not in sync)."""
-    waiting = [c for c in copies if c.promotable]
+    waiting = [c for c in rows if isinstance(c, CopyCell) and c.promotable]
     return [(f"⇡{len(waiting)}", "bold cyan")] if waiting else []
+
+
+def one_line(message: str) -> str:
+    """An error message as one status line (its lines joined)."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
 
 
 def empty_message(scratch_dir: str) -> str:

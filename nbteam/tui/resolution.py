@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from nbteam.errors import NbteamError
-from nbteam.merge.resolve import Side, replace_conflict, resolve_conflict
+from nbteam.merge.resolve import Side, removed_cells, replace_conflict, resolve_conflict
 from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import join_source
-from nbteam.notebook.markers import DELETED_NOTE
+from nbteam.notebook.markers import DELETED_NOTE, INSERTED_NOTE, ConflictKind
 from nbteam.seq.markers import ConflictStyle, Markers
 
 Notebook = dict[str, Any]
@@ -42,8 +42,11 @@ def deletes_cell(label: str) -> bool:
 
 
 def plain_label(label: str) -> str:
-    """A side's label without the delete note."""
-    return label[: -len(DELETED_NOTE)] if deletes_cell(label) else label
+    """A side's label without the delete or insert note."""
+    for note in (DELETED_NOTE, INSERTED_NOTE):
+        if label.endswith(note):
+            return label[: -len(note)]
+    return label
 
 
 def shown_label(label: str, names: dict[str, str]) -> str:
@@ -132,26 +135,33 @@ class Session:
     def _apply(self, choices: dict[int, Choice]) -> Resolved:
         """Apply choices in document order; resolving a conflict removes it, so later indices shift down."""
         nb = self.original
-        removed: list[int] = []  # original indices of cells a choice removed
+        alive = list(range(len(nb.get("cells", []))))  # the original index of each cell left
         for done, index in enumerate(sorted(choices)):
             choice, now = choices[index], index - done
             before = len(nb.get("cells", []))
             if isinstance(choice, Side):
+                gone = removed_cells(find_conflicts(nb, self.size)[now], choice)
                 nb = resolve_conflict(nb, now, choice, self.size)
             else:
+                gone = set()
                 nb = replace_conflict(nb, now, choice, self.size)
-            if len(nb.get("cells", [])) < before:
-                removed.append(self.conflicts[index].cell)
+            if not gone and len(nb.get("cells", [])) < before:  # a notebook-metadata cell with its last block
+                gone = {alive.index(self.conflicts[index].cell)}
+            alive = [cell for k, cell in enumerate(alive) if k not in gone]
+        where = {cell: k for k, cell in enumerate(alive)}
         cells: list[int | None] = []
         for conflict in self.conflicts:
-            cell = conflict.cell
-            cells.append(None if cell in removed else cell - sum(r < cell for r in removed))
+            # An insert/insert conflict's own cell is a marker cell: show the first cell kept of its block.
+            span = range(conflict.cell, conflict.block.end) if conflict.kind is ConflictKind.INSERT_INSERT else ()
+            cells.append(where.get(conflict.cell, next((where[c] for c in span if c in where), None)))
         return Resolved(nb, cells)
 
     # --- changing ---------------------------------------------------------------------------------
 
     def choose(self, choice: Choice) -> None:
         """Decide the current conflict (EditError, and nothing changed, if edited text keeps markers)."""
+        if isinstance(choice, str) and self.conflict.kind is ConflictKind.INSERT_INSERT:
+            raise EditError("cells both sides inserted are resolved by taking ours, theirs or both")
         before = self.choices.get(self.current)
         trial = {**self.choices, self.current: choice}
         resolved = self._apply(trial)

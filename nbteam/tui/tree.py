@@ -8,6 +8,7 @@ from textual import on
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
+from nbteam.scratch.copies import CopyCell
 from nbteam.scratch.scan import CellInfo, NotebookInfo
 from nbteam.tui.model import (
     COPY_MARKS,
@@ -17,9 +18,14 @@ from nbteam.tui.model import (
     CopyCellRef,
     Listed,
     NotebookRef,
+    OriginCellRef,
+    OriginCopyRef,
+    OriginRef,
     Ref,
     RefKey,
+    Row,
     UserRef,
+    by_origin,
     cell_text,
     copy_cell_text,
     copy_summary,
@@ -51,24 +57,51 @@ class NotebookChildren:
     branch: str | None
     user: str
     notebook: NotebookInfo
-    cells: list[CellInfo]
+    rows: list[Row]
     empty_note: str  # what to list when there are no cells
 
 
-def notebook_label(nb: NotebookInfo, cells: list[CellInfo]) -> Text:
+def notebook_label(nb: NotebookInfo, rows: list[Row]) -> Text:
     """A notebook's name with its per-state counts (red when it could not be read)."""
     label = Text(nb.name, style="red" if nb.error else "")
-    for piece, style in summary(cells) + copy_summary(nb.copy_cells):
+    for piece, style in summary(rows) + copy_summary(rows):
         label.append(f" {piece}", style=style)
     return label
 
 
-def user_label(user: str, you: bool, cells: list[CellInfo]) -> Text:
+def user_label(user: str, you: bool, rows: list[Row]) -> Text:
     """A user's name, "(you)" for the person running the TUI, and per-state counts."""
     label = Text.assemble((user, "bold"), ("  (you)" if you else "", "dim"), " ")
-    for piece, style in summary(cells):
+    for piece, style in summary(rows):
         label.append(f" {piece}", style=style)
     return label
+
+
+def origin_label(origin: str, rows: list[Row]) -> Text:
+    """A team notebook with how many of its copies' cells wait to flow back."""
+    label = Text.assemble(("⇡ ", "bold cyan"), (origin, "bold"))
+    for piece, style in copy_summary(rows):
+        label.append(f" {piece}", style=style)
+    return label
+
+
+def copy_label(nb: NotebookInfo, you: bool, rows: list[Row]) -> Text:
+    """A teammate's copy under its origin: whose, its name if it is not the origin's, what waits."""
+    label = Text.assemble((nb.user, "bold"), ("  (you)" if you else "", "dim"))
+    if nb.origin is not None and nb.name != nb.origin.rsplit("/", 1)[-1]:
+        label.append(f"  {nb.name}", style="dim")
+    for piece, style in copy_summary(rows):
+        label.append(f" {piece}", style=style)
+    return label
+
+
+def row_label(row: Row) -> Text:
+    """A cell's tree line: its mark, then its number and what it is."""
+    if isinstance(row, CopyCell):
+        mark, style = COPY_MARKS[row.state]
+        return Text.assemble((mark + " ", style), copy_cell_text(row, 39))
+    mark, style = MARKS[row.state]
+    return Text.assemble((mark + " ", style), cell_text(row))
 
 
 class ScratchTree(Tree[Ref]):
@@ -92,30 +125,52 @@ class ScratchTree(Tree[Ref]):
 
     def fill(self, notebooks: list[NotebookInfo], filter_text: str, show_all: bool, me: str | None,
              keep: RefKey | None) -> TreeNode[Ref] | None:
-        """Refill from `notebooks`; returns the node to put the cursor on (`keep`'s, else the first cell)."""
+        """Refill from `notebooks`; returns the node to put the cursor on (`keep`'s, else your first cell).
+
+        Work-tree users first (`me` first among them), then the team notebooks with their
+        copies' cells grouped under each, then other branches.
+        """
         self.clear()
         self._pending = {}
         items = filter_notebooks(notebooks, filter_text, show_all)
         if not items:
             self.root.add_leaf(Text(f"no match for {filter_text!r} (Esc clears)", style="dim"), Ref())
-        small = sum(len(cells) for _, cells in items) <= EXPAND_ALL_UP_TO
+        small = sum(len(rows) for _, rows in items) <= EXPAND_ALL_UP_TO
         empty_note = "empty" if show_all else "no %%writefile cells (a: show all)"
-        for branch, users in group(items, me).items():
-            parent = self.root
-            if branch is not None:
-                parent = self.root.add(Text.assemble(("⎇ ", "bold magenta"), (branch, "magenta"), ("  read-only", "dim")),
-                                       BranchRef(branch=branch), expand=small)
-            for user, listed in users.items():
-                mine = branch is None and user == me
-                cells = [c for _, nb_cells in listed for c in nb_cells]
-                unode = parent.add(user_label(user, mine, cells), UserRef(branch=branch, user=user))
-                self._pending[unode.id] = UserChildren(branch, user, listed, small or mine, keep, empty_note)
-                if small or mine or (keep is not None and keep[1:3] == (branch, user)):
-                    self.populate(unode)
-                    if small or mine or branch is None:
-                        unode.expand()
+        groups = group(items, me)
+        self._add_users(self.root, None, groups.pop(None, {}), me, small, keep, empty_note)
+        self._add_origins(by_origin(items), me, small)
+        for branch, users in groups.items():
+            parent = self.root.add(Text.assemble(("⎇ ", "bold magenta"), (branch or "", "magenta"),
+                                                 ("  read-only", "dim")), BranchRef(branch=branch or ""), expand=small)
+            self._add_users(parent, branch, users, me, small, keep, empty_note)
         found = self.find(keep) if keep is not None else None
-        return found or self.first_cell()
+        return found or self.first_cell(me)
+
+    def _add_users(self, parent: TreeNode[Ref], branch: str | None, users: dict[str, list[Listed]], me: str | None,
+                   small: bool, keep: RefKey | None, empty_note: str) -> None:
+        """One node per user (filled now if small, yours or holding `keep`; else when opened)."""
+        for user, listed in users.items():
+            mine = branch is None and user == me
+            rows = [r for _, nb_rows in listed for r in nb_rows]
+            unode = parent.add(user_label(user, mine, rows), UserRef(branch=branch, user=user))
+            self._pending[unode.id] = UserChildren(branch, user, listed, small or mine, keep, empty_note)
+            if small or mine or (keep is not None and keep[1:3] == (branch, user)):
+                self.populate(unode)
+                if small or mine or branch is None:
+                    unode.expand()
+
+    def _add_origins(self, origins: dict[str, list[Listed]], me: str | None, small: bool) -> None:
+        """Each team notebook, and under it every copy's cells that flow back into it (filled now: they are few)."""
+        for origin, copies in origins.items():
+            onode = self.root.add(origin_label(origin, [r for _, rows in copies for r in rows]),
+                                  OriginRef(origin=origin), expand=small)
+            for nb, rows in copies:
+                cnode = onode.add(copy_label(nb, nb.user == me, rows), OriginCopyRef(user=nb.user, notebook=nb),
+                                  expand=True)
+                for row in rows:
+                    if isinstance(row, CopyCell):
+                        cnode.add_leaf(row_label(row), OriginCellRef(user=nb.user, notebook=nb, copy=row))
 
     def populate(self, node: TreeNode[Ref]) -> None:
         """Add a node's children if they are still pending."""
@@ -132,28 +187,27 @@ class ScratchTree(Tree[Ref]):
 
     def _add_notebooks(self, unode: TreeNode[Ref], spec: UserChildren) -> None:
         """A user's notebooks under their node (and, with open_all, their cells)."""
-        for nb, cells in spec.notebooks:
-            nnode = unode.add(notebook_label(nb, cells), NotebookRef(branch=spec.branch, user=spec.user, notebook=nb))
-            self._pending[nnode.id] = NotebookChildren(spec.branch, spec.user, nb, cells, spec.empty_note)
+        for nb, rows in spec.notebooks:
+            nnode = unode.add(notebook_label(nb, rows), NotebookRef(branch=spec.branch, user=spec.user, notebook=nb))
+            self._pending[nnode.id] = NotebookChildren(spec.branch, spec.user, nb, rows, spec.empty_note)
             if spec.open_all or (spec.keep is not None and spec.keep[1:4] == (spec.branch, spec.user, nb.path)):
                 self.populate(nnode)
                 nnode.expand()
 
     def _add_cells(self, nnode: TreeNode[Ref], spec: NotebookChildren) -> None:
-        """A notebook's cells, then its copy cells, under its node."""
+        """A notebook's rows under its node: its cells, a copy's cell once (as the copy cell)."""
         note = NotebookRef(branch=spec.branch, user=spec.user, notebook=spec.notebook)
         if spec.notebook.error:
             nnode.add_leaf(Text(spec.notebook.error, style="red"), note)
-        elif not spec.cells and not spec.notebook.copy_cells:
+        elif not spec.rows:
             nnode.add_leaf(Text(spec.empty_note, style="dim"), note)
-        for cell in spec.cells:
-            mark, style = MARKS[cell.state]
-            nnode.add_leaf(Text.assemble((mark + " ", style), cell_text(cell)),
-                           CellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, cell=cell))
-        for copy in spec.notebook.copy_cells:  # cells that flow back into the notebook this one copies
-            mark, style = COPY_MARKS[copy.state]
-            nnode.add_leaf(Text.assemble((mark + " ", style), copy_cell_text(copy, 39)),
-                           CopyCellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, copy=copy))
+        for row in spec.rows:
+            ref: Ref
+            if isinstance(row, CopyCell):  # a cell that flows back into the notebook this one copies
+                ref = CopyCellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, copy=row)
+            else:
+                ref = CellRef(branch=spec.branch, user=spec.user, notebook=spec.notebook, cell=row)
+            nnode.add_leaf(row_label(row), ref)
 
     def nodes(self) -> list[TreeNode[Ref]]:
         """Every node added so far, in display order (collapsed ones included)."""
@@ -169,10 +223,18 @@ class ScratchTree(Tree[Ref]):
         """The node whose Ref has this key, if it has been added."""
         return next((n for n in self.nodes() if n.data is not None and n.data.key == key), None)
 
-    def first_cell(self) -> TreeNode[Ref] | None:
-        """The first cell node in display order, else the first node."""
+    def first_cell(self, me: str | None = None) -> TreeNode[Ref] | None:
+        """Where the cursor starts: your first cell in the work tree, else your first node, else anyone's first cell."""
         nodes = self.nodes()
-        return next((n for n in nodes if isinstance(n.data, CellRef)), nodes[0] if nodes else None)
+
+        def is_cell(n: TreeNode[Ref]) -> bool:
+            return isinstance(n.data, (CellRef, CopyCellRef))
+
+        def mine(n: TreeNode[Ref]) -> bool:
+            return n.data is not None and n.data.user == me and n.data.branch is None and n.data.KIND != OriginCellRef.KIND
+
+        return next((n for n in nodes if is_cell(n) and mine(n)), None) or next(
+            (n for n in nodes if mine(n)), None) or next((n for n in nodes if is_cell(n)), nodes[0] if nodes else None)
 
     def visible_line(self, target: TreeNode[Ref]) -> int:
         """The line `target` has once its ancestors are expanded (the root line is hidden)."""

@@ -128,6 +128,21 @@ def cases():
     moved_edited["cells"][1]["source"] = PLOT.replace("bar", "barh")
     yield ("move-and-edit-vs-delete", "ours moves and edits the plot cell, theirs deletes it: a conflict",
            b, moved_edited, gone, 1)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"][1:1] = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
+                          code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
+    theirs["cells"][1:1] = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
+                            code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"),
+                            code("!python report.py\n", "tq3")]
+    yield ("both-draft-same-section", "both insert their own draft of a Quick start section at one place: "
+           "an insert/insert conflict, each draft whole between marker cells, never interleaved", b, ours, theirs, 1)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"][4:] = [md("## Seasonality\n", "os1"), code("import seaborn as sns\n", "os2"),
+                         code("sns.lineplot(data=df, x='month', y='total')\n", "os3")]
+    theirs["cells"][4:] = [md("## Outliers\n", "to1"), code("import seaborn as sns\n", "to2"),
+                           code("sns.boxplot(data=df, y='total')\n", "to3")]
+    yield ("both-insert-unrelated-sections", "both add a different section at the end, sharing an import cell: "
+           "both sections whole, ours first, the shared cell once (it used to interleave them)", b, ours, theirs, 0)
 
 
 def v3_case():

@@ -55,6 +55,11 @@ CASES = {
     "attachments": (nb(md("![p](attachment:p.png)", "m", {"p.png": PNG("AAAA")})),
                     nb(md("![p](attachment:p.png)", "m", {"p.png": PNG("BBBB")})),
                     nb(md("![p](attachment:p.png)", "m", {"p.png": PNG("CCCC")}))),
+    "insert-insert": (nb(md("# Report", "m"), code("run()\n", "c0")),
+                      nb(md("# Report", "m"), md("## Setup\nInstall first.", "o1"), code("!pip install .\n", "o2"),
+                         code("run()\n", "c0")),
+                      nb(md("# Report", "m"), md("## Setup\nInstall it first:", "t1"),
+                         code("!pip install -e .\n", "t2"), code("run()\n", "c0"))),
     "mix-of-clean-and-conflicted": (
         nb(md("# Report", "m"), code("import pandas as pd\n", "c0"), code("df = load()\n", "c1"),
            code("plot(df)\n", "c2", tags=["x"]), code("print('done')\n", "c3"), kernelspec=KS),

@@ -1,0 +1,157 @@
+"""The I/O of `nbteam check`: which notebooks, which bytes (work tree, index or a commit), which settings.
+
+Nothing here writes: files are read, and git is only asked (nbteam.git.trees). Paths are shown
+relative to the top of the work tree, as git shows them; outside a repository, as given.
+"""
+from __future__ import annotations
+
+import enum
+import os
+from typing import NamedTuple
+
+from nbteam.config import keep_outputs as keep_outputs_setting
+from nbteam.errors import NbteamError
+from nbteam.git import trees
+from nbteam.git.labels import DEFAULT_MARKER_SIZE
+from nbteam.git.settings import config_value
+from nbteam.team.check import SETUP_KEYS, Finding, Kind, check_notebook, setup_findings
+
+NOTEBOOK = ".ipynb"
+FILTER_KEYS = ("filter.nbteam.process", "filter.nbteam.clean")
+
+
+class CheckError(NbteamError):
+    """`nbteam check` cannot run as asked (a missing file, a bad range); the message says why."""
+
+
+class Source(enum.Enum):
+    """Which content is checked."""
+
+    WORK_TREE = "work tree"
+    INDEX = "index"
+    RANGE = "range"
+
+
+class Target(NamedTuple):
+    """One notebook to check: its shown path and what git stores or would store."""
+
+    path: str
+    data: bytes
+    filtered: bool  # git's clean filter is set up for it: what git stores is the cleaned content
+    marker_size: int
+
+
+def split_range(spec: str) -> tuple[str, str]:
+    """A..B (or A...B) as (A, B), an empty side being HEAD; CheckError for anything else."""
+    for sep in ("...", ".."):
+        if sep in spec:
+            a, _, b = spec.partition(sep)
+            return a or "HEAD", b or "HEAD"
+    raise CheckError(f"--rev takes a range A..B, not {spec!r}")
+
+
+def _toplevel(cwd: str) -> str | None:
+    from nbteam.git.run import git_text
+
+    return git_text(["rev-parse", "--show-toplevel"], cwd=cwd)
+
+
+def _walk(path: str) -> list[str]:
+    """Notebooks under a folder outside any repository (hidden folders skipped)."""
+    found = []
+    for folder, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found += [os.path.join(folder, f) for f in sorted(files) if f.endswith(NOTEBOOK)]
+    return found
+
+
+def _read(path: str) -> bytes:
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise CheckError(f"{path}: cannot read ({e.strerror})") from None
+
+
+def _outside_repo(paths: list[str]) -> list[Target]:
+    files: list[str] = []
+    for path in paths or ["."]:
+        if os.path.isdir(path):
+            files += _walk(path)
+        elif os.path.exists(path):
+            files.append(path)
+        else:
+            raise CheckError(f"{path}: no such file or directory")
+    return [Target(p, _read(p), False, DEFAULT_MARKER_SIZE) for p in files]
+
+
+def _repo_relative(path: str, root: str) -> str:
+    """A path given on the command line as a path from the top of the work tree (symlinked folders resolved)."""
+    full = os.path.abspath(path)
+    folder = os.path.realpath(os.path.dirname(full))
+    return os.path.relpath(os.path.join(folder, os.path.basename(full)), os.path.realpath(root)).replace(os.sep, "/")
+
+
+def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None) -> list[Target]:
+    specs = []
+    for path in paths:
+        if source is Source.WORK_TREE and not os.path.lexists(path):
+            raise CheckError(f"{path}: no such file or directory")
+        specs.append(_repo_relative(path, root))
+    if source is Source.RANGE:
+        a, b = split_range(rev_range or "")
+        for rev in (a, b):
+            try:
+                trees.commit_id(rev, root)
+            except trees.GitFailed:
+                raise CheckError(f"--rev {rev_range}: {rev!r} is not a commit") from None
+        names = [p for p in trees.changed_paths(a, b, specs, root) if p.endswith(NOTEBOOK)]
+        blobs = trees.stored(b, names, root)
+    elif source is Source.INDEX:
+        names = [p for p in trees.staged_paths(specs, root) if p.endswith(NOTEBOOK)]
+        blobs = trees.stored("", names, root)
+    else:
+        files = [s for s in specs if os.path.isfile(os.path.join(root, s))]
+        folders = [s for s in specs if s not in files]
+        listed = trees.listed_files(folders, root) if folders or not specs else []
+        names = sorted(set(files) | {p for p in listed if p.endswith(NOTEBOOK)})
+        blobs = {n: _read(os.path.join(root, n)) for n in names if os.path.isfile(os.path.join(root, n))}
+    names = [n for n in names if n in blobs]
+    attrs = trees.attributes(names, ["filter", "conflict-marker-size"], root)
+    filter_set = source is Source.WORK_TREE and any(config_value(k, root) for k in FILTER_KEYS)
+    targets = []
+    for name in names:
+        size = attrs[name].get("conflict-marker-size", "")
+        targets.append(Target(name, blobs[name], filter_set and attrs[name].get("filter") == "nbteam",
+                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE))
+    return targets
+
+
+def setup_problems(cwd: str = ".", require: bool = True) -> list[Finding]:
+    """What this clone's git config lacks (require) or has broken, for nbteam's drivers and filter."""
+    root = _toplevel(cwd)
+    if root is None:
+        raise CheckError("not in a git repository")
+    values = {key: config_value(key, root) for key in SETUP_KEYS}
+    found = setup_findings(values, os.path.exists, keep_outputs_setting(root), require)
+    if require and not found:
+        attrs = trees.attributes(["probe" + NOTEBOOK], ["merge"], root)
+        if attrs["probe" + NOTEBOOK].get("merge") != "nbteam":
+            found.append(Finding(".gitattributes", None, Kind.SETUP, "notebooks are not given nbteam's merge driver",
+                                 "run `nbteam init`"))
+    return found
+
+
+def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | None = None, cwd: str = ".",
+          validate: bool = True) -> list[Finding]:
+    """Every finding in the notebooks asked for, in path order, then broken driver or filter commands."""
+    root = _toplevel(cwd)
+    if root is None:
+        if source is not Source.WORK_TREE:
+            raise CheckError(f"--{'staged' if source is Source.INDEX else 'rev'} needs a git repository")
+        targets, keep, broken = _outside_repo(paths), keep_outputs_setting(cwd), []
+    else:
+        targets, keep = _in_repo(root, paths, source, rev_range), keep_outputs_setting(root)
+        broken = setup_problems(root, require=False) if targets else []
+    found = [f for t in targets for f in check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)]
+    return found + broken
