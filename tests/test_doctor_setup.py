@@ -7,15 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import git, make_nb, nbteam, write_nb
-
-
-def _executed(*sources: str) -> dict:
-    nb = make_nb(*sources)
-    for k, cell in enumerate(nb["cells"]):
-        cell["execution_count"] = k + 1
-        cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": [f"{k}\n"]}]
-    return nb
+from helpers import executed, git, make_nb, nbteam, write_nb
 
 
 def test_hooks_path_set_after_init_is_found_with_the_fix(repo):
@@ -53,7 +45,7 @@ def mate(repo, tmp_path, git_env) -> Path:
     git(tmp_path, "clone", "-q", str(repo), str(clone))
     git(clone, "config", "user.name", "Mate")
     git(clone, "config", "user.email", "mate@example.com")
-    write_nb(clone / "analysis.ipynb", _executed("x = 1\n"))
+    write_nb(clone / "analysis.ipynb", executed("x = 1\n"))
     git(clone, "add", "analysis.ipynb")
     git(clone, "commit", "-qm", "analysis, run")
     return clone

@@ -94,8 +94,12 @@ def test_pull(repo, tmp_path):
     commit_both(upstream, "x = 2\n", "upstream edit")
     git(clone, "-c", "pull.rebase=false", "pull", check=False)
     text, nb = labels(clone)
-    assert text[0] == "<<<<<<< HEAD"
+    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    assert text[0] == "<<<<<<< HEAD" and text[-1] == f">>>>>>> {sha}"  # the fetched commit's id, as git writes it
     assert nb == text
+    # `nbteam conflicts` (and the merge tool) also show that commit as a rebase labels it (issue 17 item 7).
+    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
+    assert p.returncode == 1 and f"(theirs: {sha[:7]} (upstream edit))" in p.stdout, p.stdout
     commit_both(clone, "x = 1\n", "resolved")  # now the same again as a rebasing pull
     git(upstream, "commit", "-q", "--allow-empty", "-m", "more")
     write_both(upstream, "x = 5\n")
@@ -146,21 +150,3 @@ def test_am_three_way(branched, tmp_path):
     text, nb = labels(branched)
     assert text == ["<<<<<<< HEAD", "||||||| constructed merge base", ">>>>>>> feature edit"]
     assert nb == text
-
-
-def test_a_pull_label_is_shown_with_short_id_and_subject(repo, tmp_path):
-    upstream = repo
-    setup_repo(upstream)
-    commit_both(upstream, "x = 0\n", "base")
-    clone = tmp_path / "clone"
-    git(tmp_path, "clone", "-q", str(upstream), str(clone))
-    setup_repo(clone)
-    commit_both(clone, "x = 1\n", "clone edit")
-    commit_both(upstream, "x = 2\n", "upstream edit")
-    git(clone, "-c", "pull.rebase=false", "pull", check=False)
-    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
-    text, nb = labels(clone)
-    assert text[-1] == f">>>>>>> {sha}" and nb == text  # the markers stay as git writes them
-    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
-    assert p.returncode == 1
-    assert f"{sha[:7]} (upstream edit)" in p.stdout, p.stdout
