@@ -30,15 +30,15 @@ def run_hook(hook: str, args: list[str]) -> int:
     root = where.top if where else None
     if not root:
         return 0  # not in a work tree (a bare repository's hook): nothing to look at
+    if hook in CONTINUE_ONLY and not _continuing():
+        return 0
     if hook in GUARDS:
         return _guard(root, hook)
     from nbteam.bypass import disabled
     from nbteam.git.hook_actions import after_git, in_sequence
 
     try:
-        # A rebase's own commits say nothing here: each of its steps is guarded before it commits.
-        if hook in CONTINUE_ONLY and not _continuing():
-            return 0
+        # The commits a rebase makes say nothing here: `rebase --continue`'s are guarded before they are made.
         if hook in NOTICE_HOOKS and not disabled() and (hook == "post-applypatch" or not in_sequence(root)):
             from nbteam.integration.guard import committed_notice
 
@@ -72,8 +72,6 @@ def _guard(root: str, hook: str) -> int:
     from nbteam.bypass import disabled
 
     if disabled():
-        return 0
-    if hook in CONTINUE_ONLY and not _continuing():
         return 0
     from nbteam.integration.guard import guard_message, staged_conflicts
 

@@ -11,7 +11,8 @@ import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.integration.registry import ALL_HOOKS, REGISTRY, Probe, parse
+from nbteam.integration import ALL_HOOKS
+from nbteam.integration.registry import REGISTRY, Probe, parse
 from nbteam.git.blobs import read_blobs
 from nbteam.git.run import locate
 from nbteam.git.settings import attributes

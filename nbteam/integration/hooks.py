@@ -11,8 +11,8 @@ import os
 
 from nbteam.git.run import git_text
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
-from nbteam.integration import CONTINUE_ONLY
-from nbteam.integration.registry import ALL_HOOKS, ENTRY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
+from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+from nbteam.integration.registry import ENTRY, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first

@@ -26,7 +26,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from nbteam.integration import ALL_HOOKS, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS  # noqa: F401  (re-exported)
+from nbteam.integration import ALL_HOOKS, GUARD_HOOKS
 
 
 ENTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entry.py")
