@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 import sys
 
 from nbteam.errors import NbteamError
 
 # The merge driver and the filter read `keep_outputs` on every start: heavy modules (pathlib,
-# dataclasses, tomllib, typing) are imported only where a settings file must really be parsed.
+# dataclasses, tomllib, typing, re) are imported only where a settings file must really be parsed.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -110,6 +109,8 @@ def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:
 
 def _inside_repo_path(key: str, value: str, source: str) -> str:
     """A repo-relative POSIX path from a config value; refuse absolute paths and `..` escapes."""
+    import re
+
     norm = posixpath.normpath(value.replace("\\", "/"))
     if not value.strip() or posixpath.isabs(norm) or re.match(r"^[A-Za-z]:", norm) or norm.split("/")[0] == "..":
         raise ConfigError(f"{source}: {key} = {value!r} must be a path inside the repository")
@@ -234,6 +235,8 @@ def set_keep_outputs(repo_root: str | os.PathLike[str], value: bool) -> str | No
     Only a plain `keep_outputs = true|false` line is edited (comments and layout stay); the result
     is read back and must differ from the original in that one value, else nothing is written.
     """
+    import re
+
     path = settings_file(repo_root)
     if path is None or load_config(repo_root).keep_outputs == value:
         return None
@@ -264,6 +267,7 @@ def write_default_config(repo_root: str | os.PathLike[str], values: Mapping[str,
     Adds only keys that are missing and never changes a value already there, so running it
     twice changes nothing. Returns a one-line description of the change, or None if none.
     """
+    import re
 
     def _default_lines(missing: list[str]) -> list[str]:
         return [f"{key} = {_toml_value((values or {}).get(key, DEFAULTS[key][0]))}\n" for key in missing]
@@ -336,6 +340,7 @@ def _strip_nbteam(doc: dict[str, Any]) -> dict[str, Any]:
 
 def slugify(name: str) -> str:
     """A path-safe lowercase slug: 'Ada Lovelace' -> 'ada-lovelace', 'Grace Hopper' -> 'grace-hopper'."""
+    import re
     import unicodedata
 
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")

@@ -24,6 +24,15 @@ def make_nb(*sources: str, ids: bool = True, minor: int = 5, cell_type: str = "c
     return {"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": minor if ids else min(minor, 4)}
 
 
+def executed(*sources: str) -> dict:
+    """make_nb's notebook as after running it: a stream output and an execution count in every cell."""
+    nb = make_nb(*sources)
+    for k, cell in enumerate(nb["cells"]):
+        cell["execution_count"] = k + 1
+        cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": [f"out {k}\n"]}]
+    return nb
+
+
 def write_nb(path: Path, nb: dict) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")

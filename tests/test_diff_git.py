@@ -233,3 +233,49 @@ def test_history_views_go_on_through_a_lone_surrogate(inited):
         assert "Traceback" not in p.stderr and "fatal" not in p.stderr, (args, p.stderr)
         assert "s = '\\ud800 b'" in p.stdout, (args, p.stdout)
     assert "commit first" in git(inited, "log", "-p", "--format=commit %s").stdout
+
+
+# --- issue 17 items 6 and 12: git's own views during a conflict, and the textconv cache ------------
+
+
+def test_git_diff_during_a_conflict_does_not_show_outputs_put_back(tmp_path, git_env):
+    from outputs_helpers import branch_with, commit_sources, new_repo, outputs_by_source, run_notebook
+
+    repo = new_repo(tmp_path / "repo")
+    branch_with(repo, "feature", "a", "b", "c theirs")
+    commit_sources(repo, "a", "b", "c ours")
+    run_notebook(repo)
+    assert git(repo, "merge", "feature", check=False).returncode == 1
+    assert outputs_by_source(repo / "nb.ipynb")["a"] == ["run: a\n"]  # nbteam put them back
+    shown = git(repo, "diff").stdout
+    assert "<<<<<<<" in shown and "c theirs" in shown
+    assert "execution_count" not in shown and "# output" not in shown and "output)" not in shown, shown
+    # The conflicted cell is all git's combined diff shows, as `nbteam diff` does.
+    changed = [line for line in shown.splitlines()[4:] if line.startswith(("+", "-", " +", " -", "++", "--"))]
+    assert all("c ours" in line or "c theirs" in line or line[2:9] in ("<<<<<<<", "=======", ">>>>>>>")
+               for line in changed), shown
+
+
+def test_textconv_of_a_work_tree_file_shows_what_git_would_store(tmp_path, git_env):
+    """`git diff --no-ext-diff` uses textconv on the working file itself: outputs there are not changes."""
+    from outputs_helpers import new_repo, run_notebook
+
+    repo = new_repo(tmp_path / "repo")
+    run_notebook(repo)
+    nb = json.loads((repo / "nb.ipynb").read_text())
+    nb["cells"][1]["source"] = "b2"
+    write_nb(repo / "nb.ipynb", nb)
+    shown = git(repo, "diff", "--no-ext-diff", "--textconv").stdout
+    assert "+b2" in shown
+    assert "execution_count" not in shown and "# output" not in shown and "output)" not in shown, shown
+
+
+def test_textconv_cache_is_on_and_its_output_stable(inited):
+    assert git(inited, "config", "diff.nbteam.cachetextconv").stdout.strip() == "true"
+    for k in range(3):
+        write_nb(inited / "nb.ipynb", make_nb(f"x = {k}", "y = 2"))
+        git(inited, "commit", "-qam", f"edit {k}")
+    uncached = git(inited, "-c", "diff.nbteam.cachetextconv=false", "log", "-p").stdout
+    first = git(inited, "log", "-p").stdout
+    assert git(inited, "rev-parse", "-q", "--verify", "refs/notes/textconv/nbteam", check=False).returncode == 0
+    assert git(inited, "log", "-p").stdout == first == uncached

@@ -71,10 +71,10 @@ def test_init_rewrites_an_older_installs_python_m_hooks_and_doctor_flags_them(tm
 
 def test_no_registered_command_starts_python_m_nbteam():
     from nbteam.integration.hooks import hook_script
-    from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, command
+    from nbteam.integration.registry import ALL_HOOKS, REGISTRY, command
 
     python = sys.executable
-    commands = [command(key, python) for key in REGISTRY] + [hook_script(h, python) for h in GUARD_HOOKS + OUTPUT_HOOKS]
-    assert len(commands) == len(REGISTRY) + len(GUARD_HOOKS + OUTPUT_HOOKS)
+    commands = [command(key, python) for key in REGISTRY] + [hook_script(h, python) for h in ALL_HOOKS]
+    assert len(commands) == len(REGISTRY) + len(ALL_HOOKS)
     for text in commands:
         assert "-m nbteam" not in text and " -I -S " in text and "entry.py" in text, text

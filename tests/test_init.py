@@ -42,7 +42,8 @@ def test_init_from_subdirectory_writes_top_level_attributes_and_absolute_interpr
     assert git(repo, "config", "merge.nbteam.driver").stdout.strip().endswith(
         f"; }}; {PY} merge-driver %O %A %B %L %P %S %X %Y")
     assert git(repo, "config", "diff.nbteam.command").stdout.strip().endswith(f"; }}; {PY} diff-driver")
-    assert git(repo, "config", "diff.nbteam.textconv").stdout.strip().endswith(f"; }}; {PY} diff-driver --textconv")
+    assert git(repo, "config", "diff.nbteam.textconv").stdout.strip().endswith(f"; }}; {PY} diff-driver --view=1 --textconv")
+    assert git(repo, "config", "diff.nbteam.cachetextconv").stdout.strip() == "true"
     assert git(repo, "config", "filter.nbteam.process").stdout.strip().endswith(f"; }}; {PY} filter-process")
     assert git(repo, "config", "filter.nbteam.clean").stdout.strip().endswith(f"; }}; {PY} clean %f")
     for key in ("merge.nbteam.driver", "filter.nbteam.process"):

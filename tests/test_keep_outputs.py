@@ -3,17 +3,9 @@ from __future__ import annotations
 
 import json
 
-from helpers import git, make_nb, nbteam, write_nb
+from helpers import executed, git, nbteam, write_nb
 from nbteam.config import keep_outputs
 from nbteam.notebook.io import join_source
-
-
-def executed(*sources: str) -> dict:
-    nb = make_nb(*sources)
-    for k, cell in enumerate(nb["cells"]):
-        cell["execution_count"] = k + 1
-        cell["outputs"] = [{"name": "stdout", "output_type": "stream", "text": [f"out {k}\n"]}]
-    return nb
 
 
 def test_no_filter_repository_keeps_outputs_through_a_clean_merge(repo):

@@ -94,8 +94,12 @@ def test_pull(repo, tmp_path):
     commit_both(upstream, "x = 2\n", "upstream edit")
     git(clone, "-c", "pull.rebase=false", "pull", check=False)
     text, nb = labels(clone)
-    assert text[0] == "<<<<<<< HEAD"
+    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    assert text[0] == "<<<<<<< HEAD" and text[-1] == f">>>>>>> {sha}"  # the fetched commit's id, as git writes it
     assert nb == text
+    # `nbteam conflicts` (and the merge tool) also show that commit as a rebase labels it (issue 17 item 7).
+    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
+    assert p.returncode == 1 and f"(theirs: {sha[:7]} (upstream edit))" in p.stdout, p.stdout
     commit_both(clone, "x = 1\n", "resolved")  # now the same again as a rebasing pull
     git(upstream, "commit", "-q", "--allow-empty", "-m", "more")
     write_both(upstream, "x = 5\n")
@@ -134,3 +138,15 @@ def test_driver_uses_labels_git_expanded(tmp_path):
     assert p.returncode == 1
     src = join_source(read_notebook(paths[1])["cells"][0]["source"])
     assert labels_of_text(src) == ["<<<<<<< HEAD", ">>>>>>> topic"]
+
+
+# --- issue 17 item 7: `git am -3` and bare commit ids -----------------------------------------------
+
+
+def test_am_three_way(branched, tmp_path):
+    patch = git(branched, "format-patch", "-1", "--stdout", "feature").stdout
+    (tmp_path / "p.patch").write_text(patch)
+    assert git(branched, "am", "-3", str(tmp_path / "p.patch"), check=False).returncode != 0
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< HEAD", "||||||| constructed merge base", ">>>>>>> feature edit"]
+    assert nb == text

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
-from nbteam.git.labels import marker_sizes
+from nbteam.git.labels import marker_sizes, readable_labels
 from nbteam.notebook.io import NotebookError, TextMarkersError, read_notebook
 from nbteam.notebook.conflicts import find_conflicts
 
@@ -35,6 +36,11 @@ def run(args: argparse.Namespace) -> int:
         if found:
             status = max(status, 1)
         if not args.quiet:
+            names = readable_labels([label for c in found for label in (c.ours_label, c.theirs_label)],
+                                    os.path.dirname(os.path.abspath(path)))
             for c in found:
-                print(f"{path}: cell {c.number} ({c.cell_type}): {c.kind.value} conflict: {c.first_line}")
+                sides = [f"{side}: {names[label]}" for side, label in (("ours", c.ours_label), ("theirs", c.theirs_label))
+                         if label in names]  # a pull's bare commit id, with its short id and subject
+                shown = f" ({'; '.join(sides)})" if sides else ""
+                print(f"{path}: cell {c.number} ({c.cell_type}): {c.kind.value} conflict: {c.first_line}{shown}")
     return status

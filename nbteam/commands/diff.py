@@ -19,6 +19,7 @@ def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """The options of `nbteam diff` or `nbteam diff-driver`."""
     if name == "diff-driver":
         parser.add_argument("--textconv", metavar="FILE", help="print FILE as text for git's textconv")
+        parser.add_argument("--view", help=argparse.SUPPRESS)  # the view's version: in the command for git's cache
         parser.add_argument("args", nargs="*", help="GIT_EXTERNAL_DIFF's arguments")
         return
     parser.usage = ("nbteam diff [--outputs] [--color=WHEN] [--web] OLD.ipynb NEW.ipynb\n"
@@ -68,6 +69,24 @@ def _emit(lines: list[str]) -> None:
         sys.stdout.buffer.flush()
 
 
+def _as_stored(path: str, data: bytes) -> bytes:
+    """A work-tree file as git would store it (through nbteam's filter), else the data as it is.
+
+    git hands textconv a blob as a temporary file (an absolute path) but the working copy as the
+    file itself, by its path from the top of the work tree, without running the clean filter: the
+    outputs kept in the working copy would show as changes beside every committed version.
+    """
+    if os.path.isabs(path):
+        return data
+    from nbteam.git.blobs import attribute
+
+    if attribute(path, "filter") != "nbteam":
+        return data
+    from nbteam.notebook.strip import strip_notebook
+
+    return strip_notebook(data, os.path.basename(path))[0]
+
+
 def run_driver(args: argparse.Namespace) -> int:
     """git's side: GIT_EXTERNAL_DIFF arguments, or --textconv FILE. Always 0."""
     if args.textconv:
@@ -79,7 +98,7 @@ def run_driver(args: argparse.Namespace) -> int:
         except OSError as e:
             _emit([raw_view(b"", f"cannot read {args.textconv}: {e.strerror}").rstrip("\n")])
             return 0
-        sys.stdout.buffer.write(_utf8(textconv(data, os.path.basename(args.textconv))))
+        sys.stdout.buffer.write(_utf8(textconv(_as_stored(args.textconv, data), os.path.basename(args.textconv))))
         return 0
     from nbteam.diff.gitdiff import driver_lines
 

@@ -1,14 +1,16 @@
 """`nbteam hook NAME [ARGS...]`: what nbteam's git hooks run (installed by `nbteam init`).
 
-pre-commit refuses staged notebooks with conflict markers (exit 1); the others keep outputs in
-the working copy and the index ready for a content check, and always exit 0. Hooks run on every
+pre-commit, prepare-commit-msg (a rebase's commit) and pre-applypatch (`git am`) refuse staged
+notebooks with conflict markers (exit 1; nbteam.integration.guard); post-commit and
+post-applypatch say loudly when a commit recorded some anyway; the others keep outputs in the
+working copy and the index ready for a content check, and always exit 0. Hooks run on every
 index write, so the usual call skips argparse (fast_run).
 """
 from __future__ import annotations
 
 import sys
 
-from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS
+from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, NOTICE_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("hook", choices=GUARD_HOOKS + OUTPUT_HOOKS, help="the git hook being run")
+    parser.add_argument("hook", choices=ALL_HOOKS, help="the git hook being run")
     parser.add_argument("args", nargs="*", help="the arguments git passed to the hook")
 
 
@@ -28,27 +30,61 @@ def run_hook(hook: str, args: list[str]) -> int:
     root = where.top if where else None
     if not root:
         return 0  # not in a work tree (a bare repository's hook): nothing to look at
-    if hook == "pre-commit":
-        from nbteam.bypass import disabled
-        from nbteam.integration.guard import guard_message, staged_conflicts
-
-        problems = [] if disabled() else staged_conflicts(root)
-        if problems:
-            print(guard_message(problems), file=sys.stderr)
-            return 1
+    if hook in CONTINUE_ONLY and not _continuing():
         return 0
-    from nbteam.git.hook_actions import after_git
+    if hook in GUARDS:
+        return _guard(root, hook)
+    from nbteam.bypass import disabled
+    from nbteam.git.hook_actions import after_git, in_sequence
 
     try:
+        # The commits a rebase makes say nothing here: `rebase --continue`'s are guarded before they are made.
+        if hook in NOTICE_HOOKS and not disabled() and (hook == "post-applypatch" or not in_sequence(root)):
+            from nbteam.integration.guard import committed_notice
+
+            notice = committed_notice(root)
+            if notice:
+                print(notice, file=sys.stderr)
+        if hook == "post-applypatch":
+            return 0
         return after_git(root, hook, args)
     except Exception as e:  # a post-hook must never make a git command look failed
         print(f"nbteam hook {hook}: {type(e).__name__}: {e}", file=sys.stderr)
         return 0
 
 
+# The guard hooks, and the operation each refuses a commit of (its way out differs).
+GUARDS = {"pre-commit": "commit", "prepare-commit-msg": "rebase", "pre-applypatch": "am"}
+
+
+def _continuing() -> bool:
+    """True when `git rebase --continue` or `git am --continue` runs this hook (directly or through a git it ran).
+
+    A `git commit` the user typed is pre-commit's (and its --no-verify means what it says); the
+    other commits of a rebase or am replay commits already made."""
+    from nbteam.git.hook_actions import git_ancestors, subcommand
+
+    return any(subcommand(argv) in ("rebase", "am") and "--continue" in argv for argv in git_ancestors())
+
+
+def _guard(root: str, hook: str) -> int:
+    """Refuse (exit 1) a commit whose staged notebooks hold conflict markers this commit introduces."""
+    from nbteam.bypass import disabled
+
+    if disabled():
+        return 0
+    from nbteam.integration.guard import guard_message, staged_conflicts
+
+    problems = staged_conflicts(root)
+    if problems:
+        print(guard_message(problems, GUARDS[hook]), file=sys.stderr)
+        return 1
+    return 0
+
+
 def fast_run(argv: list[str]) -> int | None:
     """The hook scripts' call, `nbteam hook NAME ARGS...`, without argparse."""
-    if argv and argv[0] in GUARD_HOOKS + OUTPUT_HOOKS and not any(a.startswith("-") for a in argv):
+    if argv and argv[0] in ALL_HOOKS and not any(a.startswith("-") for a in argv):
         return run_hook(argv[0], argv[1:])
     return None
 

@@ -36,18 +36,36 @@ def _write_path(path: str) -> str:
 
 
 def _premerge(args: argparse.Namespace) -> None:
-    """Mergetool form: merge BASE, LOCAL and REMOTE into MERGED first (conflicts left marked)."""
+    """Mergetool form: merge BASE, LOCAL and REMOTE into MERGED first (conflicts left marked).
+
+    The markers carry the base git passed ($BASE) whatever merge.conflictStyle says, so the
+    merge tool can show it; outputs of unchanged cells stay as the merge driver left them."""
     from nbteam.git.labels import merge_labels
+    from nbteam.git.run import git_text
+    from nbteam.git.worktree_outputs import keep_outputs_in_conflict
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured, machine_metadata_configured
-    from nbteam.seq.markers import Markers
+    from nbteam.seq.markers import ConflictStyle, Markers
 
     if len(args.files) != 1 or not (args.base and args.local and args.remote):
         raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
     merged = _write_path(args.files[0])
-    markers = Markers(style=git_conflict_style(), find_labels=lambda: merge_labels((None, None, None)))
-    merge_files(args.base, args.local, args.remote, merged, args.files[0], markers, keep_outputs_configured(),
-                machine_metadata_configured())
+    style = git_conflict_style()
+    markers = Markers(style=style if style.shows_base else ConflictStyle.DIFF3,
+                      find_labels=lambda: merge_labels((None, None, None)))
+    keep = keep_outputs_configured()
+    folder, name = os.path.split(merged)
+    result = os.path.join(folder, f".{name}.nbteam-premerge")  # beside MERGED: the same file system
+    try:
+        merge_files(args.base, args.local, args.remote, result, args.files[0], markers, keep,
+                    machine_metadata_configured())
+        top = git_text(["rev-parse", "--show-toplevel"], cwd=folder or ".")
+        if top and not keep:  # the working copy (MERGED) holds the outputs the driver kept
+            keep_outputs_in_conflict(result, os.path.relpath(os.path.realpath(merged), os.path.realpath(top)), top)
+        os.replace(result, merged)
+    finally:
+        if os.path.lexists(result):
+            os.remove(result)
 
 
 def _resolve_file(path: str, side_name: str) -> str:

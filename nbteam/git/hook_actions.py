@@ -89,6 +89,19 @@ def calling_git(pid: int | None = None) -> tuple[str | None, bool]:
     return subcommand(argv), nested
 
 
+def git_ancestors(levels: int = 3) -> list[list[str]]:
+    """The command lines of the git processes above this one, nearest first (a git run by git, say)."""
+    found: list[list[str]] = []
+    pid: int | None = os.getppid()
+    for _ in range(levels):
+        argv = _cmdline(pid) if pid else None
+        if not argv or not _is_git(argv):
+            break
+        found.append(argv)
+        pid = _parent_of(pid)  # type: ignore[arg-type]
+    return found
+
+
 # --- index sizes -------------------------------------------------------------------------------------
 
 def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool = True) -> bool | None:
@@ -117,7 +130,7 @@ def forget_notebook_sizes(root: str, paths: list[str] | None = None, wait: bool 
                                   32 if fmt == "sha256" else 20, tries=LOCK_TRIES if wait else 1)
 
 
-def _in_sequence(root: str) -> bool:
+def in_sequence(root: str) -> bool:
     """True while a rebase, cherry-pick or revert sequence is under way (its own steps run hooks)."""
     names = ("rebase-merge", "rebase-apply", "sequencer")
     found = git_text(["rev-parse", "--path-format=absolute", *(a for n in names for a in ("--git-path", n))],
@@ -142,7 +155,7 @@ def after_git(root: str, hook: str, args: list[str]) -> int:
             return 0
         forget_notebook_sizes(root, wait=False)  # the lock may be the calling command's own
         return 0
-    if hook != "post-rewrite" and _in_sequence(root):
+    if hook != "post-rewrite" and in_sequence(root):
         return 0  # mid-rebase or mid-sequence: post-rewrite or the last post-commit comes at the end
     if hook == "post-checkout" and args[2:3] == ["0"]:
         forget_notebook_sizes(root)  # a file checkout (`git checkout -- nb.ipynb`) discards; no outputs back

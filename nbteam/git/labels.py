@@ -9,6 +9,8 @@ leaves them during the operation:
   stopped on conflicts (when `git mergetool` runs): MERGE_HEAD and MERGE_MSG.
 - rebase (also `pull --rebase`): the last command in rebase-merge/done, labelled as git does,
   `abc1234 (subject)`.
+- `git am -3` and `git rebase --apply` (rebase-apply/): HEAD, "constructed merge base", and the
+  patch's subject (the first line of rebase-apply/final-commit), as git labels them.
 - cherry-pick and revert of several commits: the first command in sequencer/todo.
 - a single cherry-pick or revert, and `git stash pop`/`apply`, leave no state while they
   merge: the git command that started the driver (its parent process, on Linux) says which.
@@ -22,10 +24,15 @@ import os
 from nbteam.git.run import git_text
 from nbteam.git.settings import attributes
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
 DEFAULT_MARKER_SIZE = 7
 DEFAULT_LABELS = ("ours", "base", "theirs")
 PLACEHOLDERS = ("%X", "%S", "%Y")  # as old git passes them, unexpanded
 STASH_LABELS = ("Updated upstream", "Stash base", "Stashed changes")
+AM_BASE_LABEL = "constructed merge base"  # what git am -3 calls the base it builds from the patch
 
 
 def marker_sizes(paths: list[str]) -> dict[str, int]:
@@ -49,6 +56,15 @@ def _read_lines(path: str) -> list[str]:
             return [line.rstrip("\n") for line in f if line.strip() and not line.startswith("#")]
     except OSError:
         return []
+
+
+def _first_line(path: str) -> str:
+    """A file's first line as git takes a message's subject (the line itself, blank when empty)."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            return f.readline().rstrip("\r\n")
+    except OSError:
+        return ""
 
 
 def _commit_label(rev: str, cwd: str) -> str | None:
@@ -122,6 +138,11 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
     if merge_head:  # a merge stopped on conflicts (git mergetool runs then)
         return "HEAD", _merge_base_label(merge_head[0], cwd), _merged_name(git_dir, merge_head[0])
+    applying = os.path.join(git_dir, "rebase-apply")
+    if os.path.isfile(os.path.join(applying, "final-commit")):  # git am -3, git rebase --apply
+        subject = _first_line(os.path.join(applying, "final-commit"))
+        if subject:
+            return "HEAD", AM_BASE_LABEL, subject
     done = _read_lines(os.path.join(git_dir, "rebase-merge", "done"))
     if done and os.path.isdir(os.path.join(git_dir, "rebase-merge")):
         rev = _todo_commit(done[-1])
@@ -147,3 +168,19 @@ def merge_labels(expanded: tuple[str | None, str | None, str | None], cwd: str =
     found = fallback_labels(cwd)
     return tuple(v if v is not None and v not in PLACEHOLDERS else f  # type: ignore[return-value]
                  for v, f in zip(expanded, found))
+
+
+def is_commit_id(label: str) -> bool:
+    """True for a bare full commit id (what git writes as the label of a `git pull` merge)."""
+    return len(label) in (40, 64) and all(c in "0123456789abcdef" for c in label)
+
+
+def readable_labels(labels: Iterable[str], cwd: str = ".") -> dict[str, str]:
+    """How to show the bare commit ids among labels: `abc1234 (subject)`; other labels are left out."""
+    found = {}
+    for label in set(labels):
+        if is_commit_id(label):
+            described = _commit_label(label, cwd)
+            if described:
+                found[label] = described
+    return found

@@ -196,16 +196,17 @@ def forget_all(root: str) -> str | None:
     return store
 
 
-def keep_outputs_in_conflict(result: str, path: str) -> bool:
+def keep_outputs_in_conflict(result: str, path: str, top: str | None = None) -> bool:
     """Give a conflicted merge result (%A) the working copy's outputs for its unchanged cells.
 
     git writes a conflicted result only to the working tree (the index holds the three stages),
     and `git add` strips it again, so outputs there never reach a commit. Runs in the merge
-    driver, whose working directory is the top of the work tree and `path` is %P.
+    driver, whose working directory is the top of the work tree and `path` is %P, and in the
+    mergetool's premerge (`top` given).
     """
     from nbteam.notebook.io import NotebookError, parse_notebook, write_atomic
 
-    full = _regular_file_inside(os.getcwd(), path)
+    full = _regular_file_inside(top or os.getcwd(), path)
     sources: list[Notebook | None] = []
     if full is not None:
         try:
@@ -213,7 +214,7 @@ def keep_outputs_in_conflict(result: str, path: str) -> bool:
                 sources.append(parse_notebook(f.read(), path))
         except (OSError, NotebookError):
             pass
-    store = store_dir()
+    store = store_dir(top)
     if store is not None:
         sources.append(remembered(store, path))
     if all(old is None for old in sources):  # no outputs to carry: the result is not read back

@@ -11,13 +11,22 @@ import sys
 from dataclasses import dataclass
 
 from nbteam.errors import NbteamError
-from nbteam.integration.registry import GUARD_HOOKS, OUTPUT_HOOKS, REGISTRY, Probe, parse
+from nbteam.integration import ALL_HOOKS
+from nbteam.integration.registry import REGISTRY, Probe, parse
 from nbteam.git.blobs import read_blobs
 from nbteam.git.run import locate
 from nbteam.git.settings import attributes
 from nbteam.git.run import Completed, ProcessFailed, run_git, run_process, run_shell
 
-MIN_GIT = (2, 11)  # long-running filter processes
+# The oldest git nbteam runs on: `git rev-parse --path-format=absolute` (2.31) finds the hooks
+# directory, the outputs store and the repository; post-index-change (2.23), reference-transaction
+# (2.28) and the long-running filter process (2.11) are all older.
+MIN_GIT = (2, 31)
+# What newer gits add on top of the floor: (version, what is degraded before it).
+DEGRADED_BEFORE = (
+    ((2, 44), "git passes merge drivers their labels (%S %X %Y); older git leaves nbteam to find them, "
+              "which for a single cherry-pick, revert or stash works only on Linux (else: ours/theirs)"),
+)
 DRIVER_ATTRIBUTES = ("merge", "diff", "filter")
 
 
@@ -41,18 +50,57 @@ def _top(cwd: str) -> str | None:
     return where.top if where else None
 
 
-def check_git() -> Check:
-    """git is installed and new enough."""
+def git_version(out: str) -> tuple[int, int]:
+    """(major, minor) of `git --version` output ((0, 0) when unreadable)."""
+    m = re.search(r"(\d+)\.(\d+)", out)
+    return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+
+
+def check_git() -> list[Check]:
+    """git is installed and at least nbteam's floor; a note for each feature this git lacks."""
+    floor = ".".join(map(str, MIN_GIT))
     try:
         out = _git("--version")
     except OSError:
-        return Check(False, "git is not installed or not on PATH", "install git 2.11 or newer")
-    m = re.search(r"(\d+)\.(\d+)", out)
-    version = (int(m.group(1)), int(m.group(2))) if m else (0, 0)
+        out = ""
+    if not out:
+        return [Check(False, "git is not installed or not on PATH", f"install git {floor} or newer")]
+    version = git_version(out)
     text = out.strip().replace("git version ", "git ")
     if version < MIN_GIT:
-        return Check(False, f"{text}: too old for the filter process (needs 2.11)", "upgrade git")
-    return Check(True, text)
+        return [Check(False, f"{text}: too old: nbteam needs {floor} or newer (its hooks and the outputs kept in the"
+                             " working copy use `git rev-parse --path-format=absolute`)", f"upgrade git to {floor} or newer")]
+    return [Check(True, f"{text} (nbteam needs {floor} or newer)"),
+            *(Check(None, f"git before {'.'.join(map(str, v))}: {what}") for v, what in DEGRADED_BEFORE if version < v)]
+
+
+def check_set_up(root: str | None, cwd: str) -> Check | None:
+    """In a repository whose clone never ran `nbteam init`: say so first, since every other fix follows from it."""
+    if root is None or config_entries("merge.nbteam.driver", cwd):
+        return None
+    return Check(False, "nbteam is not set up in this clone (`nbteam init` never ran here): git merges notebooks as"
+                        " text and commits their outputs", "nbteam init   (then run `nbteam doctor` again)")
+
+
+def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
+    """nbteam's hooks are where git runs them (core.hooksPath set after init moves that place)."""
+    from nbteam.integration.hooks import hooks_dir, installed_hooks, is_ours
+
+    where = hooks_dir(root)
+    names = installed_hooks(outputs)
+    missing = [name for name in names if not is_ours(os.path.join(where, name))]
+    if not missing:
+        return Check(True, f"hooks: {', '.join(names)} in {where}")
+    if len(missing) == len(names) and all(scope not in ("local", "worktree")
+                                          for scope, _ in config_entries("merge.nbteam.driver", cwd)):
+        return Check(None, "hooks: none here (`nbteam init --global` registers the drivers, not a repository's"
+                           " hooks): `nbteam init` in this repository adds the commit guard")
+    configured = _git("config", "core.hooksPath", cwd=root).strip()
+    why = f" (core.hooksPath = {configured})" if configured else ""
+    guard = " the commit guard is off;" if any(name in missing for name in ("pre-commit", "prepare-commit-msg")) else ""
+    return Check(False, f"hooks: git runs hooks from {where}{why}, where nbteam's {', '.join(missing)}"
+                        f" {'is' if len(missing) == 1 else 'are'} missing:{guard} conflict markers can be committed"
+                        " unnoticed", f"nbteam init   (installs them in {where}; hooks of your own there run first)")
 
 
 def check_disabled(env: dict[str, str] | None = None) -> Check | None:
@@ -188,7 +236,7 @@ def check_key(key: str, label: str, cwd: str | None, needs: tuple[str, ...] = ()
     return checks
 
 
-def check_attributes(cwd: str) -> tuple[list[Check], bool]:
+def check_attributes(cwd: str, set_up: bool = True) -> tuple[list[Check], bool]:
     """Attributes for *.ipynb, and for every tracked notebook; also whether the filter is on."""
     probe = "nbteam-doctor-probe.ipynb"
     attrs = attributes([probe], DRIVER_ATTRIBUTES, cwd).get(probe, {})
@@ -216,7 +264,7 @@ def check_attributes(cwd: str) -> tuple[list[Check], bool]:
             checks.append(Check(True, f"all {len(tracked)} tracked notebook{'s' * (len(tracked) != 1)} use nbteam"))
         filtered = [t for t in tracked if per_file.get(t, {}).get("filter") == "nbteam"]
         if filtered:
-            checks.append(check_committed_outputs(top, filtered))
+            checks.append(check_committed_outputs(top, filtered, set_up))
     return checks, filt == "nbteam"
 
 
@@ -242,13 +290,15 @@ def renormalize_commands(paths: list[str]) -> list[list[str]]:
     return [["add", "--renormalize", "--", *paths], ["commit", "-q", "-m", RENORMALIZE_MESSAGE, "--", *paths]]
 
 
-def check_committed_outputs(top: str, tracked: list[str]) -> Check:
+def check_committed_outputs(top: str, tracked: list[str], set_up: bool = True) -> Check:
     """Tracked notebooks committed with outputs show as modified forever; say why and how to fix it."""
     dirty = committed_with_outputs(top, tracked)
     if not dirty:
         return Check(True, "no committed notebook holds outputs")
     shown = ", ".join(dirty[:5]) + (", ..." if len(dirty) > 5 else "")
     fix = " && ".join(shlex.join(["git", *cmd]) for cmd in renormalize_commands(dirty)) + "   (or `nbteam doctor --fix`)"
+    if not set_up:  # the re-commit goes through nbteam's filter, which only `nbteam init` registers
+        fix = f"after `nbteam init`: {fix}"
     return Check(False, f"{len(dirty)} committed notebook{'s' * (len(dirty) != 1)} still hold outputs or execution"
                         f" counts: {shown}. They were committed without nbteam's filter (a clone that never ran"
                         " `nbteam init`), so git shows them as modified although nobody changed them", fix)
@@ -266,9 +316,13 @@ def plan_fix(top: str) -> list[list[str]]:
     from nbteam.notebook.strip import strip_notebook
 
     tracked = [t for t in _git("ls-files", "-z", "--", "*.ipynb", cwd=top).split("\0") if t]
-    dirty = committed_with_outputs(top, tracked)
+    per_file = attributes(tracked, ("filter",), top) if tracked else {}
+    dirty = committed_with_outputs(top, [t for t in tracked if per_file.get(t, {}).get("filter") == "nbteam"])
     if not dirty:
         return []
+    if not (config_entries("filter.nbteam.process", top) or config_entries("filter.nbteam.clean", top)):
+        raise FixRefused("nbteam is not set up in this clone: run `nbteam init` first (the fix re-commits the"
+                         " notebooks through nbteam's filter, which init registers), then `nbteam doctor --fix`")
     committed = head_blobs(top, dirty)
     for path in dirty:
         with open(os.path.join(top, path), "rb") as f:
@@ -284,23 +338,27 @@ def run_fix(top: str, commands: list[list[str]]) -> None:
     for cmd in commands:
         p = run_git(cmd, cwd=top)
         if p.returncode != 0:
-            raise FixRefused(f"git {cmd[0]} failed: {p.stderr.decode('utf-8', 'replace').strip()}")
+            said = (p.stderr or p.stdout).decode("utf-8", "replace").strip().splitlines()  # git commit explains on stdout
+            raise FixRefused(f"git {cmd[0]} failed: {said[0] if said else f'exit status {p.returncode}'}")
 
 
 def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     """(repository top level or None, every check in report order)."""
     import shutil
 
-    checks = [check_git()]
+    checks = check_git()
     if shutil.which("git") is None:
         return None, checks
     disabled = check_disabled()
     if disabled:
         checks.append(disabled)
     root = _top(cwd)
+    set_up = check_set_up(root, cwd)
+    if set_up:
+        checks.append(set_up)
     filter_on = True
     if root:
-        attr_checks, filter_on = check_attributes(cwd)
+        attr_checks, filter_on = check_attributes(cwd, set_up is None)
         checks += attr_checks
     else:
         checks.append(Check(None, "not in a git repository: checking your user (global) configuration only"))
@@ -310,6 +368,8 @@ def run_checks(cwd: str = ".") -> tuple[str | None, list[Check]]:
     checks += check_key("diff.nbteam.textconv", "diff textconv (git log -p, git show)", cwd, (), repo)
     if filter_on:
         checks += check_key("filter.nbteam.process", "output filter", cwd, (), repo)
+    if root and set_up is None:
+        checks.append(check_hooks(root, filter_on, cwd))
     checks += check_isolated(root, cwd)
     return root, checks
 
@@ -327,7 +387,7 @@ def check_isolated(root: str | None, cwd: str) -> list[Check]:
         old.append("mergetool.nbteam.cmd")
     if root is not None:
         where = hooks_dir(root)
-        for name in GUARD_HOOKS + OUTPUT_HOOKS:
+        for name in ALL_HOOKS:
             path = os.path.join(where, name)
             if is_ours(path):
                 with open(path, encoding="utf-8", errors="replace") as f:

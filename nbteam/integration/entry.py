@@ -3,10 +3,12 @@
 git starts one merge-driver process per notebook, so start-up is most of a merge's cost.
 `-S` skips site.py, which in a virtualenv runs every .pth file (editable installs import
 importlib machinery and pathlib); `-I` keeps PYTHONPATH, the user's site and the current directory (the work tree) out, so what runs
-is the nbteam `nbteam init` registered. This file puts that nbteam and the interpreter's
-site-packages on sys.path (without running .pth files) and hands over to nbteam.cli. A module
-found nowhere on that path makes it add, once, the user site and the directories that .pth
-files name, so packages installed that way still import.
+is the nbteam `nbteam init` registered. This file puts that nbteam on sys.path and hands over
+to nbteam.cli. The merge driver, the filter and the hooks need nothing else, so the interpreter's
+site-packages are added only when a module is found nowhere (textual for the merge tool, say):
+then, once, those, the user site and the directories that .pth files name (without running .pth
+code), so packages installed any of those ways still import. Finding site-packages imports
+`site`, a cost every driver start would otherwise pay.
 """
 from __future__ import annotations
 
@@ -37,7 +39,7 @@ def site_dirs() -> list[str]:
 
 
 class SiteOnDemand:
-    """Last meta-path finder: on the first module found nowhere, add what .pth files and the user site add."""
+    """Last meta-path finder: on the first module found nowhere, add site-packages and what .pth files and the user site add."""
 
     @classmethod
     def find_spec(cls, name: str, path: Sequence[str] | None = None, target: object = None) -> ModuleSpec | None:
@@ -65,7 +67,6 @@ def main() -> None:
     """Put this nbteam and its dependencies on sys.path and run the command line."""
     root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     sys.path[:0] = [root]
-    sys.path += [d for d in site_dirs() if d not in sys.path]
     sys.meta_path.append(SiteOnDemand)  # type: ignore[arg-type]
     from nbteam.cli import main as cli_main
 

@@ -1,27 +1,68 @@
-"""The pre-commit commit guard: refuse a staged notebook that still holds conflict markers."""
+"""The commit guard: conflict markers never enter a commit unnoticed.
+
+git runs no `pre-commit` for `git rebase --continue` or `git am --continue`, so the guard sits
+in every hook that can refuse such a commit:
+- `pre-commit`: `git commit` (also `merge --continue`, `cherry-pick --continue`, `commit -a`);
+- `prepare-commit-msg`: the commits `git rebase --continue` makes; a `git commit` the user typed
+  is left to pre-commit, so its `--no-verify` still works;
+- `pre-applypatch`: the commits `git am --continue` and `git rebase --apply --continue` make.
+The other commits of a rebase or `git am` replay commits already made, as they were.
+Where git lets no hook refuse (`--no-verify`), `post-commit` and `post-applypatch` print one
+loud line per conflict right away, naming the commit, file, cell and the fix.
+Which marker text counts is nbteam.notebook.examples' rule.
+"""
 from __future__ import annotations
 
 import os
 
 from nbteam.git.run import run_git
 
-def staged_notebooks(root: str) -> list[str]:
-    """Notebooks added or changed in the index (what `git commit` is about to record)."""
-    p = run_git(["diff", "--cached", "--name-only", "-z", "--diff-filter=ACMR", "--", "*.ipynb"], cwd=root)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from nbteam.notebook.io import Notebook
+
+# How to go on after a refusal, per operation: (then, or commit as it is).
+WAYS_OUT = {
+    "commit": ("then `git add` them;", "or commit them as they are with `git commit --no-verify`."),
+    "rebase": ("then `git add` them and run `git rebase --continue` again;",
+               "or record them as they are with `git commit --no-verify`, then `git rebase --continue`."),
+    "am": ("then `git add` them and run `git am --continue` (`git rebase --continue` in a rebase) again;",
+           "or apply them as they are with `NBTEAM_DISABLE=1 git am --continue`."),
+}
+
+
+def changed_notebooks(root: str, *range_: str) -> list[str]:
+    """Notebooks added or changed: in the index against HEAD (no range), or between two commits."""
+    args = ["diff", "--name-only", "-z", "--diff-filter=ACMR", *(range_ or ("--cached",)), "--", "*.ipynb"]
+    p = run_git(args, cwd=root)
     return [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n] if p.returncode == 0 else []
 
 
-def staged_conflicts(root: str) -> list[str]:
-    """One line per conflict left in a staged notebook's staged content (not the working copy)."""
+def _notebook_at(root: str, spec: str, path: str) -> Notebook | None:
+    """The notebook git stores as SPEC (`HEAD:nb.ipynb`), None where there is none (or it is not one)."""
+    from nbteam.notebook.io import NotebookError, parse_notebook
+
+    p = run_git(["cat-file", "blob", spec], cwd=root)
+    if p.returncode != 0:
+        return None
+    try:
+        return parse_notebook(p.stdout, path)
+    except NotebookError:
+        return None
+
+
+def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Callable[[str], str]) -> list[str]:
+    """One line per conflict the new version of each path introduces (`new(path)`: its object, `HEAD:path`)."""
     from nbteam.git.labels import marker_sizes
+    from nbteam.notebook.examples import conflicts_to_refuse
     from nbteam.notebook.io import NotebookError, has_text_conflict_markers, parse_notebook
-    from nbteam.notebook.conflicts import find_conflicts
 
     problems = []
-    paths = staged_notebooks(root)
     sizes = marker_sizes([os.path.join(root, path) for path in paths])  # conflict-marker-size as merged
     for path in paths:
-        p = run_git(["cat-file", "blob", f":{path}"], cwd=root)
+        p = run_git(["cat-file", "blob", new(path)], cwd=root)
         if p.returncode != 0:
             continue
         try:
@@ -31,19 +72,45 @@ def staged_conflicts(root: str) -> list[str]:
             if has_text_conflict_markers(text) or "<<<<<<< " in text:
                 problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
             continue
-        for c in find_conflicts(nb, sizes[os.path.join(root, path)]):
+        for c in conflicts_to_refuse(nb, _notebook_at(root, old(path), path), sizes[os.path.join(root, path)]):
             detail = f": {c.first_line}" if c.first_line else ""
             problems.append(f"{path}: cell {c.number} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
     return problems
 
 
-def guard_message(problems: list[str]) -> str:
-    """What the pre-commit hook prints when it refuses a commit."""
+def staged_conflicts(root: str) -> list[str]:
+    """One line per conflict a commit of the index would introduce (the staged content, not the working copy)."""
+    return conflicts_in(root, changed_notebooks(root), lambda p: f":{p}", lambda p: f"HEAD:{p}")
+
+
+def guard_message(problems: list[str], operation: str = "commit") -> str:
+    """What a guard hook prints when it refuses (operation: commit, rebase or am)."""
     files = sorted({line.split(": ", 1)[0] for line in problems})
+    then, otherwise = WAYS_OUT[operation]
     return "\n".join([
         "nbteam: commit refused: staged notebooks still have merge conflict markers",
         *[f"  {line}" for line in problems],
-        f"Resolve them with `nbteam resolve {' '.join(files)} --ours|--theirs|--both` (or `git mergetool`),"
-        " then `git add` them;",
-        "or commit them as they are with `git commit --no-verify`.",
+        f"Resolve them with `nbteam resolve {' '.join(files)} --ours|--theirs|--both` (or `git mergetool`), {then}",
+        otherwise,
     ])
+
+
+def committed_notice(root: str) -> str | None:
+    """The loud lines for markers the commit just made (HEAD) introduced against its first parent, or None."""
+    head = run_git(["rev-parse", "-q", "--verify", "--short", "HEAD"], cwd=root)
+    if head.returncode != 0:
+        return None
+    short = head.stdout.decode().strip()
+    has_parent = run_git(["rev-parse", "-q", "--verify", "HEAD^"], cwd=root).returncode == 0
+    if has_parent:
+        paths = changed_notebooks(root, "HEAD^", "HEAD")
+    else:  # the first commit: everything in it is new
+        p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "*.ipynb"], cwd=root)
+        paths = [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n]
+    problems = conflicts_in(root, paths, lambda p: f"HEAD:{p}", lambda p: f"HEAD^:{p}") if paths else []
+    if not problems:
+        return None
+    files = " ".join(sorted({line.split(": ", 1)[0] for line in problems}))
+    return "\n".join([*(f"nbteam: commit {short} records conflict markers: {line}" for line in problems),
+                      f"nbteam: fix it now: `nbteam resolve {files} --ours|--theirs|--both`, `git add {files}`,"
+                      " then `git commit --amend`"])

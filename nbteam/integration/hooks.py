@@ -11,7 +11,8 @@ import os
 
 from nbteam.git.run import git_text
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
-from nbteam.integration.registry import ENTRY, GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS, command
+from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+from nbteam.integration.registry import ENTRY, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
@@ -49,10 +50,30 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
                       'fi']
         lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
-        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', run]
+        lines.append('if test -x "$chained"; then "$chained" "$@" || exit $?; fi')
+        lines += _continue_gate(name)
+        lines.append(run)
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', run]
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', *_continue_gate(name), run]
     return "\n".join(lines) + "\n"
+
+
+def _continue_gate(name: str) -> list[str]:
+    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` runs it."""
+    if name not in CONTINUE_ONLY:
+        return []
+    return [f'test -d "$(git rev-parse --git-path {CONTINUE_ONLY[name]})" || exit 0',
+            'if test -r "/proc/$PPID/cmdline"; then  # Linux: the git above us, and the one above it',
+            '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
+            '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
+            '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
+            '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
+            'fi']
+
+
+def installed_hooks(outputs: bool = True) -> tuple[str, ...]:
+    """The hooks `nbteam init` installs: the guard always, the output hooks with the output filter."""
+    return tuple(dict.fromkeys(GUARD_HOOKS + NOTICE_HOOKS + (OUTPUT_HOOKS if outputs else ())))
 
 
 def is_ours(path: str) -> bool:
@@ -79,7 +100,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
     where = hooks_dir(repo_root)
     os.makedirs(where, exist_ok=True)
     changes = []
-    for name in GUARD_HOOKS + (OUTPUT_HOOKS if outputs else ()):
+    for name in installed_hooks(outputs):
         path = os.path.join(where, name)
         text = hook_script(name, python)
         if is_ours(path):
@@ -106,7 +127,7 @@ def uninstall_hooks(repo_root: str) -> list[str]:
     """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
     where = hooks_dir(repo_root)
     changes = []
-    for name in GUARD_HOOKS + OUTPUT_HOOKS:
+    for name in ALL_HOOKS:
         path = os.path.join(where, name)
         saved = path + CHAINED
         if not is_ours(path):

@@ -45,7 +45,10 @@ def config_values(python: str, with_filter: bool = True, entry: str = ENTRY) -> 
               "merge.nbteam.driver": command("merge.nbteam.driver", python, entry),
               "diff.nbteam.command": command("diff.nbteam.command", python, entry),
               "diff.nbteam.textconv": command("diff.nbteam.textconv", python, entry),
-              "diff.nbteam.xfuncname": XFUNCNAME}
+              "diff.nbteam.xfuncname": XFUNCNAME,
+              # git keeps each blob's textconv view (refs/notes/textconv/nbteam): a warm `git log -p`
+              # starts no process; the view depends only on the blob, so the cache never goes stale.
+              "diff.nbteam.cachetextconv": "true"}
     if with_filter:
         values["filter.nbteam.clean"] = command("filter.nbteam.clean", python, entry)
         values["filter.nbteam.process"] = command("filter.nbteam.process", python, entry)

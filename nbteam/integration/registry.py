@@ -26,10 +26,14 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from nbteam.integration import GUARD_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+from nbteam.integration import ALL_HOOKS, GUARD_HOOKS
 
 
 ENTRY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "entry.py")
+# The version of the textconv view (nbteam.diff.textconv): bump it when the view changes. git keeps
+# textconv output in its cache (diff.nbteam.cachetextconv) keyed by the blob and the command, so a
+# new version in the command makes git rebuild the cache after `nbteam init`.
+TEXTCONV_VIEW = 1
 MERGE_ARGS = "%O %A %B %L %P %S %X %Y"  # %S %X %Y: labels (git >= 2.44; older git passes them literally)
 # git's first two packets and an empty capability list: git then filters nothing.
 _NO_CAPABILITIES = r"printf '0016git-filter-server\n000eversion=2\n00000000'; exec cat >/dev/null"
@@ -77,8 +81,8 @@ REGISTRY: dict[str, Registration] = {r.key: r for r in (
                  "git merge-file --marker-size=%L %A %O %B || exit 1; " + _DISABLED + "; exit 0", True, Probe.MERGE),
     Registration("diff.nbteam.command", Kind.DRIVER, "diff-driver",
                  _DISABLED + '; git diff --no-index --no-ext-diff -- "$2" "$5"; exit 0', False, Probe.DIFF),
-    Registration("diff.nbteam.textconv", Kind.DRIVER, "diff-driver --textconv", _DISABLED + '; exec cat "$1"', False,
-                 Probe.TEXTCONV),
+    Registration("diff.nbteam.textconv", Kind.DRIVER, f"diff-driver --view={TEXTCONV_VIEW} --textconv",
+                 _DISABLED + '; exec cat "$1"', False, Probe.TEXTCONV),
     Registration("filter.nbteam.clean", Kind.FILTER, "clean %f", _DISABLED + "; exec cat", True, Probe.CLEAN),
     Registration("filter.nbteam.process", Kind.FILTER, "filter-process", _FILTER_STOP + "; " + _NO_CAPABILITIES,
                  False, Probe.PROCESS),
@@ -89,7 +93,8 @@ REGISTRY: dict[str, Registration] = {r.key: r for r in (
     # a post-hook cannot fail its git command, so it only says why.
     *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', _DISABLED + "; exit 0", False)
       for name in GUARD_HOOKS),
-    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False) for name in OUTPUT_HOOKS),
+    *(Registration(f"hook.{name}", Kind.HOOK, f'hook {name} "$@"', "exit 0", False)
+      for name in ALL_HOOKS if name not in GUARD_HOOKS),
 )}
 
 

@@ -14,11 +14,9 @@ Each side's inserted cells stay one block, in its order; the two are never inter
 """
 from __future__ import annotations
 
-import json
-
 from nbteam.merge.cell import Entry
 from nbteam.notebook.align import alike_pairs
-from nbteam.notebook.io import Cell
+from nbteam.notebook.io import Cell, canonical_json
 from nbteam.notebook.markers import INSERTED_NOTE, ConflictKind
 from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
@@ -27,7 +25,7 @@ from nbteam.seq.match import matched_pairs
 
 def _key(entry: Entry) -> tuple[str, str, str]:
     cell = entry[0]
-    return cell["cell_type"], cell["source"], json.dumps(cell["metadata"], sort_keys=True)
+    return cell["cell_type"], cell["source"], canonical_json(cell["metadata"])  # no json import at driver start
 
 
 def _marker_cell(line: str) -> Cell:

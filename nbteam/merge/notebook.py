@@ -11,7 +11,7 @@ from nbteam.merge.cell import (CellConflicts, Entry, deleted_conflict, field_blo
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.align import align_runs, find_moves, id_story, match_cells, pair_lost_cells
-from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps

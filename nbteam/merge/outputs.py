@@ -7,10 +7,9 @@ Cells are matched by id, else by content. Pure functions: no I/O, no git.
 """
 from __future__ import annotations
 
-import json
 from collections import deque
 
-from nbteam.notebook.io import Cell, Notebook
+from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import TRANSIENT_CELL_METADATA, normalise_source
 
 TYPE_CHECKING = False
@@ -28,7 +27,7 @@ def cell_key(cell: Cell) -> tuple[Any, ...]:
     metadata = cell.get("metadata")
     kept = {k: v for k, v in metadata.items() if k not in TRANSIENT_CELL_METADATA} if isinstance(metadata, dict) else {}
     # Canonical JSON (sorted keys at every level) makes equal metadata compare equal, hashably.
-    return (cell.get("cell_type"), normalise_source(cell.get("source")), json.dumps(kept, sort_keys=True))
+    return (cell.get("cell_type"), normalise_source(cell.get("source")), canonical_json(kept))
 
 
 def _has_output(cell: Cell) -> bool:

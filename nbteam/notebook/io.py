@@ -1,14 +1,20 @@
 """Read and write .ipynb files: bytes <-> plain JSON dicts, in the layout Jupyter writes.
 
-The hot path uses `json` directly; old nbformat 2/3 files are upgraded by nbteam.notebook.upgrade.
+The hot path uses the C parts of `json` directly (`_json`): json's own modules compile regular
+expressions when imported, a cost every merge-driver start would pay. Old nbformat 2/3 files are
+upgraded by nbteam.notebook.upgrade.
 """
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
 
-import json
 import os
-from json.encoder import encode_basestring as _str  # C-accelerated; keeps non-ASCII as is
+
+try:
+    from _json import encode_basestring as _str, make_scanner as _make_scanner  # keeps non-ASCII as is
+except ImportError:  # pragma: no cover - an interpreter without json's C accelerator
+    from json.encoder import encode_basestring as _str
+    from json.scanner import make_scanner as _make_scanner
 
 TYPE_CHECKING = False  # typing is not imported at run time: the merge driver's start-up is user-visible
 if TYPE_CHECKING:
@@ -44,6 +50,51 @@ def has_text_conflict_markers(text: str) -> bool:
 def empty_notebook() -> Notebook:
     """A notebook without cells: what a file that does not exist yet holds (git's empty base)."""
     return {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 4}
+
+
+_CONSTANTS = {"NaN": float("nan"), "Infinity": float("inf"), "-Infinity": float("-inf")}
+_SPACE = " \t\n\r"
+
+
+class _Decoding:
+    """What json's scanner reads from a JSONDecoder: the settings of plain `json.loads`."""
+
+    strict = True
+    object_hook = None
+    object_pairs_hook = None
+    parse_float = float
+    parse_int = int
+    parse_constant = _CONSTANTS.__getitem__
+    memo: dict[str, str] = {}  # the pure-Python scanner's key cache (the C one keeps its own)
+
+
+_scan = _make_scanner(_Decoding)  # type: ignore[arg-type]  # it reads only these attributes
+
+
+class _BadJson(ValueError):
+    """Where and why text is not JSON (json.JSONDecodeError's lineno and msg)."""
+
+    def __init__(self, msg: str, text: str, pos: int) -> None:
+        super().__init__(msg)
+        self.msg, self.lineno = msg, text.count("\n", 0, pos) + 1
+
+
+def loads(text: str) -> "Any":
+    """`json.loads(text)`, without importing json (its error carries .lineno and .msg)."""
+    start = len(text) - len(text.lstrip(_SPACE))
+    try:
+        value, end = _scan(text, start)
+    except StopIteration as e:
+        raise _BadJson("Expecting value", text, e.value) from None
+    except SystemError:  # the C scanner reports errors through json.decoder, which only json imports
+        import json
+
+        return json.loads(text)  # raises json.JSONDecodeError, with its line and message
+    if text[end:].strip(_SPACE):
+        raise _BadJson("Extra data", text, end + len(text[end:]) - len(text[end:].lstrip(_SPACE)))
+    return value
+
+
 
 
 # Jupyter's own layout (indent 1, sorted keys): a code cell's outputs open on a line of their
@@ -92,18 +143,18 @@ def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, 
     cut = None if outputs else _without_outputs(text)
     if cut is not None:
         try:
-            nb = json.loads(cut)
+            nb = loads(cut)
         except (ValueError, RecursionError):
             cut = None
         else:
             if _cut_well(nb, text):
                 return nb
     try:
-        nb = json.loads(text)
-    except json.JSONDecodeError as e:
+        nb = loads(text)
+    except ValueError as e:  # json.JSONDecodeError from inside the scanner, _BadJson around it
         if has_text_conflict_markers(text):
             raise TextMarkersError(f"{name} already holds text conflict markers (an unresolved merge?)") from None
-        raise NotebookError(f"{name} is not valid JSON (line {e.lineno}: {e.msg})") from None
+        raise NotebookError(f"{name} is not valid JSON (line {getattr(e, 'lineno', '?')}: {getattr(e, 'msg', e)})") from None
     except RecursionError:
         raise NotebookError(f"{name} is nested too deeply to read as a notebook") from None
     if not isinstance(nb, dict) or not ("cells" in nb or "worksheets" in nb):
@@ -199,10 +250,34 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
             out.append(",\n" + inner if n else inner)
             _encode(item, inner, out)
         out.append("\n" + indent + "]")
-    elif kind is int:
-        out.append(int.__repr__(value))
     else:
-        out.append(json.dumps(value))
+        out.append(_scalar(value))
+
+
+def _scalar(value: "Any") -> str:
+    """A number, boolean or null as json.dumps writes it."""
+    if value is None:
+        return "null"
+    if value is True or value is False:
+        return "true" if value else "false"
+    if type(value) is int:
+        return int.__repr__(value)
+    if type(value) is float:
+        if value != value:
+            return "NaN"
+        if value in (float("inf"), float("-inf")):
+            return "Infinity" if value > 0 else "-Infinity"
+        return float.__repr__(value)
+    import json  # anything else (an int or float subclass): json's own rules
+
+    return json.dumps(value)
+
+
+def canonical_json(value: "Any") -> str:
+    """One text per JSON value, keys sorted at every level: equal values give equal texts (a hashable key)."""
+    out: list[str] = []
+    _encode(value, "", out)
+    return "".join(out)
 
 
 def dumps_notebook(nb: Notebook) -> str:

@@ -96,7 +96,7 @@ class ResolveScreen(Screen[int]):
             " · ", (self.path, "bold"), no_wrap=True, overflow="ellipsis"))
         self.query_one("#r-conflicts", Static).update(conflict_list(session))
         self.call_after_refresh(self._scroll_list)
-        titles, texts = side_titles(conflict), sides(conflict)
+        titles, texts = side_titles(conflict, session.names), sides(conflict)
         for name in ("base", "ours", "theirs"):
             self.query_one(f"#r-{name}-pane").border_title = titles[name]
             self.query_one(f"#r-{name}", Static).update(texts[name])

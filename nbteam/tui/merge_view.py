@@ -5,7 +5,7 @@ from rich.text import Text
 
 from nbteam.notebook.conflicts import Conflict
 from nbteam.notebook.markers import ConflictKind
-from nbteam.tui.resolution import Session, changed_lines, choice_name, deletes_cell, plain_label
+from nbteam.tui.resolution import Session, changed_lines, choice_name, deletes_cell, shown_label
 
 MARK_CHANGED, MARK_SAME = "▌", " "
 STYLES = {"base": "red", "ours": "green", "theirs": "cyan"}
@@ -20,7 +20,8 @@ def list_line(session: Session, index: int) -> Text:
     line = Text("▶ " if current else "  ", style="bold")
     line.append(f"{mark} {state:<7}", style=CHOICE_STYLES.get(state, "green"))
     line.append(f"{index + 1:>2}. cell {conflict.number:<3} {conflict.kind.value:<13} ", style="bold" if current else "")
-    line.append(f"{plain_label(conflict.ours_label)} ↔ {plain_label(conflict.theirs_label)}", style="dim")
+    names = session.names
+    line.append(f"{shown_label(conflict.ours_label, names)} ↔ {shown_label(conflict.theirs_label, names)}", style="dim")
     return line
 
 
@@ -69,10 +70,10 @@ def sides(conflict: Conflict) -> dict[str, Text]:
     return out
 
 
-def side_titles(conflict: Conflict) -> dict[str, str]:
-    """The panes' titles: the side and its label."""
-    return {"base": "base", "ours": f"ours: {plain_label(conflict.ours_label)}",
-            "theirs": f"theirs: {plain_label(conflict.theirs_label)}"}
+def side_titles(conflict: Conflict, names: dict[str, str] | None = None) -> dict[str, str]:
+    """The panes' titles: the side and its label (names: how to show some labels)."""
+    return {"base": "base", "ours": f"ours: {shown_label(conflict.ours_label, names or {})}",
+            "theirs": f"theirs: {shown_label(conflict.theirs_label, names or {})}"}
 
 
 def cell_preview(session: Session) -> Text:

@@ -49,6 +49,12 @@ def plain_label(label: str) -> str:
     return label
 
 
+def shown_label(label: str, names: dict[str, str]) -> str:
+    """A side's label as the tool shows it: without the delete note, a bare commit id described."""
+    plain = plain_label(label)
+    return names.get(plain, plain)
+
+
 def changed_lines(base: str | None, text: str) -> set[int]:
     """0-based lines of `text` that are not lines of `base` kept in place (all of them without a base)."""
     lines = text.splitlines()
@@ -80,6 +86,7 @@ class Session:
     def __init__(self, notebook: Notebook, size: int = 7):
         """The conflicts of a parsed notebook (markers `size` long), all open, the first one current."""
         self.original, self.size = notebook, size
+        self.names: dict[str, str] = {}  # how to show some labels: a pull's bare commit id as `abc1234 (subject)`
         self.conflicts: list[Conflict] = find_conflicts(notebook, size)
         self.choices: dict[int, Choice] = {}
         self.current = 0

@@ -6,6 +6,7 @@ with conflicts left. Without a terminal it raises NoTerminalError (the CLI print
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from textual.app import App
 from textual.screen import Screen
 
 from nbteam.errors import NbteamError
-from nbteam.git.labels import marker_sizes
+from nbteam.git.labels import marker_sizes, readable_labels
 from nbteam.git.paths import safe_named_write_path
 from nbteam.notebook.io import BOM, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 from nbteam.tui.merge_screen import ResolveScreen
@@ -84,6 +85,8 @@ def run_merge_tool(path: str) -> int:
     except OSError as e:
         raise NbteamError(f"cannot read {path}: {e.strerror}") from None
     session = Session(parse_notebook(raw, path), marker_sizes([path])[path])
+    session.names = readable_labels([label for c in session.conflicts for label in (c.ours_label, c.theirs_label)],
+                                    os.path.dirname(os.path.abspath(path)))
     if not session.conflicts:
         print(f"nbteam resolve: {path}: no conflicts", file=sys.stderr)
         return 0
