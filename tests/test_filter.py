@@ -345,5 +345,7 @@ def test_a_vanished_interpreter_stops_git_add_loudly_and_can_be_bypassed(repo, g
     assert git(repo, "show", ":nb.ipynb").stdout.encode() == (repo / "nb.ipynb").read_bytes()
     # `nbteam init` from a working environment repairs it.
     assert nbteam("init", cwd=repo).returncode == 0
+    # The file is unchanged since the last add: only a new stat makes git read it again (never the clock).
+    os.utime(repo / "nb.ipynb", (1_600_000_000, 1_600_000_000))
     git(repo, "add", "nb.ipynb")
     assert json.loads(git(repo, "show", ":nb.ipynb").stdout)["cells"][1]["outputs"] == []
