@@ -5,7 +5,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parent.parent / "nbteam"
-SUBPACKAGES = {"seq", "notebook", "merge", "diff", "git", "scratch", "tui", "commands"}
+SUBPACKAGES = {"seq", "notebook", "merge", "diff", "git", "scratch", "tui", "commands", "workcopy"}
 
 
 def _modules() -> list[Path]:

@@ -45,6 +45,12 @@ def server(tmp_path, git_env):
     port = _free_port()
     env = {**git_env, "JUPYTER_CONFIG_DIR": str(tmp_path / "jcfg"), "JUPYTER_DATA_DIR": str(tmp_path / "jdata"),
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "jrun"), "JUPYTER_PLATFORM_DIRS": "1"}
+    # The file nbteam installs into <prefix>/etc/jupyter/jupyter_server_config.d (an editable install
+    # does not copy data files, so it goes into this server's own config directory here).
+    shipped = Path(__file__).resolve().parent.parent / "jupyter-config" / "nbteam.json"
+    enabled = tmp_path / "jcfg" / "jupyter_server_config.d"
+    enabled.mkdir(parents=True)
+    (enabled / "nbteam.json").write_bytes(shipped.read_bytes())
     log = open(tmp_path / "server.log", "wb")
     proc = subprocess.Popen([sys.executable, "-m", "jupyter_server", "--ServerApp.ip=127.0.0.1",
                              f"--ServerApp.port={port}", "--ServerApp.port_retries=0",

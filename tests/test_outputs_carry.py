@@ -5,7 +5,7 @@ import copy
 
 from helpers import make_nb
 
-from nbteam.merge.outputs import carry_outputs, has_outputs
+from nbteam.notebook.outputs import carry_outputs, has_outputs
 
 
 def _ran(nb: dict) -> dict:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.git.hooks import GUARD_HOOKS, OUTPUT_HOOKS
+from nbteam.git.hooks import GUARD_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS
+
+HOOKS = GUARD_HOOKS + OUTPUT_HOOKS + RETIRED_HOOKS  # retired: an older nbteam's scripts still call them
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -16,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    parser.add_argument("hook", choices=GUARD_HOOKS + OUTPUT_HOOKS, help="the git hook being run")
+    parser.add_argument("hook", choices=HOOKS, help="the git hook being run")
     parser.add_argument("args", nargs="*", help="the arguments git passed to the hook")
 
 
@@ -36,10 +38,10 @@ def run_hook(hook: str, args: list[str]) -> int:
             print(guard_message(problems), file=sys.stderr)
             return 1
         return 0
-    from nbteam.git.hook_actions import after_git
+    from nbteam.workcopy.marks import after_hook
 
     try:
-        return after_git(root, hook, args)
+        return after_hook(root, hook, args)
     except Exception as e:  # a post-hook must never make a git command look failed
         print(f"nbteam hook {hook}: {type(e).__name__}: {e}", file=sys.stderr)
         return 0
@@ -47,7 +49,7 @@ def run_hook(hook: str, args: list[str]) -> int:
 
 def fast_run(argv: list[str]) -> int | None:
     """The hook scripts' call, `nbteam hook NAME ARGS...`, without argparse."""
-    if argv and argv[0] in GUARD_HOOKS + OUTPUT_HOOKS and not any(a.startswith("-") for a in argv):
+    if argv and argv[0] in HOOKS and not any(a.startswith("-") for a in argv):
         return run_hook(argv[0], argv[1:])
     return None
 

@@ -45,7 +45,7 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
     keep = keep_outputs if keep_outputs is not None else keep_outputs_configured()
     outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep)
     if outcome.code == 1 and path and not keep:  # a conflicted result lives only in the working tree
-        from nbteam.git.worktree_outputs import keep_outputs_in_conflict
+        from nbteam.workcopy.restore import keep_outputs_in_conflict
 
         keep_outputs_in_conflict(ours, path)
     report(outcome)

@@ -14,9 +14,11 @@ from nbteam.git.run import git_text, run_git
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
 CHAINED = ".pre-nbteam"  # suffix of a user's hook that nbteam's script runs first
 GUARD_HOOKS = ("pre-commit",)
-# Hooks after which git has written notebooks (outputs come back) or the index (sizes go to 0).
-OUTPUT_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change",
-                "reference-transaction")
+# The fetch of a `git pull` marks notebooks changed since git looked (nbteam.workcopy.marks).
+OUTPUT_HOOKS = ("reference-transaction",)
+# Hooks an older nbteam installed (outputs now come back through the filter's smudge): init and
+# uninstall remove nbteam's scripts under these names.
+RETIRED_HOOKS = ("post-checkout", "post-merge", "post-rewrite", "post-commit", "post-index-change")
 STDIN_HOOKS = ("post-rewrite", "reference-transaction")  # git writes to these hooks' stdin
 TOOL = "nbteam"
 TOOL_DEFAULTS = "mergetool.nbteam.nbteamSet"  # which unset keys init filled in, so uninstall undoes exactly that
@@ -53,8 +55,9 @@ def hook_script(name: str, python: str) -> str:
                       '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
                       'fi']
         lines.append(f"exec {run} </dev/null")
-    elif name in GUARD_HOOKS:
-        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi', f"exec {run}"]
+    elif name in GUARD_HOOKS:  # no notebook staged: nothing to check, no Python started
+        lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi',
+                  "git diff --cached --quiet --diff-filter=ACMR -- '*.ipynb' && exit 0", f"exec {run}"]
     else:
         lines += ['if test -x "$chained"; then "$chained" "$@"; fi', f"exec {run}"]
     return "\n".join(lines) + "\n"
@@ -104,14 +107,13 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
             note = f" (your hook, now {os.path.basename(saved)}, runs first)"
         _write_script(path, text)
         changes.append(f"{path}: installed nbteam's {name} hook{note}")
-    return changes
+    return changes + _remove_hooks(where, RETIRED_HOOKS)
 
 
-def uninstall_hooks(repo_root: str) -> list[str]:
-    """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
-    where = hooks_dir(repo_root)
+def _remove_hooks(where: str, names: tuple[str, ...]) -> list[str]:
+    """Remove nbteam's scripts among `names` in `where`, putting back the hooks they chained."""
     changes = []
-    for name in GUARD_HOOKS + OUTPUT_HOOKS:
+    for name in names:
         path = os.path.join(where, name)
         saved = path + CHAINED
         if not _is_ours(path):
@@ -124,11 +126,15 @@ def uninstall_hooks(repo_root: str) -> list[str]:
             changes.append(f"{path}: removed nbteam's hook, put back the hook it chained")
         else:
             changes.append(f"{path}: removed nbteam's hook")
-    from nbteam.git.worktree_outputs import forget_all
+    return changes
 
-    store = forget_all(repo_root)
-    if store:
-        changes.append(f"{store}: removed (copies of outputs kept for the working copy)")
+
+def uninstall_hooks(repo_root: str) -> list[str]:
+    """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
+    changes = _remove_hooks(hooks_dir(repo_root), GUARD_HOOKS + OUTPUT_HOOKS + RETIRED_HOOKS)
+    from nbteam.workcopy.store import forget_all
+
+    changes += [f"{store}: removed (copies of outputs kept for the working copy)" for store in forget_all(repo_root)]
     return changes
 
 

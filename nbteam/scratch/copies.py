@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from nbteam.config import Config
 from nbteam.notebook.io import Cell, Notebook, NotebookError, dumps_notebook, parse_notebook
-from nbteam.notebook.normalise import normalise_notebook, normalise_source
+from nbteam.notebook.normalise import normalise_notebook
+from nbteam.notebook.outputs import carry_outputs
 from nbteam.scratch.manifest import TextEnum, manifest_lock, sha256
 from nbteam.scratch.writefile import is_writefile, reaim_source
 
@@ -206,19 +207,6 @@ class CopyPromotion:
     origin_text: str  # the origin as it was read (pass it back as `shown_origin` to re-check)
 
 
-def restore_outputs(merged: Notebook, ours: Notebook) -> None:
-    """Give merged code cells the outputs of the cell in ours with the same id (else the same source)."""
-    by_id = {c.get("id"): c for c in ours.get("cells", []) if c.get("id")}
-    by_source = {normalise_source(c.get("source")): c for c in ours.get("cells", [])}
-    for cell in merged["cells"]:
-        if cell.get("cell_type") != "code":
-            continue
-        old = by_id.get(cell.get("id")) or by_source.get(cell.get("source"))
-        if old is not None and old.get("cell_type") == "code" and isinstance(old.get("outputs"), list):
-            cell["outputs"] = old["outputs"]
-            cell["execution_count"] = old.get("execution_count")
-
-
 def base_bytes(origin: Origin, read_blob: BlobReader, root: str | os.PathLike[str] | None) -> bytes | None:
     """The copy's merge base: from git's objects, else the origin file if it is still that very blob.
 
@@ -305,7 +293,7 @@ def promote_copy(root: str | os.PathLike[str], config: Config, copy_path: str | 
         # Outputs stay out of the merge (the copy has none, so they would read as edits), then
         # the origin's own outputs are put back on its cells.
         result = merge_notebooks(base, ours, theirs, markers)
-        restore_outputs(result.notebook, ours)
+        result.notebook.update(carry_outputs(ours, result.notebook)[0])
         diff = "\n".join(render_diff(diff_notebooks(ours, result.notebook), f"a/{origin.path}", f"b/{origin.path}")) + "\n"
         outcome = CopyPromotion(copy_rel, origin.path, chosen, len(result.conflicts), diff, not dry_run, origin_text)
         if dry_run:

@@ -1,0 +1,149 @@
+"""Give a notebook git writes into the working copy the remembered outputs of its unchanged cells.
+
+The filter process's smudge does it, at the moment git writes the file: git then records the
+stat of the file as written, so `git status` finds it clean without reading it again. git also
+smudges for `git archive`, `git cat-file --filters` and the temporary files of external diffs
+(same metadata as a checkout), so outputs are added only when the git command that started the
+filter process is one that writes this working copy (WRITERS); anything else gets the content
+as committed. The added outputs never change the clean content: the result is checked to strip
+back to exactly what git sent.
+"""
+from __future__ import annotations
+
+import os
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from nbteam.notebook.io import Notebook
+
+# git commands that write the working copy from the index or a commit. Not here, on purpose:
+# archive, cat-file, show, diff, log, difftool, checkout-index (mergetool's and difftool's temp files).
+WRITERS = frozenset({"checkout", "switch", "restore", "reset", "merge", "pull", "rebase", "stash", "cherry-pick",
+                     "revert", "am", "apply", "read-tree", "sparse-checkout", "bisect", "worktree", "clone"})
+
+
+def with_outputs(data: bytes, sources: list[Notebook | None], name: str) -> bytes | None:
+    """`data` (a notebook without outputs) with outputs carried from `sources`; None if none apply.
+
+    The result is written in the same layout and line endings, and it is checked to strip back
+    to exactly what `data` strips to: the clean content, the only thing git sees, is unchanged.
+    """
+    from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf
+    from nbteam.notebook.outputs import carry_outputs, has_outputs
+    from nbteam.notebook.strip import BOM, strip_notebook
+
+    try:
+        nb = parse_notebook(data, name)
+    except NotebookError:
+        return None
+    if has_outputs(nb) or nb.get("nbformat") != 4:
+        return None
+    carried = 0
+    for old in sources:
+        if old is not None:
+            nb, n = carry_outputs(old, nb)
+            carried += n
+    if not carried:
+        return None
+    text = dumps_notebook(nb)
+    new = (text.replace("\n", "\r\n") if uses_crlf(data) else text).encode("utf-8")
+    if data.startswith(BOM):
+        new = BOM + new
+    if strip_notebook(new, name)[0] != strip_notebook(data, name)[0]:
+        return None  # never change what git would store
+    return new
+
+
+_WRITES: list[bool] = []  # whether this filter process serves a command that writes the working copy
+_STORE: list[str | None] = []
+
+
+def writes_working_copy() -> bool:
+    """True if the git command that started this process writes the working copy (looked up once)."""
+    if not _WRITES:
+        from nbteam.git.caller import calling_git, resolve_alias
+
+        command, _ = calling_git()
+        _WRITES.append(resolve_alias(command) in WRITERS)
+    return _WRITES[0]
+
+
+def _store() -> str | None:
+    if not _STORE:
+        from nbteam.workcopy.store import store_dir
+
+        _STORE.append(store_dir())
+    return _STORE[0]
+
+
+def smudge(data: bytes, path: str) -> bytes:
+    """The filter process's smudge: `data` with the remembered outputs when git writes the working copy."""
+    from nbteam.bypass import disabled
+    from nbteam.workcopy.store import has_copy, note_written, remembered
+
+    if disabled() or not path or not writes_working_copy():
+        return data
+    store = _store()
+    if store is None or not has_copy(store, path):
+        return data
+    new = with_outputs(data, [remembered(store, path)], path)
+    if new is None:
+        return data
+    note_written(store, path, new)
+    return new
+
+
+def remember_from_filter(path: str, data: bytes, cleaned: bytes) -> None:
+    """The clean filter's call: remember the working copy's outputs; never fails the filter."""
+    if not path or path == "stdin":
+        return
+    from nbteam.workcopy.store import remember
+
+    try:
+        store = _store()
+        if store is not None:
+            remember(store, path, data, cleaned)
+    except Exception:  # remembering is a convenience: the filter's job must go on regardless
+        pass
+
+
+def _regular_file_inside(root: str, path: str) -> str | None:
+    """The absolute path of a tracked file if it is a regular file really inside the work tree."""
+    full = os.path.join(root, path)
+    if os.path.islink(full) or not os.path.isfile(full):
+        return None
+    real, top = os.path.realpath(full), os.path.realpath(root)
+    return full if real.startswith(top + os.sep) and f"{os.sep}.git{os.sep}" not in real[len(top):] else None
+
+
+def keep_outputs_in_conflict(result: str, path: str) -> bool:
+    """Give a conflicted merge result (%A) the working copy's outputs for its unchanged cells.
+
+    git writes a conflicted result only to the working tree (the index holds the three stages),
+    and `git add` strips it again, so outputs there never reach a commit. Runs in the merge
+    driver, whose working directory is the top of the work tree and `path` is %P.
+    """
+    from nbteam.notebook.io import NotebookError, parse_notebook, write_atomic
+    from nbteam.workcopy.store import remembered
+
+    full = _regular_file_inside(os.getcwd(), path)
+    sources: list[Notebook | None] = []
+    if full is not None:
+        try:
+            with open(full, "rb") as f:
+                sources.append(parse_notebook(f.read(), path))
+        except (OSError, NotebookError):
+            pass
+    store = _store()
+    if store is not None:
+        sources.append(remembered(store, path))
+    try:
+        with open(result, "rb") as f:
+            data = f.read()
+    except OSError:
+        return False
+    new = with_outputs(data, sources, path)
+    if new is None:
+        return False
+    write_atomic(result, new.decode("utf-8"))
+    return True
