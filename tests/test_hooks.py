@@ -226,3 +226,19 @@ def test_init_replaces_the_hooks_an_older_nbteam_installed(tmp_path, git_env):
     assert p.stderr == ""
     assert nbteam("init", cwd=repo).returncode == 0
     assert not old.exists()
+
+
+def test_uninstall_finds_hooks_after_core_hookspath_changed(tmp_path, git_env):
+    """Item 11 of issue 16: hooks installed under one hooks path are removed after a switch to another."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "core.hooksPath", "team-hooks")
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "core.hooksPath", "elsewhere")
+    assert nbteam("uninstall", cwd=repo).returncode == 0
+    for where in (repo / ".git" / "hooks", repo / "team-hooks"):
+        left = [p.name for p in where.iterdir() if "nbteam hook:" in p.read_text(errors="replace")]
+        assert left == [], where
+    assert not (repo / ".git" / "nbteam").exists()

@@ -298,3 +298,16 @@ def test_hooks_with_nothing_to_do_start_no_python(tmp_path, git_env):
     git(repo, "checkout", "-q", "-b", "b2")
     started = log.read_text().splitlines() if log.exists() else []
     assert [line for line in started if " hook " in line] == []
+
+
+def test_a_conflicted_merge_puts_no_output_into_the_object_database(tmp_path, git_env):
+    """The conflicted file gets outputs as git writes it (smudge); no object git stores ever holds them."""
+    repo = new_repo(tmp_path / "repo")
+    branch_with(repo, "feature", "a", "b", "c theirs")
+    commit_sources(repo, "a", "b", "c ours")
+    run_and_record(repo)
+    assert git(repo, "merge", "feature", check=False).returncode == 1
+    assert outputs_by_source(repo / "nb.ipynb")["a"] == ["run: a\n"]
+    objects = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=repo,
+                             capture_output=True, check=True).stdout
+    assert b"run: a" not in objects

@@ -79,6 +79,33 @@ def _write_script(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
+RECORD = "nbteam/hooks-dirs"  # under the common git dir: every directory init installed hooks in
+
+
+def _record_path(repo_root: str) -> str | None:
+    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    return os.path.join(common, RECORD) if common else None
+
+
+def _recorded_dirs(repo_root: str) -> list[str]:
+    record = _record_path(repo_root)
+    try:
+        with open(record or "", encoding="utf-8", errors="surrogateescape") as f:
+            return [line for line in f.read().split("\n") if line]
+    except OSError:
+        return []
+
+
+def _record_dir(repo_root: str, where: str) -> None:
+    """Remember where hooks went, so uninstall finds them after a later change of core.hooksPath."""
+    record = _record_path(repo_root)
+    if record is None or where in _recorded_dirs(repo_root):
+        return
+    os.makedirs(os.path.dirname(record), exist_ok=True)
+    with open(record, "a", encoding="utf-8", errors="surrogateescape") as f:
+        f.write(where + "\n")
+
+
 def install_hooks(repo_root: str, python: str | None = None, outputs: bool = True) -> list[str]:
     """Install the commit guard (and, with the output filter, the output hooks); one line per change."""
     import sys
@@ -86,6 +113,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
     python = os.path.abspath(python or sys.executable)
     where = hooks_dir(repo_root)
     os.makedirs(where, exist_ok=True)
+    _record_dir(repo_root, where)
     changes = []
     for name in GUARD_HOOKS + (OUTPUT_HOOKS if outputs else ()):
         path = os.path.join(where, name)
@@ -131,10 +159,21 @@ def _remove_hooks(where: str, names: tuple[str, ...]) -> list[str]:
 
 def uninstall_hooks(repo_root: str) -> list[str]:
     """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
-    changes = _remove_hooks(hooks_dir(repo_root), GUARD_HOOKS + OUTPUT_HOOKS + RETIRED_HOOKS)
+    dirs, seen = [], set()
+    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    for where in [hooks_dir(repo_root), *_recorded_dirs(repo_root), *([os.path.join(common, "hooks")] if common else [])]:
+        if os.path.realpath(where) not in seen:
+            seen.add(os.path.realpath(where))
+            dirs.append(where)
+    changes = [line for where in dirs for line in _remove_hooks(where, GUARD_HOOKS + OUTPUT_HOOKS + RETIRED_HOOKS)]
+    record = _record_path(repo_root)
     from nbteam.workcopy.store import forget_all
 
     changes += [f"{store}: removed (copies of outputs kept for the working copy)" for store in forget_all(repo_root)]
+    if record and os.path.exists(record):
+        os.remove(record)
+        if not os.listdir(os.path.dirname(record)):
+            os.rmdir(os.path.dirname(record))
     return changes
 
 

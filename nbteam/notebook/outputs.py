@@ -80,7 +80,7 @@ def _match(old_cells: list[Cell], new_cells: list[Any], wanting: list[int]) -> d
         if isinstance(cid, str) and cid and by_id:
             candidates = by_id.get(cid, [])  # a new id is a new cell: it produced no output yet
         else:
-            candidates = range(len(old_cells))  # no ids to go by: the same content, in order
+            candidates = list(range(len(old_cells)))  # no ids to go by: the same content, in order
         key = cell_key(new_cells[i])
         for j in candidates:
             if j not in used and keys[j] == key:

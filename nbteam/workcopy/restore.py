@@ -10,8 +10,6 @@ back to exactly what git sent.
 """
 from __future__ import annotations
 
-import os
-
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from nbteam.notebook.io import Notebook
@@ -105,45 +103,3 @@ def remember_from_filter(path: str, data: bytes, cleaned: bytes) -> None:
             remember(store, path, data, cleaned)
     except Exception:  # remembering is a convenience: the filter's job must go on regardless
         pass
-
-
-def _regular_file_inside(root: str, path: str) -> str | None:
-    """The absolute path of a tracked file if it is a regular file really inside the work tree."""
-    full = os.path.join(root, path)
-    if os.path.islink(full) or not os.path.isfile(full):
-        return None
-    real, top = os.path.realpath(full), os.path.realpath(root)
-    return full if real.startswith(top + os.sep) and f"{os.sep}.git{os.sep}" not in real[len(top):] else None
-
-
-def keep_outputs_in_conflict(result: str, path: str) -> bool:
-    """Give a conflicted merge result (%A) the working copy's outputs for its unchanged cells.
-
-    git writes a conflicted result only to the working tree (the index holds the three stages),
-    and `git add` strips it again, so outputs there never reach a commit. Runs in the merge
-    driver, whose working directory is the top of the work tree and `path` is %P.
-    """
-    from nbteam.notebook.io import NotebookError, parse_notebook, write_atomic
-    from nbteam.workcopy.store import remembered
-
-    full = _regular_file_inside(os.getcwd(), path)
-    sources: list[Notebook | None] = []
-    if full is not None:
-        try:
-            with open(full, "rb") as f:
-                sources.append(parse_notebook(f.read(), path))
-        except (OSError, NotebookError):
-            pass
-    store = _store()
-    if store is not None:
-        sources.append(remembered(store, path))
-    try:
-        with open(result, "rb") as f:
-            data = f.read()
-    except OSError:
-        return False
-    new = with_outputs(data, sources, path)
-    if new is None:
-        return False
-    write_atomic(result, new.decode("utf-8"))
-    return True
