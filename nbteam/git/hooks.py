@@ -53,7 +53,9 @@ def hook_script(name: str, python: str) -> str:
             lines += ['test "$1" = committed || exit 0',
                       'if test -r "/proc/$PPID/cmdline"; then',
                       '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
-                      'fi']
+                      'fi',
+                      # no notebook changed since git looked: nothing to mark (git's own stat check, no Python)
+                      "test -n \"$(git ls-files -m -- ':(attr:filter=nbteam)' 2>/dev/null)\" || exit 0"]
         lines.append(f"exec {run} </dev/null")
     elif name in GUARD_HOOKS:  # no notebook staged: nothing to check, no Python started
         lines += ['if test -x "$chained"; then "$chained" "$@" || exit $?; fi',

@@ -6,6 +6,7 @@ team's .gitignore alone; uninstall removes exactly the lines init added (marked 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 
 from nbteam.git.run import git_text
 
@@ -53,27 +54,23 @@ def without_our_lines(text: str) -> str:
     return "".join(out)
 
 
-def ignore_checkpoints(cwd: str) -> list[str]:
-    """Add `.ipynb_checkpoints/` to info/exclude; one line per change."""
+def _edit(cwd: str, change: Callable[[str], str], what: str) -> list[str]:
     path = exclude_file(cwd)
     if path is None:
         return []
     text = _read(path)
-    new = with_checkpoints_ignored(text)
+    new = change(text)
     if new == text:
         return []
     _write(path, new)
-    return [f"{path}: ignore .ipynb_checkpoints/ (Jupyter's autosave copies)"]
+    return [f"{path}: {what}"]
+
+
+def ignore_checkpoints(cwd: str) -> list[str]:
+    """Add `.ipynb_checkpoints/` to info/exclude; one line per change."""
+    return _edit(cwd, with_checkpoints_ignored, "ignore .ipynb_checkpoints/ (Jupyter's autosave copies)")
 
 
 def unignore_checkpoints(cwd: str) -> list[str]:
     """Remove what ignore_checkpoints added; one line per change."""
-    path = exclude_file(cwd)
-    if path is None:
-        return []
-    text = _read(path)
-    new = without_our_lines(text)
-    if new == text:
-        return []
-    _write(path, new)
-    return [f"{path}: removed the .ipynb_checkpoints/ line nbteam added"]
+    return _edit(cwd, without_our_lines, "removed the .ipynb_checkpoints/ line nbteam added")
