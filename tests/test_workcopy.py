@@ -311,3 +311,14 @@ def test_a_conflicted_merge_puts_no_output_into_the_object_database(tmp_path, gi
     objects = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=repo,
                              capture_output=True, check=True).stdout
     assert b"run: a" not in objects
+
+
+def test_a_branch_switch_through_an_alias_keeps_outputs(tmp_path, git_env):
+    """The smudge knows `git co` is `git checkout` (the parent process names the alias)."""
+    repo = new_repo(tmp_path / "repo")
+    git(repo, "config", "alias.co", "checkout")
+    branch_with(repo, "other", "a", "b", "C")
+    run_and_record(repo)
+    git(repo, "co", "-q", "other")
+    assert outputs_by_source(repo / "nb.ipynb") == {"a": ["run: a\n"], "b": ["run: b\n"], "C": []}
+    assert status(repo) == ""
