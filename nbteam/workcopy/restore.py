@@ -62,7 +62,7 @@ def writes_working_copy() -> bool:
         from nbteam.git.caller import calling_git, resolve_alias
 
         command, _ = calling_git()
-        _WRITES.append(resolve_alias(command) in WRITERS)
+        _WRITES.append(command in WRITERS or resolve_alias(command) in WRITERS)
     return _WRITES[0]
 
 
