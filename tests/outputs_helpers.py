@@ -30,8 +30,13 @@ def commit_sources(repo: Path, *sources: str, message: str = "edit") -> None:
     git(repo, "commit", "-qam", message)
 
 
-def run_notebook(repo: Path, tag: str = "run") -> None:
-    """What running every cell in an editor does: outputs and counts change, sources do not."""
+def run_notebook(repo: Path, tag: str = "run", jupyter: bool = True) -> None:
+    """What running every cell and saving does: outputs and counts change, sources do not.
+
+    jupyter: saved by Jupyter, whose nbteam extension then marks the notebook for a content check
+    (the same call the extension makes; tests/test_jupyter_save.py runs it in a real server).
+    Without it, the file changes as any other editor would change it.
+    """
     path = repo / "nb.ipynb"
     nb = json.loads(path.read_text(encoding="utf-8"))
     for n, cell in enumerate(nb["cells"], start=1):
@@ -40,6 +45,10 @@ def run_notebook(repo: Path, tag: str = "run") -> None:
             cell["outputs"] = [{"output_type": "stream", "name": "stdout", "text": [f"{tag}: {text}\n"]}]
             cell["execution_count"] = n
     path.write_text(json.dumps(nb, indent=1) + "\n", encoding="utf-8")
+    if jupyter:
+        from nbteam.workcopy.jupyter import saved
+
+        saved(str(path))
 
 
 def outputs_by_source(path: Path) -> dict[str, list[str]]:
@@ -82,3 +91,11 @@ def assert_kept(repo: Path, expected: dict[str, list[str]]) -> None:
     assert outputs_by_source(repo / "nb.ipynb") == expected
     assert status(repo) == ""
     assert committed_has_no_outputs(repo)
+
+
+def save_in_jupyter(repo: Path, nb: dict) -> None:
+    """Save nb.ipynb as Jupyter would, its nbteam extension marking it (see run_notebook)."""
+    from nbteam.workcopy.jupyter import saved
+
+    write_nb(repo / "nb.ipynb", nb)
+    saved(str(repo / "nb.ipynb"))

@@ -249,13 +249,16 @@ def test_git_add_stores_stripped_notebook_and_keeps_outputs_in_work_tree(repo, g
     assert (repo / "nb.ipynb").stat().st_size == len(working)
     os.utime(repo / "nb.ipynb", (1, 1))
     assert git(repo, "status", "--porcelain").stdout == ""
-    # Outputs of another size: nbteam's hooks keep the index's recorded size of notebooks at 0,
-    # so git re-cleans the file instead of calling it modified on its size alone (without the
-    # hooks, git 2.39 says " M" here: tests/test_outputs_survive.py); `git add` changes nothing.
+    # Outputs of another size: git calls the file modified on its size alone, without the filter
+    # (git 2.39), unless the index says "compare content". A save in Jupyter writes that mark
+    # (nbteam.workcopy.jupyter); `git diff` compares content anyway, and `git add` changes nothing.
     nb["cells"][0]["outputs"][0]["text"] = ["a longer output from another run\n"]
     write_nb(repo / "nb.ipynb", nb)
-    assert git(repo, "status", "--porcelain").stdout == ""
     assert git(repo, "diff").stdout == ""
+    from nbteam.workcopy.jupyter import saved
+
+    assert saved(str(repo / "nb.ipynb")) is True
+    assert git(repo, "status", "--porcelain").stdout == ""
     git(repo, "add", "nb.ipynb")
     assert git(repo, "status", "--porcelain").stdout == ""
     assert git(repo, "diff", "--cached").stdout == ""
@@ -345,5 +348,7 @@ def test_a_vanished_interpreter_stops_git_add_loudly_and_can_be_bypassed(repo, g
     assert git(repo, "show", ":nb.ipynb").stdout.encode() == (repo / "nb.ipynb").read_bytes()
     # `nbteam init` from a working environment repairs it.
     assert nbteam("init", cwd=repo).returncode == 0
+    # The file is unchanged since the last add: only a new stat makes git read it again (never the clock).
+    os.utime(repo / "nb.ipynb", (1_600_000_000, 1_600_000_000))
     git(repo, "add", "nb.ipynb")
     assert json.loads(git(repo, "show", ":nb.ipynb").stdout)["cells"][1]["outputs"] == []

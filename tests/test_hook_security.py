@@ -54,17 +54,22 @@ def test_init_rewrites_an_older_installs_python_m_hooks_and_doctor_flags_them(tm
     repo = new_repo(tmp_path / "repo")
     hooks = repo / git(repo, "rev-parse", "--git-path", "hooks").stdout.strip()
     old = f'"{sys.executable}" -m nbteam'
-    for hook in ("pre-commit", "post-checkout"):
+    for hook in ("pre-commit", "post-commit"):
         path = hooks / hook
         text = path.read_text().splitlines()
         path.write_text("\n".join(text[:-1] + [f'exec {old} hook {hook} "$@"']) + "\n")
+    # An older nbteam's output hook, which outputs no longer need (the filter's smudge gives them back).
+    (hooks / "post-checkout").write_text(f"#!/bin/sh\n# nbteam hook: post-checkout (installed by `nbteam init`)\n"
+                                         f'exec {old} hook post-checkout "$@"\n')
+    (hooks / "post-checkout").chmod(0o755)
     git(repo, "config", "mergetool.nbteam.cmd", f'{old} resolve --base "$BASE" --local "$LOCAL" --remote "$REMOTE" "$MERGED"')
     report = nbteam("doctor", cwd=repo)
     assert report.returncode == 1
-    assert "mergetool.nbteam.cmd, hook pre-commit, hook post-checkout: an older nbteam's form" in report.stdout
+    assert "mergetool.nbteam.cmd, hook pre-commit, hook post-commit, hook post-checkout: an older nbteam's form" in report.stdout
     p = nbteam("init", cwd=repo)
-    assert "pre-commit: updated nbteam's hook" in p.stdout and "post-checkout: updated nbteam's hook" in p.stdout
-    assert "-m nbteam" not in (hooks / "pre-commit").read_text() + (hooks / "post-checkout").read_text()
+    assert "pre-commit: updated nbteam's hook" in p.stdout and "post-commit: updated nbteam's hook" in p.stdout
+    assert "post-checkout: removed nbteam's hook" in p.stdout and not (hooks / "post-checkout").exists()
+    assert "-m nbteam" not in (hooks / "pre-commit").read_text() + (hooks / "post-commit").read_text()
     assert "-m nbteam" not in git(repo, "config", "mergetool.nbteam.cmd").stdout
     assert "older nbteam" not in nbteam("doctor", cwd=repo).stdout
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import stat
+import sys
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ def test_uninstall_removes_exactly_what_init_added(tmp_path, git_env):
     hooks_before = _listing(_hooks(repo))
     config_before = (repo / ".git" / "config").read_text()
     assert nbteam("init", cwd=repo).returncode == 0
-    assert {"pre-commit", "post-merge", "post-checkout", "post-rewrite"} <= set(_listing(_hooks(repo)))
+    assert {"pre-commit", "reference-transaction"} <= set(_listing(_hooks(repo)))
     assert nbteam("init", cwd=repo).stdout.startswith("nbteam init (repository scope): nothing to change")
     assert nbteam("uninstall", cwd=repo).returncode == 0
     assert _listing(_hooks(repo)) == hooks_before
@@ -195,7 +196,7 @@ def test_git_mergetool_runs_nbteam_resolve_and_trusts_its_exit_code(tmp_path, gi
     assert stat.S_ISREG((repo / "nb.ipynb").stat().st_mode)
 
 
-@pytest.mark.parametrize("hook", ["post-merge", "post-checkout", "post-rewrite", "post-commit", "pre-commit"])
+@pytest.mark.parametrize("hook", ["reference-transaction", "pre-commit"])
 def test_hook_scripts_are_posix_shell_and_executable(tmp_path, git_env, hook):
     repo = new_repo(tmp_path / "repo")
     script = _hooks(repo) / hook
@@ -213,3 +214,32 @@ def test_merge_abort_works_after_resolving_and_staging(tmp_path, git_env):
     assert p.returncode == 0, p.stderr
     assert git(repo, "status", "--porcelain").stdout == ""
     assert "c ours" in (repo / "nb.ipynb").read_text()
+
+
+def test_init_replaces_the_hooks_an_older_nbteam_installed(tmp_path, git_env):
+    """post-checkout & co. (outputs now come back through the filter) go; an older script still runs quietly."""
+    repo = new_repo(tmp_path / "repo")
+    old = _hooks(repo) / "post-checkout"
+    old.write_text("#!/bin/sh\n# nbteam hook: post-checkout (installed by `nbteam init`)\n"
+                   f"exec {sys.executable} -m nbteam hook post-checkout \"$@\"\n")
+    old.chmod(0o755)
+    p = git(repo, "checkout", "-q", "-b", "b2")
+    assert p.stderr == ""
+    assert nbteam("init", cwd=repo).returncode == 0
+    assert not old.exists()
+
+
+def test_uninstall_finds_hooks_after_core_hookspath_changed(tmp_path, git_env):
+    """Item 11 of issue 16: hooks installed under one hooks path are removed after a switch to another."""
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "core.hooksPath", "team-hooks")
+    assert nbteam("init", cwd=repo).returncode == 0
+    git(repo, "config", "core.hooksPath", "elsewhere")
+    assert nbteam("uninstall", cwd=repo).returncode == 0
+    for where in (repo / ".git" / "hooks", repo / "team-hooks"):
+        left = [p.name for p in where.iterdir() if "nbteam hook:" in p.read_text(errors="replace")]
+        assert left == [], where
+    assert not (repo / ".git" / "nbteam").exists()

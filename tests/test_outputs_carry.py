@@ -5,7 +5,7 @@ import copy
 
 from helpers import make_nb
 
-from nbteam.merge.outputs import carry_outputs, has_outputs
+from nbteam.notebook.outputs import carry_outputs, has_outputs
 
 
 def _ran(nb: dict) -> dict:
@@ -72,3 +72,22 @@ def test_duplicate_ids_fall_back_to_content():
     for cell in new_nb["cells"]:
         cell["id"] = "same"
     assert _texts(carry_outputs(old, new_nb)[0]) == ["out q", "out p"]
+
+
+def test_a_new_cell_never_gets_an_old_cells_output_however_alike():
+    """Issue 16 item 9: a teammate's new `df.head()` (new id) after a new `load(2)` gets nothing."""
+    old = _ran(make_nb("df = load(1)", "df.head()"))
+    new_nb = make_nb("df = load(2)", "df.head()")
+    new_nb["cells"][0]["id"], new_nb["cells"][1]["id"] = "n0", "n1"
+    new, n = carry_outputs(old, new_nb)
+    assert _texts(new) == [None, None] and n == 0
+    no_ids = make_nb("df = load(2)", "df.head()", ids=False)  # no ids on the new side: content decides
+    assert _texts(carry_outputs(old, no_ids)[0]) == [None, "out df.head()"]
+
+
+def test_a_duplicated_id_picks_only_among_its_own_cells():
+    old = _ran(make_nb("p", "q", "r"))
+    old["cells"][1]["id"] = "c0"  # c0 twice: p and q
+    new_nb = make_nb("q", "r")
+    new_nb["cells"][0]["id"], new_nb["cells"][1]["id"] = "c0", "zz"
+    assert _texts(carry_outputs(old, new_nb)[0]) == ["out q", None]

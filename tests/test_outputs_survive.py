@@ -12,7 +12,7 @@ import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
 from outputs_helpers import (assert_kept, branch_with, commit_sources, init_repo, new_repo, outputs_by_source,
-                             run_notebook, run_status_run, status)
+                             run_notebook, run_status_run, save_in_jupyter, status)
 
 
 def _diverge(repo: Path) -> None:
@@ -84,10 +84,10 @@ def test_pull_is_refused_without_nbteams_hooks(two_clones):
             hook.unlink()
     commit_sources(ada, "a", "b", "C")
     git(ada, "push", "-q", "origin", "main")
-    run_notebook(grace)
+    run_notebook(grace, jupyter=False)
     git(grace, "add", "nb.ipynb")  # records the run file's size, as a status or checkout would
     git(grace, "status")
-    run_notebook(grace, "again")
+    run_notebook(grace, "again", jupyter=False)
     p = git(grace, "pull", "-q", "--ff-only", check=False)
     assert p.returncode != 0
     assert "would be overwritten" in p.stderr
@@ -141,18 +141,19 @@ def test_cleared_outputs_stay_cleared(tmp_path, git_env):
     branch_with(repo, "feature", "a", "b", "C")
     run_notebook(repo)
     git(repo, "status")
-    write_nb(repo / "nb.ipynb", make_nb("a", "b", "c"))  # "Clear all outputs", saved
+    save_in_jupyter(repo, make_nb("a", "b", "c"))  # "Clear all outputs", saved
     git(repo, "status")
     git(repo, "merge", "-q", "feature")
     assert outputs_by_source(repo / "nb.ipynb") == {"a": [], "b": [], "C": []}
 
 
-def test_file_checkout_discards_without_bringing_outputs_back(tmp_path, git_env):
+def test_file_checkout_keeps_the_outputs_of_unchanged_cells(tmp_path, git_env):
+    """The one rule: a notebook git writes gets the remembered outputs of its unchanged cells, at once."""
     repo = new_repo(tmp_path / "repo")
     run_notebook(repo)
     git(repo, "status")
-    git(repo, "checkout", "--", "nb.ipynb")  # discard what is in the working copy: outputs included
-    assert all(v == [] for v in outputs_by_source(repo / "nb.ipynb").values())
+    git(repo, "checkout", "--", "nb.ipynb")
+    assert_kept(repo, {"a": ["run: a\n"], "b": ["run: b\n"], "c": ["run: c\n"]})
 
 
 def test_branch_switch_keeps_outputs_of_unchanged_cells(tmp_path, git_env):
@@ -172,29 +173,37 @@ def test_pull_resets_sizes_during_its_fetch(two_clones):
     git(ada, "push", "-q", "origin", "main")
     run_notebook(grace)
     git(grace, "-c", "core.hooksPath=/dev/null", "add", "nb.ipynb")  # records the run file's size
-    run_notebook(grace, "again")
+    run_notebook(grace, "again", jupyter=False)  # not saved by Jupyter: nothing marked it
     assert "size: 0\t" not in git(grace, "ls-files", "--debug", "nb.ipynb").stdout  # the blocking state
     p = git(grace, "pull", "-q", "--ff-only", check=False)
     assert p.returncode == 0, p.stderr
     assert_kept(grace, {"a": ["again: a\n"], "b": ["again: b\n"], "C": []})
 
 
-def test_kept_copies_go_with_their_notebook_and_with_uninstall(tmp_path, git_env):
+def test_kept_copies_stay_with_the_worktree_until_uninstall_removes_every_worktrees(tmp_path, git_env):
+    """Item 11: a renamed or deleted notebook's copy stays (it comes back with it); uninstall leaves no store."""
     repo = new_repo(tmp_path / "repo")
     store = repo / ".git" / "nbteam" / "outputs"
     run_notebook(repo)
     git(repo, "status")
     assert len(list(store.iterdir())) == 2  # the copy and its note
-    git(repo, "mv", "nb.ipynb", "renamed.ipynb")
-    git(repo, "commit", "-qm", "rename")
-    notes = [p.read_text().split("\n")[2] for p in store.glob("*.txt")]
-    assert notes == ["renamed.ipynb"]  # the copy for the old path went; the file under its new name has one
+    git(repo, "worktree", "add", "-q", str(tmp_path / "linked"), "-b", "linked")
+    linked = tmp_path / "linked"
+    run_notebook(linked)
+    git(linked, "status")
+    linked_store = Path(git(linked, "rev-parse", "--path-format=absolute", "--git-path", "nbteam/outputs").stdout.strip())
+    assert len(list(linked_store.iterdir())) == 2 and linked_store != store
+    git(repo, "rm", "-q", "nb.ipynb")
+    git(repo, "commit", "-qm", "gone")
+    git(repo, "checkout", "-q", "HEAD~1", "--", "nb.ipynb")  # back, with its outputs
+    assert outputs_by_source(repo / "nb.ipynb") == {"a": ["run: a\n"], "b": ["run: b\n"], "c": ["run: c\n"]}
     p = nbteam("uninstall", cwd=repo)
     assert p.returncode == 0
     assert not (repo / ".git" / "nbteam").exists()
+    assert not linked_store.exists() and not linked_store.parent.exists()
 
 
-def test_outputs_come_back_when_a_merge_stopped_by_another_file_is_committed(tmp_path, git_env):
+def test_outputs_are_kept_when_a_merge_stopped_by_another_file_is_committed(tmp_path, git_env):
     repo = new_repo(tmp_path / "repo")
     (repo / "notes.txt").write_text("base\n")
     git(repo, "add", "notes.txt")
@@ -207,7 +216,7 @@ def test_outputs_come_back_when_a_merge_stopped_by_another_file_is_committed(tmp
     git(repo, "commit", "-qam", "ours")
     run_notebook(repo)
     assert git(repo, "merge", "feature", check=False).returncode == 1  # notes.txt conflicts
-    assert outputs_by_source(repo / "nb.ipynb") == {"a": [], "b": [], "C": []}  # no hook runs yet
+    assert outputs_by_source(repo / "nb.ipynb") == {"a": ["run: a\n"], "b": ["run: b\n"], "C": []}
     (repo / "notes.txt").write_text("both\n")
     git(repo, "add", "notes.txt")
     git(repo, "status")

@@ -23,3 +23,13 @@ def test_stylesheets_ship_as_package_data():
     for css in (ROOT / "nbteam").rglob("*.tcss"):
         package = ".".join(css.parent.relative_to(ROOT).parts)
         assert package in data and "*.tcss" in data[package], f"{css} is not package data"
+
+
+def test_the_jupyter_server_extension_is_enabled_where_it_is_installed():
+    """The config file enabling nbteam.workcopy.jupyter goes to <prefix>/etc/jupyter/jupyter_server_config.d."""
+    import json
+
+    files = _setup_cfg()["options.data_files"]
+    assert files.get("etc/jupyter/jupyter_server_config.d", "").strip() == "jupyter-config/nbteam.json"
+    config = json.loads((ROOT / "jupyter-config" / "nbteam.json").read_text())
+    assert config == {"ServerApp": {"jpserver_extensions": {"nbteam.workcopy.jupyter": True}}}

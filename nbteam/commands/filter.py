@@ -1,4 +1,4 @@
-"""`nbteam clean` (stdin -> stdout) and `nbteam filter-process` (git's long-running filter).
+"""`nbteam clean` (stdin -> stdout) and `nbteam filter-process` (git's long-running filter: clean and smudge).
 
 Both strip outputs with nbteam.notebook.strip, unless NBTEAM_DISABLE=1 or the repository keeps
 outputs (nbteam.config.keep_outputs, the rule init and the merge driver use too): then content
@@ -48,10 +48,21 @@ def clean_one(data: bytes, path: str) -> bytes:
         cleaned, warning = data, f"{name}: outputs not stripped ({type(e).__name__}: {e}); passed through unchanged"
     if warning:
         _warn(warning)
-    from nbteam.git.worktree_outputs import remember_from_filter  # outputs git may overwrite next
+    from nbteam.workcopy.restore import remember_from_filter  # outputs git may overwrite next
 
     remember_from_filter(path, data, cleaned)
     return cleaned
+
+
+def smudge_one(data: bytes, path: str) -> bytes:
+    """What git writes into the working copy: the remembered outputs of unchanged cells (nbteam.workcopy)."""
+    if not _keeps:
+        _keeps.append(keep_outputs("."))
+    if _keeps[0]:
+        return data
+    from nbteam.workcopy.restore import smudge
+
+    return smudge(data, path)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -64,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     from nbteam.git.filter_protocol import serve
 
     try:
-        serve(sys.stdin.buffer, sys.stdout.buffer, {"clean": clean_one})
+        serve(sys.stdin.buffer, sys.stdout.buffer, {"clean": clean_one, "smudge": smudge_one})
     except EOFError:
         pass
     return 0

@@ -35,7 +35,8 @@ def run_hook(hook: str, args: list[str]) -> int:
     if hook in GUARDS:
         return _guard(root, hook)
     from nbteam.bypass import disabled
-    from nbteam.git.hook_actions import after_git, in_sequence
+    from nbteam.git.caller import in_sequence
+    from nbteam.workcopy.marks import after_hook
 
     try:
         # The commits a rebase makes say nothing here: `rebase --continue`'s are guarded before they are made.
@@ -47,7 +48,7 @@ def run_hook(hook: str, args: list[str]) -> int:
                 print(notice, file=sys.stderr)
         if hook == "post-applypatch":
             return 0
-        return after_git(root, hook, args)
+        return after_hook(root, hook, args)
     except Exception as e:  # a post-hook must never make a git command look failed
         print(f"nbteam hook {hook}: {type(e).__name__}: {e}", file=sys.stderr)
         return 0
@@ -62,7 +63,7 @@ def _continuing() -> bool:
 
     A `git commit` the user typed is pre-commit's (and its --no-verify means what it says); the
     other commits of a rebase or am replay commits already made."""
-    from nbteam.git.hook_actions import git_ancestors, subcommand
+    from nbteam.git.caller import git_ancestors, subcommand
 
     return any(subcommand(argv) in ("rebase", "am") and "--continue" in argv for argv in git_ancestors())
 

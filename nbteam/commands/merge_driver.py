@@ -44,10 +44,6 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
     markers = Markers(size=size, style=style or git_conflict_style(), find_labels=labels)
     keep = keep_outputs if keep_outputs is not None else keep_outputs_configured()
     outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep, machine_metadata_configured())
-    if outcome.code == 1 and path and not keep:  # a conflicted result lives only in the working tree
-        from nbteam.git.worktree_outputs import keep_outputs_in_conflict
-
-        keep_outputs_in_conflict(ours, path)
     report(outcome)
     return outcome.code
 

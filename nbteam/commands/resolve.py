@@ -41,8 +41,6 @@ def _premerge(args: argparse.Namespace) -> None:
     The markers carry the base git passed ($BASE) whatever merge.conflictStyle says, so the
     merge tool can show it; outputs of unchanged cells stay as the merge driver left them."""
     from nbteam.git.labels import merge_labels
-    from nbteam.git.run import git_text
-    from nbteam.git.worktree_outputs import keep_outputs_in_conflict
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured, machine_metadata_configured
     from nbteam.seq.markers import ConflictStyle, Markers
@@ -59,9 +57,10 @@ def _premerge(args: argparse.Namespace) -> None:
     try:
         merge_files(args.base, args.local, args.remote, result, args.files[0], markers, keep,
                     machine_metadata_configured())
-        top = git_text(["rev-parse", "--show-toplevel"], cwd=folder or ".")
-        if top and not keep:  # the working copy (MERGED) holds the outputs the driver kept
-            keep_outputs_in_conflict(result, os.path.relpath(os.path.realpath(merged), os.path.realpath(top)), top)
+        if not keep:  # the working copy (MERGED) holds the outputs git's smudge gave the merge driver's result
+            from nbteam.workcopy.restore import carry_from_file
+
+            carry_from_file(result, merged)
         os.replace(result, merged)
     finally:
         if os.path.lexists(result):

@@ -5,8 +5,8 @@ its size differs from the size recorded in the index. Running a notebook changes
 which the filter strips, yet the size changes, so `git pull` refuses with "Your local changes
 would be overwritten". An index entry whose recorded size is 0 is git's own "look at the
 content" mark (git writes it for racily-clean entries and after `read-tree`): git then runs the
-filter, finds the content unchanged, and carries on. This module writes that mark, and nothing
-else: the entry's object id, mode, flags and stage stay exactly as they were, so nothing is
+filter, finds the content unchanged, and carries on. This module writes that mark for the paths
+it is given (which ones, and when, is nbteam.workcopy.marks's policy), and nothing else: the entry's object id, mode, flags and stage stay exactly as they were, so nothing is
 staged or unstaged, and a notebook with real edits still shows as modified.
 
 The index is rewritten under git's own `index.lock`, in place (the size field has a fixed offset

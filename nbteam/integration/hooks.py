@@ -11,7 +11,8 @@ import os
 
 from nbteam.git.run import git_text
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
-from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, STDIN_HOOKS
+from nbteam.integration import (ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
+                                STDIN_HOOKS)
 from nbteam.integration.registry import ENTRY, command
 
 MARK = "# nbteam hook:"  # the line that identifies a script nbteam wrote
@@ -47,14 +48,21 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
             lines += ['test "$1" = committed || exit 0',
                       'if test -r "/proc/$PPID/cmdline"; then',
                       '  case " $(tr \'\\000\' \' \' < "/proc/$PPID/cmdline") " in *" fetch "*) ;; *) exit 0 ;; esac',
-                      'fi']
+                      'fi',
+                      # no notebook changed since git looked: nothing to mark (git's own stat check, no Python)
+                      "test -n \"$(git ls-files -m -- ':(attr:filter=nbteam)' 2>/dev/null)\" || exit 0"]
         lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
         lines.append('if test -x "$chained"; then "$chained" "$@" || exit $?; fi')
         lines += _continue_gate(name)
-        lines.append(run)
+        # no notebook staged: nothing to check, no Python started
+        lines += ["git diff --cached --quiet --diff-filter=ACMR -- '*.ipynb' && exit 0", run]
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', *_continue_gate(name), run]
+        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', *_continue_gate(name)]
+        if name == "post-commit":  # a commit that changed no notebook has nothing to say: no Python started
+            lines.append("test -n \"$(git diff-tree -r -c --root --no-commit-id --name-only HEAD -- '*.ipynb' 2>/dev/null)\""
+                         " || exit 0")
+        lines.append(run)
     return "\n".join(lines) + "\n"
 
 
@@ -92,6 +100,33 @@ def _write_script(path: str, text: str) -> None:
     os.replace(tmp, path)
 
 
+RECORD = "nbteam/hooks-dirs"  # under the common git dir: every directory init installed hooks in
+
+
+def _record_path(repo_root: str) -> str | None:
+    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    return os.path.join(common, RECORD) if common else None
+
+
+def _recorded_dirs(repo_root: str) -> list[str]:
+    record = _record_path(repo_root)
+    try:
+        with open(record or "", encoding="utf-8", errors="surrogateescape") as f:
+            return [line for line in f.read().split("\n") if line]
+    except OSError:
+        return []
+
+
+def _record_dir(repo_root: str, where: str) -> None:
+    """Remember where hooks went, so uninstall finds them after a later change of core.hooksPath."""
+    record = _record_path(repo_root)
+    if record is None or where in _recorded_dirs(repo_root):
+        return
+    os.makedirs(os.path.dirname(record), exist_ok=True)
+    with open(record, "a", encoding="utf-8", errors="surrogateescape") as f:
+        f.write(where + "\n")
+
+
 def install_hooks(repo_root: str, python: str | None = None, outputs: bool = True) -> list[str]:
     """Install the commit guard (and, with the output filter, the output hooks); one line per change."""
     import sys
@@ -99,6 +134,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
     python = os.path.abspath(python or sys.executable)
     where = hooks_dir(repo_root)
     os.makedirs(where, exist_ok=True)
+    _record_dir(repo_root, where)
     changes = []
     for name in installed_hooks(outputs):
         path = os.path.join(where, name)
@@ -120,14 +156,13 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
             note = f" (your hook, now {os.path.basename(saved)}, runs first)"
         _write_script(path, text)
         changes.append(f"{path}: installed nbteam's {name} hook{note}")
-    return changes
+    return changes + _remove_hooks(where, RETIRED_HOOKS)
 
 
-def uninstall_hooks(repo_root: str) -> list[str]:
-    """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
-    where = hooks_dir(repo_root)
+def _remove_hooks(where: str, names: tuple[str, ...]) -> list[str]:
+    """Remove nbteam's scripts among `names` in `where`, putting back the hooks they chained."""
     changes = []
-    for name in ALL_HOOKS:
+    for name in names:
         path = os.path.join(where, name)
         saved = path + CHAINED
         if not is_ours(path):
@@ -140,11 +175,26 @@ def uninstall_hooks(repo_root: str) -> list[str]:
             changes.append(f"{path}: removed nbteam's hook, put back the hook it chained")
         else:
             changes.append(f"{path}: removed nbteam's hook")
-    from nbteam.git.worktree_outputs import forget_all
+    return changes
 
-    store = forget_all(repo_root)
-    if store:
-        changes.append(f"{store}: removed (copies of outputs kept for the working copy)")
+
+def uninstall_hooks(repo_root: str) -> list[str]:
+    """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
+    dirs, seen = [], set()
+    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    for where in [hooks_dir(repo_root), *_recorded_dirs(repo_root), *([os.path.join(common, "hooks")] if common else [])]:
+        if os.path.realpath(where) not in seen:
+            seen.add(os.path.realpath(where))
+            dirs.append(where)
+    changes = [line for where in dirs for line in _remove_hooks(where, ALL_HOOKS)]
+    record = _record_path(repo_root)
+    from nbteam.workcopy.store import forget_all
+
+    changes += [f"{store}: removed (copies of outputs kept for the working copy)" for store in forget_all(repo_root)]
+    if record and os.path.exists(record):
+        os.remove(record)
+        if not os.listdir(os.path.dirname(record)):
+            os.rmdir(os.path.dirname(record))
     return changes
 
 

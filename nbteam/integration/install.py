@@ -299,7 +299,10 @@ def init(scope: Scope, with_filter: bool | None, python: str, cwd: str = ".") ->
     report.changes += _config_changes(where.config, python, with_filter)
     report.changes += hooks.register_mergetool(where.config, python, cwd)
     if where.top is not None:
+        from nbteam.workcopy.ignore import ignore_checkpoints
+
         report.changes += hooks.install_hooks(where.top, python, outputs=with_filter)
+        report.changes += ignore_checkpoints(where.top)
     else:
         report.notes.append("git hooks (commit guard, outputs kept through merges) are per repository:"
                             " run `nbteam init` in each one")
@@ -324,7 +327,10 @@ def uninstall(scope: Scope, cwd: str = ".") -> Report:
     text = _read(where.attributes)
     report = Report()
     if where.top is not None:
+        from nbteam.workcopy.ignore import unignore_checkpoints
+
         report.changes += hooks.uninstall_hooks(where.top)
+        report.changes += unignore_checkpoints(where.top)
     if os.path.exists(where.config):
         before, sections = len(report.changes), _our_sections(where.config)
         report.changes += hooks.unregister_mergetool(where.config)

@@ -107,6 +107,12 @@ def merge(base: str, if_needed: bool = False) -> tuple[Prediction, str | None]:
     tree = _without_outputs(tree, ours, root)
     message = merge_message(base, trees.full_ref(base, root), branch)
     commit = trees.commit_tree(tree, [ours, theirs], message, root)
+    from nbteam.git.settings import config_value
+
+    if config_value("filter.nbteam.process", cwd=root):  # a set-up clone: a notebook only run since git looked
+        from nbteam.workcopy.marks import mark_changed  # must not block the fast-forward (as `git pull`'s fetch does)
+
+        mark_changed(root)
     code, said = trees.fast_forward(commit, root)
     if code != 0:
         raise PrError(f"git refused to move {branch.removeprefix('refs/heads/')} to the merge: "

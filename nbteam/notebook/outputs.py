@@ -1,13 +1,11 @@
-"""Carry outputs from an old copy of a notebook into a new one, for the cells that did not change.
+"""Give outputs back to the cells that produced them: one rule, for every caller.
 
-Git writes merged notebooks without outputs (committed blobs never hold them). The working copy
-had outputs before the merge; a cell whose type, source and metadata are exactly as they were
-gets its outputs back, a changed cell gets none, because stale outputs would lie about it.
-Cells are matched by id, else by content. Pure functions: no I/O, no git.
+Git writes notebooks without outputs (committed blobs never hold them); the working copy had
+outputs before. A cell whose id, type, source and metadata are exactly as they were gets its
+outputs back; a changed or new cell gets none, because stale outputs would lie about it.
+Pure functions: no I/O, no git.
 """
 from __future__ import annotations
-
-from collections import deque
 
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import TRANSIENT_CELL_METADATA, normalise_source
@@ -44,6 +42,11 @@ def _transient(cell: Cell) -> dict[str, Any]:
     return {k: v for k, v in metadata.items() if k in TRANSIENT_CELL_METADATA} if isinstance(metadata, dict) else {}
 
 
+def has_view_state(nb: Notebook) -> bool:
+    """True if any cell holds view-state metadata (collapsed, scrolled, ...) that the filter strips."""
+    return any(_transient(c) for c in _cells(nb))
+
+
 def _worth_carrying(cell: Cell) -> bool:
     return (cell.get("cell_type") == "code" and _has_output(cell)) or bool(_transient(cell))
 
@@ -61,49 +64,46 @@ def _with_old_state(new: Cell, old: Cell) -> Cell:
     return out
 
 
-def carry_outputs(old: Notebook, new: Notebook) -> tuple[Notebook, int]:
-    """`new` with outputs copied from `old` into cells that are unchanged; and how many cells got them.
-
-    A cell of `new` that already has outputs keeps its own. A cell is matched to the old cell with
-    the same id; only when the id is absent from `old` (or there are no ids) is it matched by
-    content, each old cell used at most once, in document order.
-    """
-    old_cells = _cells(old)
-    ids: dict[str, int] = {}
-    repeated: set[str] = set()
-    by_key: dict[tuple[Any, ...], deque[int]] = {}
-    for i, cell in enumerate(old_cells):
+def _match(old_cells: list[Cell], new_cells: list[Any], wanting: list[int]) -> dict[int, int]:
+    """new index -> old index of the cell that produced the outputs (see carry_outputs)."""
+    by_id: dict[str, list[int]] = {}
+    for j, cell in enumerate(old_cells):
         cid = cell.get("id")
         if isinstance(cid, str) and cid:
-            if cid in ids:
-                repeated.add(cid)
-            ids[cid] = i
-        if _worth_carrying(cell):
-            by_key.setdefault(cell_key(cell), deque()).append(i)
-    for cid in repeated:  # duplicate ids identify nothing: fall back to content for them
-        del ids[cid]
-    raw = new.get("cells")
-    new_cells: list[Any] = raw if isinstance(raw, list) else []
-    wanting = [i for i, c in enumerate(new_cells) if isinstance(c, dict) and not _has_output(c)]
-    match: dict[int, int] = {}  # new index -> old index
-    by_content: list[int] = []
-    for i in wanting:  # ids first, so a cell matched by content never takes another's outputs
+            by_id.setdefault(cid, []).append(j)
+    keys = [cell_key(c) if _worth_carrying(c) else None for c in old_cells]
+    used: set[int] = set()
+    match: dict[int, int] = {}
+    for i in wanting:
         cid = new_cells[i].get("id")
-        if isinstance(cid, str) and cid in ids:
-            j = ids[cid]
-            if j not in match.values() and cell_key(old_cells[j]) == cell_key(new_cells[i]) \
-                    and _worth_carrying(old_cells[j]):
-                match[i] = j
+        if isinstance(cid, str) and cid and by_id:
+            candidates = by_id.get(cid, [])  # a new id is a new cell: it produced no output yet
         else:
-            by_content.append(i)
-    used = set(match.values())
-    for i in by_content:
-        queue = by_key.get(cell_key(new_cells[i]))
-        while queue:
-            j = queue.popleft()
-            if j not in used:
+            candidates = list(range(len(old_cells)))  # no ids to go by: the same content, in order
+        key = cell_key(new_cells[i])
+        for j in candidates:
+            if j not in used and keys[j] == key:
                 match[i] = j
                 used.add(j)
                 break
+    return match
+
+
+def carry_outputs(old: Notebook, new: Notebook) -> tuple[Notebook, int]:
+    """`new` with outputs copied from `old` onto the cells that produced them; and how many cells got them.
+
+    The one rule for giving outputs back (the working copy after git wrote a notebook, a promoted
+    copy's origin). A cell that already has outputs keeps its own. Otherwise it gets the outputs
+    of the old cell with the same id (where the notebooks have ids; a duplicated id picks, in
+    order, among its cells) whose type, source and metadata are exactly its own. Without ids
+    (nbformat < 4.5 on either side) the same type, source and metadata pick, each old cell at
+    most once, in document order. A cell with an id the old notebook lacks is a new cell and
+    gets nothing, however alike its source.
+    """
+    old_cells = _cells(old)
+    raw = new.get("cells")
+    new_cells: list[Any] = raw if isinstance(raw, list) else []
+    wanting = [i for i, c in enumerate(new_cells) if isinstance(c, dict) and not _has_output(c)]
+    match = _match(old_cells, new_cells, wanting)
     cells = [_with_old_state(c, old_cells[match[i]]) if i in match else c for i, c in enumerate(new_cells)]
     return {**new, "cells": cells}, len(match)
