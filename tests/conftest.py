@@ -5,8 +5,18 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from helpers import git
+
+# Property tests in CI (the runner sets CI=true): the same examples every run, derived from each
+# test's name, and no example database, so a red build means a change broke something, never that
+# hypothesis happened to draw a new example. Each test keeps its own max_examples (no fewer are
+# run); only the choice of examples is fixed. Locally the default random profile stays, so every
+# run tries new examples: add what it finds as an @example.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture

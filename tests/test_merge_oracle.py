@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, example, assume, given, settings
 from hypothesis import strategies as st
 
 from helpers import make_nb
@@ -139,6 +139,7 @@ def test_cell_merge_without_ids_is_git_merge_file_on_cells(tmp_path):
     delete both sides made in a run of equal cells is applied once (git may apply it twice)."""
     @SETTINGS
     @given(triples(CELLS, 6))
+    @example((["b", "b", "b", "a"], ["b", "c", "b", "c"], ["a", "b", "b", "c"]))  # two "edits" dropped a b
     def check(t):
         base, ours, theirs = t
         try:
@@ -154,6 +155,45 @@ def test_cell_merge_without_ids_is_git_merge_file_on_cells(tmp_path):
         assert got == want or allowed_difference(base, ours, theirs, got, want), (got, want)
 
     check()
+
+
+P = "print(df)"
+
+
+@pytest.mark.parametrize("base, ours, theirs, want", [
+    # Of three equal cells both sides keep two (ours puts a new cell between two of them, theirs
+    # one before them) and both replace the last cell alike. Read as edits in place, ours rewrote
+    # the second equal cell and theirs the first, and the merge kept one.
+    ([P, P, P, "a"], [P, "c", P, "c"], ["x = 1", P, P, "c"], ["x = 1", P, "c", P, "c"]),
+    # Found by a seeded fuzz: read in place, the two sides' rewrites took different copies of c.
+    (["b", "a", "c", "c", "b"], ["x = 1", "a", "a", "c", "b"], ["b", "a", "c", "b"], ["x = 1", "a", "a", "c", "b"]),
+])
+def test_rewrites_of_different_repeated_cells_lose_no_copy(tmp_path, base, ours, theirs, want):
+    """Without ids each side's rewrite may take a different copy of a repeated cell: a copy both
+    sides keep was lost silently. Where git keeps more copies, the cells align as git's."""
+    result = merge_notebooks(_nb(base), _nb(ours), _nb(theirs))
+    assert git_merge_file(tmp_path, *("".join(s + "\n" for s in x) for x in (base, ours, theirs))) == (
+        "".join(s + "\n" for s in want), 0)
+    assert not result.conflicts and [c["source"] for c in result.notebook["cells"]] == want
+
+
+def test_fewer_copies_than_git_names_the_lost_cell():
+    """The safety net behind the retry: a clean merge keeping a repeated cell fewer times than git."""
+    from nbteam.merge.notebook import fewer_copies_than_git
+
+    cells = lambda *s: _nb(s)["cells"]  # noqa: E731
+    base, ours, theirs = cells("b", "b", "b", "a"), cells("b", "c", "b", "c"), cells("x", "b", "b", "c")
+    assert fewer_copies_than_git(base, ours, theirs, cells("x", "c", "b", "c")) == ["b"]
+    assert fewer_copies_than_git(base, ours, theirs, cells("x", "b", "c", "b", "c")) == []
+    # a cell unique in base that one side moved and the other deleted: the documented rule
+    assert fewer_copies_than_git(base, ours, cells("a", "b", "b", "c"), cells("b", "c", "b", "c")) == []
+
+
+def test_rewrites_of_repeated_cells_and_a_move_keep_both_copies():
+    """The same with theirs moving the last cell to the top (hypothesis found it): both copies of
+    b stay; the moved cell, which ours replaced, yields to that delete (the documented rule)."""
+    result = merge_notebooks(_nb(["b", "b", "b", "a"]), _nb(["b", "c", "b", "c"]), _nb(["a", "b", "b", "c"]))
+    assert not result.conflicts and [c["source"] for c in result.notebook["cells"]] == ["b", "c", "b", "c"]
 
 
 def test_both_delete_one_of_three_identical_cells_one_also_edits(tmp_path):

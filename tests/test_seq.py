@@ -1,7 +1,7 @@
 """Unit tests for the pure sequence algorithms: nbteam.seq.{gaps, lis, match, merge3}."""
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from nbteam.seq.markers import ConflictStyle, Markers
@@ -36,11 +36,19 @@ tokens = st.lists(st.sampled_from("abcde"), max_size=30)
 
 @settings(max_examples=300, deadline=None)
 @given(tokens, tokens)
+@example(list("aaabaa"), list("abbbbaaaab"))  # diff-match-patch's half-match took "aab" as given: 4 of 5
 def test_matched_pairs_is_a_longest_common_subsequence(a, b):
     pairs = matched_pairs(a, b)
     assert all(a[i] == b[j] for i, j in pairs)
     assert all(p < q for (p, _), (q, _) in zip(pairs, pairs[1:])) and all(p < q for (_, p), (_, q) in zip(pairs, pairs[1:]))
     assert len(pairs) == _lcs_length(a, b)
+
+
+def test_matched_pairs_is_not_misled_by_a_long_shared_run():
+    """A shared run of half the longer input ("aab") is not always on a longest common subsequence."""
+    a, b = list("aaabaa"), list("abbbbaaaab")
+    pairs = matched_pairs(a, b)
+    assert len(pairs) == _lcs_length(a, b) == 5 and all(a[i] == b[j] for i, j in pairs)
 
 
 def test_matching_blocks_keeps_equal_ends_and_coalesces():

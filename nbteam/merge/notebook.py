@@ -10,7 +10,7 @@ from nbteam.merge.cell import (CellConflicts, Entry, deleted_conflict, field_blo
                                quiet_filter, same_cell)
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import align_runs, find_moves, id_story, match_cells, pair_lost_cells
+from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
@@ -104,14 +104,16 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                machine: frozenset[str] = frozenset()) -> list[Entry]:
+                machine: frozenset[str] = frozenset(), in_place: bool = True) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
-    (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table)."""
+    (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
+    in_place: see match_cells)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
     id_o, id_t = id_story(base, ours), id_story(base, theirs)
-    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o), match_cells(base, theirs, id_t),
+    pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o, in_place),
+                                  match_cells(base, theirs, id_t, in_place),
                                   id_o, id_t)
     # A base cell neither side kept may have been rewritten by both: pair it more readily, so
     # two rewrites meet in one cell (and conflict there) instead of both passing as new cells.
@@ -217,6 +219,12 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
+    if not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
+                                                                        [c for c, _ in entries]):
+        # Without ids, which of several equal cells a side rewrote is a guess: read in place,
+        # each side's rewrite may take a different copy, and a copy both sides keep is lost.
+        # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
+        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
@@ -239,6 +247,10 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
+    fewer = [] if conflicts else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells)
+    if fewer:  # git, each cell one line, keeps a copy the clean merge lost: a bug
+        raise LostWorkError(f"{len(fewer)} cell(s) kept fewer times than git merge-file keeps them, "
+                            f"e.g. {fewer[0][:60]!r}")
     return MergeResult(nb, conflicts)
 
 
@@ -274,6 +286,32 @@ def _lines(cells: list[Cell], skip: set[str] | frozenset[str] = frozenset()) -> 
     lines = set(map(str.strip, "\n".join(c["source"] for c in cells if c["source"] not in skip).splitlines()))
     lines.discard("")
     return lines
+
+
+def fewer_copies_than_git(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+    """Without ids: cells a clean `git merge-file` of the cells (each one line) keeps more often
+    than merged does, save cells unique in base (a delete wins over a move: the documented rule)."""
+    if ids_meaningful(base, ours) or ids_meaningful(base, theirs):
+        return []
+    tokens: dict[tuple[str, str], str] = {}
+
+    def lines(cells: list[Cell]) -> list[str]:
+        return [tokens.setdefault((c["cell_type"], c["source"]), f"{len(tokens)}\n") for c in cells]
+
+    b, o, t, m = lines(base), lines(ours), lines(theirs), lines(merged)
+    from collections import Counter
+
+    if b == o or b == t or o == t:  # git's result without a diff: the side that changed
+        want = t if b == o else o
+    else:
+        from nbteam.seq.merge3 import merge3_lines
+
+        want, conflicts = merge3_lines(b, o, t)
+        if conflicts:
+            return []
+    source = {v: k[1] for k, v in tokens.items()}
+    once = Counter(b)
+    return sorted(source[x] for x, n in (Counter(want) - Counter(m)).items() if once[x] != 1)
 
 
 def doubled_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:

@@ -147,13 +147,14 @@ def _fill(a: Sequence[Cell], b: Sequence[Cell], anchors: list[Pair], inner) -> l
     return out
 
 
-def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True) -> list[Pair]:
-    """Cells matched by content inside one gap (indexes offset by ia, ib)."""
+def _content_pairs(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit: bool = True,
+                   in_place: bool = True) -> list[Pair]:
+    """Cells matched by content inside one gap (indexes offset by ia, ib); in_place=False aligns as git does."""
     def inner(ga: Sequence[Cell], gb: Sequence[Cell], ja: int, jb: int) -> list[Pair]:
         return _exact_then_similar(ga, gb, ja, jb, lone_edit)
 
     ka, kb = [_key(c) for c in a], [_key(c) for c in b]
-    if len(a) == len(b):
+    if in_place and len(a) == len(b):
         # As many cells on both sides: edits in place are the likely story, so equal cells at
         # equal positions anchor first. A longest common subsequence alone would happily match
         # repeated cells (empty ones, say) across positions and misalign everything between.
@@ -178,10 +179,12 @@ def _exact_then_similar(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, 
     return [(i + ia, j + ib) for i, j in pairs]
 
 
-def match_cells(a: Sequence[Cell], b: Sequence[Cell], ids: set[str] | None = _ASK) -> list[Pair]:
+def match_cells(a: Sequence[Cell], b: Sequence[Cell], ids: set[str] | None = _ASK, in_place: bool = True) -> list[Pair]:
     """Matched cell index pairs (i in a, j in b), strictly increasing in both.
 
-    Cells must be normalised (source as one string); `ids` is id_story(a, b) if known."""
+    Cells must be normalised (source as one string); `ids` is id_story(a, b) if known. Without
+    ids, in_place=False drops the reading of equal-length gaps as cells edited in place: equal
+    cells align as git aligns lines."""
     shared = id_story(a, b) if ids is _ASK else ids
     if shared is not None:
 
@@ -194,7 +197,7 @@ def match_cells(a: Sequence[Cell], b: Sequence[Cell], ids: set[str] | None = _AS
             return [(fa[i] + ia, fb[j] + ib) for i, j in pairs]
 
         return _fill(a, b, _id_anchors(a, b, shared), unknown_ids_only)
-    return _content_pairs(a, b, 0, 0)
+    return _content_pairs(a, b, 0, 0, in_place=in_place)
 
 
 def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, int],

@@ -3,7 +3,11 @@
 Equal ends are matched directly; only what lies between them goes to the diff algorithm.
 
 diff-match-patch diffs strings; we map every distinct token to one character, diff those
-strings (Myers' O(ND) algorithm, with a time bound), and read matching blocks back.
+strings (Myers' O(ND) algorithm, with a time bound), and read matching blocks back. Its
+"half-match" speed-up is switched off: it takes any long shared run as given and so can miss
+the longest common subsequence. The result is an LCS unless the inputs are long (PATIENCE_FROM
+tokens or more: cut at unique anchors first, as patience diff does) or Myers' algorithm runs
+past DIFF_TIMEOUT; then it is a common subsequence, not always a longest one.
 """
 from __future__ import annotations
 
@@ -29,7 +33,11 @@ def _differ() -> "Any":
     if _dmp is None:
         from diff_match_patch import diff_match_patch  # type: ignore[import-untyped]
 
-        _dmp = diff_match_patch()
+        class _Minimal(diff_match_patch):  # type: ignore[misc]
+            def diff_halfMatch(self, text1: str, text2: str) -> None:
+                return None  # its documented non-minimal speed-up: Myers alone finds an LCS
+
+        _dmp = _Minimal()
         _dmp.Diff_Timeout = DIFF_TIMEOUT
     return _dmp
 
@@ -135,5 +143,5 @@ def _coalesce(blocks: list[Block]) -> list[Block]:
 
 
 def matched_pairs(a: Sequence[Hashable], b: Sequence[Hashable]) -> list[tuple[int, int]]:
-    """Index pairs (i, j) with a[i] == b[j] along a longest common subsequence."""
+    """Index pairs (i, j) with a[i] == b[j] along a longest common subsequence (see the module's bounds)."""
     return [(i + k, j + k) for i, j, n in matching_blocks(a, b) for k in range(n)]
