@@ -8,6 +8,7 @@ conflict markers at any marker size.
 """
 from __future__ import annotations
 
+import copy
 import enum
 import json
 from collections.abc import Callable, Mapping
@@ -83,9 +84,9 @@ def validation_errors(nb: Any) -> list[tuple[int | None, str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # nbformat 5.7+ would repair duplicate cell ids in place and call the notebook valid
-            options: dict[str, Any] = {"repair_duplicate_cell_ids": False} if _takes_repair() else {}
-            nbformat.validate(nb, **options)
+            # nbformat 5.7+ repairs duplicate cell ids in place and calls the notebook valid (duplicate_ids
+            # reports them); validating a copy keeps that repair away from the caller's notebook
+            nbformat.validate(copy.deepcopy(nb))
     except nbformat.ValidationError as e:
         where = list(getattr(e, "absolute_path", []) or e.path)
         cell = where[1] + 1 if len(where) > 1 and where[0] == "cells" and isinstance(where[1], int) else None
@@ -97,12 +98,18 @@ def validation_errors(nb: Any) -> list[tuple[int | None, str]]:
     return []
 
 
-def _takes_repair() -> bool:
-    import inspect
-
-    import nbformat
-
-    return "repair_duplicate_cell_ids" in inspect.signature(nbformat.validate).parameters
+def duplicate_ids(nb: Any) -> list[tuple[int, str]]:
+    """(1-based cell, id) for each cell whose id an earlier cell already has (nbformat would renumber it)."""
+    seen: set[str] = set()
+    found = []
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        cell_id = cell.get("id") if isinstance(cell, dict) else None
+        if isinstance(cell_id, str):
+            if cell_id in seen:
+                found.append((number, cell_id))
+            seen.add(cell_id)
+    return found
 
 
 def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_size: int = 7,
@@ -138,6 +145,9 @@ def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_si
         why = f"line {e.lineno}: {e.msg}" if isinstance(e, json.JSONDecodeError) else "nested too deeply"
         return found + [Finding(path, None, Kind.NOT_JSON, f"not valid JSON ({why})",
                                 "restore a good version from git history (`git log -- FILE`)")]
+    for cell, cell_id in duplicate_ids(nb):
+        found.append(Finding(path, cell, Kind.INVALID, f"not a valid notebook: cell id {cell_id!r} is also an"
+                             " earlier cell's", "give the cell a new id (or delete its `id` and re-save it in Jupyter)"))
     if validate:
         for cell, message in validation_errors(nb):
             found.append(Finding(path, cell, Kind.INVALID, f"not a valid notebook (nbformat: {message})",
