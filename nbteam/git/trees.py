@@ -88,6 +88,13 @@ def merge_tree(ours: str, theirs: str, config: dict[str, str] | None = None, cwd
     return parse_merge_tree(out)
 
 
+def bare_git_dir(cwd: str | None = None) -> str | None:
+    """The git directory when cwd is in a bare repository (commits, no work tree), else None."""
+    code, out, _ = _git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd)
+    lines = _decode(out).splitlines()
+    return lines[1] if code == 0 and len(lines) == 2 and lines[0] == "true" else None
+
+
 def commit_id(rev: str, cwd: str | None = None) -> str:
     """The commit a revision names; GitFailed when it names none."""
     out = git_output(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd)
@@ -141,9 +148,10 @@ def listed_files(pathspecs: list[str], cwd: str | None = None, untracked: bool =
     return sorted(set(_split_z(git_output(["ls-files", "-z", "--cached", *extra, "--", *pathspecs], cwd))))
 
 
-def stored(rev: str, paths: list[str], cwd: str | None = None) -> dict[str, bytes]:
-    """What a commit (rev) or the index (rev "") stores for each path relative to cwd; missing ones left out."""
-    names = {f"{rev}:./{p}": p for p in paths if "\n" not in p}
+def stored(rev: str, paths: list[str], cwd: str | None = None, from_top: bool = False) -> dict[str, bytes]:
+    """What a commit (rev) or the index (rev "") stores for each path relative to cwd (from_top: to the
+    top of the tree, as in a bare repository); missing ones left out."""
+    names = {f"{rev}:{'' if from_top else './'}{p}": p for p in paths if "\n" not in p}
     blobs = read_blobs(list(names), cwd)
     return {names[name]: data for name, data in blobs.items()}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import enum
 import json
+import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -163,7 +164,7 @@ def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_si
         for c in find_conflicts(parsed, size):
             shown = f" ({c.first_line[:60]})" if c.first_line else ""
             found.append(Finding(path, c.number, Kind.CELL_CONFLICT, f"{c.kind.value} conflict markers{shown}",
-                                 f"resolve them (`nbteam resolve {path} --ours|--theirs|--both`) and commit"))
+                                 f"resolve them (`nbteam resolve {shlex.quote(path)} --ours|--theirs|--both`) and commit"))
     return sorted(set(found), key=lambda f: (f.cell or 0, f.kind.value, f.what))
 
 
@@ -186,7 +187,7 @@ def _outputs(path: str, nb: dict[str, Any]) -> list[Finding]:
         if what:
             found.append(Finding(path, number, Kind.OUTPUTS,
                                  f"holds {' and '.join(what)}, which this repository does not commit (keep_outputs = false)",
-                                 f"run `nbteam init`, then `git add --renormalize {path}` and commit"))
+                                 f"run `nbteam init`, then `git add --renormalize {shlex.quote(path)}` and commit"))
     return found
 
 

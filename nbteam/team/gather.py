@@ -92,6 +92,24 @@ def _repo_relative(path: str, root: str) -> str:
     return os.path.relpath(os.path.join(folder, os.path.basename(full)), os.path.realpath(root)).replace(os.sep, "/")
 
 
+def _in_range(root: str, specs: list[str], rev_range: str, bare: bool = False) -> tuple[list[str], dict[str, bytes]]:
+    """The notebooks a range changed (names relative to root) and their content at its end."""
+    a, b = split_range(rev_range)
+    for rev in (a, b):
+        try:
+            trees.commit_id(rev, root)
+        except trees.GitFailed:
+            raise CheckError(f"--rev {rev_range}: {rev!r} is not a commit") from None
+    names = [p for p in trees.changed_paths(a, b, specs, root) if p.endswith(NOTEBOOK)]
+    return names, trees.stored(b, names, root, from_top=bare)
+
+
+def _in_bare(git_dir: str, paths: list[str], rev_range: str) -> list[Target]:
+    """A range's notebooks in a bare repository: paths are pathspecs from the top of the tree."""
+    names, blobs = _in_range(git_dir, [p.replace(os.sep, "/") for p in paths], rev_range, bare=True)
+    return [Target(n, blobs[n], False, DEFAULT_MARKER_SIZE) for n in names if n in blobs]
+
+
 def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None) -> list[Target]:
     specs = []
     for path in paths:
@@ -99,14 +117,7 @@ def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None)
             raise CheckError(f"{path}: no such file or directory")
         specs.append(_repo_relative(path, root))
     if source is Source.RANGE:
-        a, b = split_range(rev_range or "")
-        for rev in (a, b):
-            try:
-                trees.commit_id(rev, root)
-            except trees.GitFailed:
-                raise CheckError(f"--rev {rev_range}: {rev!r} is not a commit") from None
-        names = [p for p in trees.changed_paths(a, b, specs, root) if p.endswith(NOTEBOOK)]
-        blobs = trees.stored(b, names, root)
+        names, blobs = _in_range(root, specs, rev_range or "")
     elif source is Source.INDEX:
         names = [p for p in trees.staged_paths(specs, root) if p.endswith(NOTEBOOK)]
         blobs = trees.stored("", names, root)
@@ -146,7 +157,13 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
           validate: bool = True) -> list[Finding]:
     """Every finding in the notebooks asked for, in path order, then broken driver or filter commands."""
     root = _toplevel(cwd)
-    if root is None:
+    bare = trees.bare_git_dir(cwd) if root is None else None
+    if bare is not None and source is Source.RANGE:  # a range needs commits only: the bare origin has them
+        targets, keep, broken = _in_bare(bare, paths, rev_range or ""), keep_outputs_setting(bare), []
+    elif bare is not None:
+        raise CheckError(f"{'--staged' if source is Source.INDEX else 'a check of files'} needs a work tree,"
+                         " and this repository is bare: use --rev A..B")
+    elif root is None:
         if source is not Source.WORK_TREE:
             raise CheckError(f"--{'staged' if source is Source.INDEX else 'rev'} needs a git repository")
         targets, keep, broken = _outside_repo(paths), keep_outputs_setting(cwd), []

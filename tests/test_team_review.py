@@ -1,0 +1,116 @@
+"""Issue 18 under a demanding user, real git through the CLI: the cases the first tests of `nbteam check`
+and `nbteam pr` did not reach (a bare origin, duplicate cell ids, paths with spaces, files that are not notebooks).
+"""
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+from helpers import git, make_nb, nbteam, write_nb
+from test_team import _pull_request, _with_outputs
+
+
+def test_duplicate_cell_ids_are_a_finding_and_the_file_is_left_alone(repo):
+    """nbformat's validator repairs duplicate ids in place unless told not to; check must report them."""
+    nb = make_nb("x = 1", "y = 2")
+    nb["cells"][1]["id"] = "c0"
+    path = write_nb(repo / "dup.ipynb", nb)
+    before = path.read_bytes()
+    p = nbteam("check", cwd=repo)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert p.stdout.startswith("dup.ipynb: ") and "'c0'" in p.stdout and len(p.stdout.splitlines()) == 1, p.stdout
+    assert path.read_bytes() == before
+
+
+def test_check_rev_and_pr_check_run_in_the_bare_origin(tmp_path, git_env):
+    """Neither needs a work tree: a server-side job (or a person) can run them in the bare origin itself."""
+    bob, ids = _pull_request(tmp_path, "d = 4", "import os\nprint(os.getcwd())")
+    ran = json.loads((bob / "nb.ipynb").read_text())
+    write_nb(bob / "nb.ipynb", _with_outputs(ran, 0))  # Bob never ran init: the outputs go into his commit
+    git(bob, "commit", "-qam", "ran it")
+    git(bob, "push", "-q", "origin", "feature")
+    origin = tmp_path / "origin.git"
+    refs = git(origin, "for-each-ref").stdout
+    p = nbteam("check", "--rev", "main..feature", cwd=origin)
+    assert p.returncode == 1 and p.stdout.startswith("nb.ipynb: cell 1: holds outputs"), p.stdout + p.stderr
+    assert nbteam("check", "--rev", "main..feature~1", cwd=origin).returncode == 0
+    assert nbteam("check", "--rev", "main..feature", "other.ipynb", cwd=origin).returncode == 0
+    p = nbteam("pr", "check", "main", "feature", cwd=origin)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "| `nb.ipynb` | conflict (content) | merges cleanly |" in p.stdout, p.stdout
+    assert git(origin, "for-each-ref").stdout == refs
+    p = nbteam("check", cwd=origin)  # a work-tree check has nothing to read: one line, exit 2
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr, p.stderr
+    p = nbteam("pr", "merge", "main", cwd=origin)
+    assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr, p.stderr
+
+
+def test_a_fix_names_a_path_with_spaces_so_it_can_be_pasted(repo):
+    write_nb(repo / "my analysis é.ipynb", _with_outputs(make_nb("x = 1"), 0))
+    p = nbteam("check", cwd=repo)
+    assert p.returncode == 1, p.stderr
+    fix = p.stdout.split(" — ", 1)[1]
+    assert f"`git add --renormalize {shlex.quote('my analysis é.ipynb')}` and commit" in fix, fix
+    assert p.stdout.startswith("my analysis é.ipynb: cell 1: ")  # the finding's own path stays as git shows it
+
+
+def test_pr_check_on_a_text_file_conflict_says_a_person_is_needed_without_sending_them_to_nbteam_resolve(
+        tmp_path, git_env):
+    bob, _ = _pull_request(tmp_path, "d = 4", "import os\nprint(os.getcwd())")
+    lead = tmp_path / "lead"
+    (lead / "notes.txt").write_text("one\n")
+    git(lead, "add", "notes.txt")
+    git(lead, "commit", "-qm", "notes")
+    git(lead, "push", "-q")
+    (bob / "notes.txt").write_text("feature\n")
+    git(bob, "add", "notes.txt")
+    git(bob, "commit", "-qm", "feature notes")
+    git(bob, "fetch", "-q")
+    p = nbteam("pr", "check", "origin/main", cwd=bob)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert "| `notes.txt` | conflict (content) | needs a person: content |" in p.stdout, p.stdout
+    assert "| `nb.ipynb` | conflict (content) | merges cleanly |" in p.stdout
+    assert "`notes.txt`" in p.stdout.split("A person is needed", 1)[1], p.stdout
+    assert "resolve the cells listed" not in p.stdout, p.stdout
+    json.loads(git(bob, "show", "HEAD:nb.ipynb").stdout)  # nothing touched the branch
+    assert git(bob, "status", "--porcelain").stdout == ""
+
+
+def test_check_rev_with_one_revision_is_a_one_line_usage_error(repo):
+    write_nb(repo / "nb.ipynb", make_nb("x = 1"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    for spec in ("HEAD", "HEAD~1", "nope..HEAD"):
+        p = nbteam("check", "--rev", spec, cwd=repo)
+        assert p.returncode == 2 and len(p.stderr.splitlines()) == 1 and "Traceback" not in p.stderr, (spec, p.stderr)
+
+
+def test_a_deleted_notebook_in_the_range_is_not_checked_and_a_renamed_one_is(repo):
+    write_nb(repo / "gone.ipynb", make_nb("x = 1"))
+    write_nb(repo / "old name.ipynb", make_nb("x = 1"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "one")
+    start = git(repo, "rev-parse", "HEAD").stdout.strip()
+    git(repo, "rm", "-q", "gone.ipynb")
+    git(repo, "mv", "old name.ipynb", "new name.ipynb")
+    write_nb(repo / "new name.ipynb", _with_outputs(make_nb("x = 1"), 0))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "two")
+    for spec in (f"{start}..HEAD", f"{start}...HEAD", f"{start}.."):
+        p = nbteam("check", "--rev", spec, cwd=repo)
+        assert p.returncode == 1 and {line.split(": ")[0] for line in p.stdout.splitlines()} == {"new name.ipynb"}, \
+            (spec, p.stdout, p.stderr)
+
+
+def test_nbformat_3_notebooks_crlf_and_a_bom_are_checked_like_any_other(repo):
+    v3 = {"metadata": {"name": ""}, "nbformat": 3, "nbformat_minor": 0, "worksheets": [{"metadata": {}, "cells": [
+        {"cell_type": "code", "collapsed": False, "input": ["x = 1"], "language": "python", "metadata": {},
+         "outputs": [{"output_type": "stream", "stream": "stdout", "text": ["1\n"]}], "prompt_number": 3}]}]}
+    write_nb(repo / "v3.ipynb", v3)
+    text = json.dumps(make_nb("x = 1"), indent=1) + "\n"
+    (repo / "crlf.ipynb").write_bytes(text.replace("\n", "\r\n").encode())
+    (repo / "bom.ipynb").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    p = nbteam("check", cwd=repo)
+    assert p.returncode == 1 and p.stdout.startswith("v3.ipynb: cell 1: holds outputs"), p.stdout + p.stderr
+    assert len(p.stdout.splitlines()) == 1, p.stdout
