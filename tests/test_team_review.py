@@ -114,3 +114,23 @@ def test_nbformat_3_notebooks_crlf_and_a_bom_are_checked_like_any_other(repo):
     p = nbteam("check", cwd=repo)
     assert p.returncode == 1 and p.stdout.startswith("v3.ipynb: cell 1: holds outputs"), p.stdout + p.stderr
     assert len(p.stdout.splitlines()) == 1, p.stdout
+
+
+def test_outputs_the_index_still_stores_from_before_init_are_found(repo):
+    """The filter cleans a file only when git re-reads it: outputs committed before `nbteam init` stay stored."""
+    write_nb(repo / "nb.ipynb", _with_outputs(make_nb("x = 1", "y = 2"), 1))
+    write_nb(repo / "clean.ipynb", make_nb("x = 1"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "committed without the filter")
+    assert nbteam("init", cwd=repo).returncode == 0
+    p = nbteam("check", cwd=repo)
+    assert p.returncode == 1, p.stdout + p.stderr
+    [line] = p.stdout.splitlines()
+    assert line.startswith("nb.ipynb: cell 2: ") and "index" in line, line
+    assert line.endswith("`git add --renormalize nb.ipynb` and commit"), line
+    assert nbteam("check", "clean.ipynb", cwd=repo).returncode == 0
+    git(repo, "add", "--renormalize", "nb.ipynb")
+    git(repo, "commit", "-qm", "renormalized")
+    p = nbteam("check", cwd=repo)
+    assert p.returncode == 0, p.stdout
+    assert json.loads((repo / "nb.ipynb").read_text())["cells"][1]["outputs"]  # the working copy keeps them

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import os
+import shlex
 from typing import NamedTuple
 
 from nbteam.config import keep_outputs as keep_outputs_setting
@@ -39,6 +40,7 @@ class Target(NamedTuple):
     data: bytes
     filtered: bool  # git's clean filter is set up for it: what git stores is the cleaned content
     marker_size: int
+    staged: bytes | None = None  # with filtered, what the index holds: the filter cleans only what git re-reads
 
 
 def split_range(spec: str) -> tuple[str, str]:
@@ -130,12 +132,25 @@ def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None)
     names = [n for n in names if n in blobs]
     attrs = trees.attributes(names, ["filter", "conflict-marker-size"], root)
     filter_set = source is Source.WORK_TREE and any(config_value(k, root) for k in FILTER_KEYS)
+    filtered = [n for n in names if filter_set and attrs[n].get("filter") == "nbteam"]
+    index = trees.stored("", filtered, root, from_top=True) if filtered else {}
     targets = []
     for name in names:
         size = attrs[name].get("conflict-marker-size", "")
-        targets.append(Target(name, blobs[name], filter_set and attrs[name].get("filter") == "nbteam",
-                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE))
+        targets.append(Target(name, blobs[name], name in filtered,
+                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE, index.get(name)))
     return targets
+
+
+def _still_staged(target: Target, keep: bool) -> list[Finding]:
+    """Outputs the index holds for a filtered file (added before `nbteam init`): git commits them until re-added."""
+    if target.staged is None or keep:
+        return []
+    fix = f"the filter strips them only when git re-adds the file: `git add --renormalize {shlex.quote(target.path)}`" \
+          " and commit"
+    return [f._replace(what=f"{f.what.split(',')[0]} in the index", fix=fix)
+            for f in check_notebook(target.path, target.staged, keep, target.marker_size, validate=False)
+            if f.kind is Kind.OUTPUTS]
 
 
 def setup_problems(cwd: str = ".", require: bool = True) -> list[Finding]:
@@ -170,5 +185,6 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
     else:
         targets, keep = _in_repo(root, paths, source, rev_range), keep_outputs_setting(root)
         broken = setup_problems(root, require=False) if targets else []
-    found = [f for t in targets for f in check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)]
+    found = [f for t in targets for f in check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)
+             + _still_staged(t, keep)]
     return found + broken
