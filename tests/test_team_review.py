@@ -134,3 +134,25 @@ def test_outputs_the_index_still_stores_from_before_init_are_found(repo):
     p = nbteam("check", cwd=repo)
     assert p.returncode == 0, p.stdout
     assert json.loads((repo / "nb.ipynb").read_text())["cells"][1]["outputs"]  # the working copy keeps them
+
+
+def test_pr_merge_takes_a_broken_notebook_the_base_already_has_as_pr_check_predicted(tmp_path, git_env):
+    """The base's own broken file is no output the merge adds: pr merge does what pr check said (exit 0)."""
+    bob, ids = _pull_request(tmp_path, "d = 4", "import os\nprint(os.getcwd())")
+    lead = tmp_path / "lead"
+    broken = b"<<<<<<< HEAD\n{}\n=======\n[]\n>>>>>>> other\n"
+    (lead / "broken.ipynb").write_bytes(broken)
+    git(lead, "add", "broken.ipynb")
+    git(lead, "commit", "-qm", "a text merge, committed", "--no-verify")
+    git(lead, "push", "-q")
+    git(bob, "fetch", "-q")
+    p = nbteam("pr", "check", "origin/main", cwd=bob)
+    assert p.returncode == 0, p.stdout + p.stderr
+    p = nbteam("pr", "merge", "origin/main", cwd=bob)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert git(bob, "rev-parse", "HEAD^1").stdout.strip() == ids["feature"]
+    assert (bob / "broken.ipynb").read_bytes() == broken
+    merged = json.loads(git(bob, "show", "HEAD:nb.ipynb").stdout)
+    assert all(not c["outputs"] and c["execution_count"] is None for c in merged["cells"])
+    p = nbteam("check", "--rev", f"{ids['feature']}..HEAD", cwd=bob)  # CI still names the broken file
+    assert p.returncode == 1 and p.stdout.startswith("broken.ipynb: text-merge conflict markers"), p.stdout

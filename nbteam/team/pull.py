@@ -76,14 +76,17 @@ def predict(base: str, head: str | None = None, root: str | None = None) -> tupl
     return Prediction(base, shown_head, False, plain.conflicts, people), merged.tree
 
 
-def _without_outputs(tree: str, ours: str, root: str) -> str:
+def _without_outputs(tree: str, ours: str, theirs: str, root: str) -> str:
     """The merged tree with the outputs stripped from the notebooks the merge changed, as the filter would."""
     if keep_outputs(root):
         return tree
     changed = [p for p in trees.tree_diff(ours, tree, root) if p.endswith(NOTEBOOK)]
     cleaned = {}
-    for path, data in trees.stored(tree, changed, root, from_top=True).items():
+    merged = trees.stored(tree, changed, root, from_top=True)
+    for path, data in merged.items():
         stripped, warning = strip_notebook(data, path)
+        if warning and trees.stored(theirs, [path], root, from_top=True).get(path) == data:
+            continue  # the base's own file, taken as it is: the merge adds nothing its history lacks
         if warning:  # the filter would keep such a file as it is, outputs and all
             raise PrError(f"{warning}; nothing merged, so that no outputs are committed")
         if stripped != data:
@@ -106,7 +109,7 @@ def merge(base: str, if_needed: bool = False) -> tuple[Prediction, str | None]:
     if prediction.up_to_date or not prediction.clean or (if_needed and not prediction.plain):
         return prediction, None
     ours, theirs = _commit("HEAD", root), _commit(base, root)
-    tree = _without_outputs(tree, ours, root)
+    tree = _without_outputs(tree, ours, theirs, root)
     message = merge_message(base, trees.full_ref(base, root), branch)
     commit = trees.commit_tree(tree, [ours, theirs], message, root)
     code, said = trees.fast_forward(commit, root)
