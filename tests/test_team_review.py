@@ -8,7 +8,7 @@ import shlex
 from pathlib import Path
 
 from helpers import git, make_nb, nbteam, write_nb
-from test_team import _pull_request, _with_outputs
+from test_team import _pull_request, _with_outputs, team  # noqa: F401 (a fixture)
 
 
 def test_duplicate_cell_ids_are_a_finding_and_the_file_is_left_alone(repo):
@@ -156,3 +156,15 @@ def test_pr_merge_takes_a_broken_notebook_the_base_already_has_as_pr_check_predi
     assert all(not c["outputs"] and c["execution_count"] is None for c in merged["cells"])
     p = nbteam("check", "--rev", f"{ids['feature']}..HEAD", cwd=bob)  # CI still names the broken file
     assert p.returncode == 1 and p.stdout.startswith("broken.ipynb: text-merge conflict markers"), p.stdout
+
+
+def test_the_lead_who_pulls_a_teammates_outputs_is_told_they_are_stored(team):
+    """In the set-up clone, the pulled commit's outputs are what git stores: check must not call them clean."""
+    lead, bob, _ = team
+    git(bob, "push", "-q", "origin", "HEAD:main")
+    git(lead, "pull", "-q", "--no-rebase", "--no-edit")
+    p = nbteam("check", "analysis.ipynb", cwd=lead)
+    assert p.returncode == 1, p.stdout + p.stderr
+    assert {line.split(": ")[1] for line in p.stdout.splitlines()} == {"cell 1", "cell 3"}, p.stdout
+    assert "git add --renormalize analysis.ipynb" in p.stdout
+    assert nbteam("check", "--rev", "HEAD~1..HEAD", "analysis.ipynb", cwd=lead).returncode == 0  # not in that range
