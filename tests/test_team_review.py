@@ -168,3 +168,21 @@ def test_the_lead_who_pulls_a_teammates_outputs_is_told_they_are_stored(team):
     assert {line.split(": ")[1] for line in p.stdout.splitlines()} == {"cell 1", "cell 3"}, p.stdout
     assert "git add --renormalize analysis.ipynb" in p.stdout
     assert nbteam("check", "--rev", "HEAD~1..HEAD", "analysis.ipynb", cwd=lead).returncode == 0  # not in that range
+
+
+def test_staged_check_during_a_conflicted_merge_names_the_unmerged_notebook(repo):
+    """The index holds git's conflict stages, not a notebook: `--staged` must not call that all well."""
+    write_nb(repo / "nb.ipynb", make_nb("a", "b", "c"))
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "other")
+    write_nb(repo / "nb.ipynb", make_nb("a", "b1", "c"))
+    git(repo, "commit", "-qam", "other")
+    git(repo, "checkout", "-q", "main")
+    write_nb(repo / "nb.ipynb", make_nb("a", "b2", "c"))
+    git(repo, "commit", "-qam", "main")
+    assert git(repo, "merge", "-q", "other", check=False).returncode == 1
+    p = nbteam("check", "--staged", cwd=repo)
+    assert p.returncode == 1, p.stdout + p.stderr
+    [line] = p.stdout.splitlines()
+    assert line.startswith("nb.ipynb: ") and "unmerged" in line and "git add nb.ipynb" in line, line

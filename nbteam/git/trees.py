@@ -142,6 +142,12 @@ def staged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
     return _split_z(out)
 
 
+def unmerged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
+    """Files the index holds as a conflict (git's stages 1 to 3, no stage 0), relative to cwd."""
+    out = git_output(["ls-files", "-z", "--unmerged", "--", *pathspecs], cwd)
+    return sorted({_decode(entry.partition(b"\t")[2]) for entry in out.split(b"\0") if entry})
+
+
 def listed_files(pathspecs: list[str], cwd: str | None = None, untracked: bool = True) -> list[str]:
     """Tracked files (and untracked ones git does not ignore) matching the pathspecs, relative to cwd."""
     extra = ["--others", "--exclude-standard"] if untracked else []

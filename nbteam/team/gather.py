@@ -41,6 +41,7 @@ class Target(NamedTuple):
     filtered: bool  # git's clean filter is set up for it: what git stores is the cleaned content
     marker_size: int
     staged: bytes | None = None  # with filtered, what the index holds: the filter cleans only what git re-reads
+    unmerged: bool = False  # the index holds git's conflict stages for it, not a file (data is empty)
 
 
 def split_range(spec: str) -> tuple[str, str]:
@@ -118,11 +119,14 @@ def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None)
         if source is Source.WORK_TREE and not os.path.lexists(path):
             raise CheckError(f"{path}: no such file or directory")
         specs.append(_repo_relative(path, root))
+    unmerged: dict[str, bytes] = {}
     if source is Source.RANGE:
         names, blobs = _in_range(root, specs, rev_range or "")
     elif source is Source.INDEX:
         names = [p for p in trees.staged_paths(specs, root) if p.endswith(NOTEBOOK)]
         blobs = trees.stored("", names, root)
+        unmerged = {n: b"" for n in trees.unmerged_paths(names, root) if n not in blobs} if names else {}
+        blobs.update(unmerged)
     else:
         files = [s for s in specs if os.path.isfile(os.path.join(root, s))]
         folders = [s for s in specs if s not in files]
@@ -138,8 +142,16 @@ def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None)
     for name in names:
         size = attrs[name].get("conflict-marker-size", "")
         targets.append(Target(name, blobs[name], name in filtered,
-                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE, index.get(name)))
+                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE, index.get(name),
+                              name in unmerged))
     return targets
+
+
+def _unmerged(target: Target) -> list[Finding]:
+    """The one finding for a notebook a merge left unresolved in the index."""
+    quoted = shlex.quote(target.path)
+    return [Finding(target.path, None, Kind.CELL_CONFLICT, "unmerged: the index holds the merge's conflict, not a"
+                    " notebook", f"resolve it (`nbteam resolve {quoted} --ours|--theirs|--both`), then `git add {quoted}`")]
 
 
 def _still_staged(target: Target, keep: bool) -> list[Finding]:
@@ -185,6 +197,7 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
     else:
         targets, keep = _in_repo(root, paths, source, rev_range), keep_outputs_setting(root)
         broken = setup_problems(root, require=False) if targets else []
-    found = [f for t in targets for f in check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)
-             + _still_staged(t, keep)]
+    found = [f for t in targets for f in (_unmerged(t) if t.unmerged else
+                                           check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)
+                                           + _still_staged(t, keep))]
     return found + broken
