@@ -146,8 +146,8 @@ def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_si
         why = f"line {e.lineno}: {e.msg}" if isinstance(e, json.JSONDecodeError) else "nested too deeply"
         return found + [Finding(path, None, Kind.NOT_JSON, f"not valid JSON ({why})",
                                 "restore a good version from git history (`git log -- FILE`)")]
-    for cell, cell_id in duplicate_ids(nb):
-        found.append(Finding(path, cell, Kind.INVALID, f"not a valid notebook: cell id {cell_id!r} is also an"
+    for number, cell_id in duplicate_ids(nb):
+        found.append(Finding(path, number, Kind.INVALID, f"not a valid notebook: cell id {cell_id!r} is also an"
                              " earlier cell's", "give the cell a new id (or delete its `id` and re-save it in Jupyter)"))
     if validate:
         for cell, message in validation_errors(nb):

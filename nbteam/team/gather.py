@@ -185,6 +185,7 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
     """Every finding in the notebooks asked for, in path order, then broken driver or filter commands."""
     root = _toplevel(cwd)
     bare = trees.bare_git_dir(cwd) if root is None else None
+    broken: list[Finding]
     if bare is not None and source is Source.RANGE:  # a range needs commits only: the bare origin has them
         targets, keep, broken = _in_bare(bare, paths, rev_range or ""), keep_outputs_setting(bare), []
     elif bare is not None:
