@@ -186,3 +186,21 @@ def test_staged_check_during_a_conflicted_merge_names_the_unmerged_notebook(repo
     assert p.returncode == 1, p.stdout + p.stderr
     [line] = p.stdout.splitlines()
     assert line.startswith("nb.ipynb: ") and "unmerged" in line and "git add nb.ipynb" in line, line
+
+
+def test_check_rev_in_a_bare_repository_reads_the_settings_the_range_ends_with(tmp_path, git_env):
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", str(origin))
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(origin), str(clone))
+    write_nb(clone / "nb.ipynb", make_nb("x = 1"))
+    git(clone, "add", "-A")
+    git(clone, "commit", "-qm", "one")
+    (clone / ".nbteam.toml").write_text("keep_outputs = true\n")
+    write_nb(clone / "nb.ipynb", _with_outputs(make_nb("x = 1"), 0))
+    git(clone, "add", "-A")
+    git(clone, "commit", "-qm", "this team keeps outputs")
+    git(clone, "push", "-q", "origin", "HEAD:main")
+    p = nbteam("check", "--rev", "main~1..main", cwd=origin)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert nbteam("check", "--rev", "main~1..main", cwd=clone).returncode == 0

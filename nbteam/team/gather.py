@@ -8,8 +8,10 @@ from __future__ import annotations
 import enum
 import os
 import shlex
+import tempfile
 from typing import NamedTuple
 
+from nbteam.config import NBTEAM_TOML, PYPROJECT
 from nbteam.config import keep_outputs as keep_outputs_setting
 from nbteam.errors import NbteamError
 from nbteam.git import trees
@@ -107,10 +109,17 @@ def _in_range(root: str, specs: list[str], rev_range: str, bare: bool = False) -
     return names, trees.stored(b, names, root, from_top=bare)
 
 
-def _in_bare(git_dir: str, paths: list[str], rev_range: str) -> list[Target]:
-    """A range's notebooks in a bare repository: paths are pathspecs from the top of the tree."""
+def _in_bare(git_dir: str, paths: list[str], rev_range: str) -> tuple[list[Target], bool]:
+    """A range's notebooks in a bare repository (paths are pathspecs from the top of the tree), and
+    keep_outputs as the settings the range ends with say (no work tree holds them)."""
     names, blobs = _in_range(git_dir, [p.replace(os.sep, "/") for p in paths], rev_range, bare=True)
-    return [Target(n, blobs[n], False, DEFAULT_MARKER_SIZE) for n in names if n in blobs]
+    settings = trees.stored(split_range(rev_range)[1], [PYPROJECT, NBTEAM_TOML], git_dir, from_top=True)
+    with tempfile.TemporaryDirectory(prefix="nbteam-check-") as tmp:
+        for name, data in settings.items():
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+        keep = keep_outputs_setting(tmp)
+    return [Target(n, blobs[n], False, DEFAULT_MARKER_SIZE) for n in names if n in blobs], keep
 
 
 def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None) -> list[Target]:
@@ -187,7 +196,7 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
     bare = trees.bare_git_dir(cwd) if root is None else None
     broken: list[Finding]
     if bare is not None and source is Source.RANGE:  # a range needs commits only: the bare origin has them
-        targets, keep, broken = _in_bare(bare, paths, rev_range or ""), keep_outputs_setting(bare), []
+        (targets, keep), broken = _in_bare(bare, paths, rev_range or ""), []
     elif bare is not None:
         raise CheckError(f"{'--staged' if source is Source.INDEX else 'a check of files'} needs a work tree,"
                          " and this repository is bare: use --rev A..B")
