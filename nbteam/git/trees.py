@@ -88,6 +88,13 @@ def merge_tree(ours: str, theirs: str, config: dict[str, str] | None = None, cwd
     return parse_merge_tree(out)
 
 
+def bare_git_dir(cwd: str | None = None) -> str | None:
+    """The git directory when cwd is in a bare repository (commits, no work tree), else None."""
+    code, out, _ = _git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd)
+    lines = _decode(out).splitlines()
+    return lines[1] if code == 0 and len(lines) == 2 and lines[0] == "true" else None
+
+
 def commit_id(rev: str, cwd: str | None = None) -> str:
     """The commit a revision names; GitFailed when it names none."""
     out = git_output(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd)
@@ -135,15 +142,22 @@ def staged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
     return _split_z(out)
 
 
+def unmerged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
+    """Files the index holds as a conflict (git's stages 1 to 3, no stage 0), relative to cwd."""
+    out = git_output(["ls-files", "-z", "--unmerged", "--", *pathspecs], cwd)
+    return sorted({_decode(entry.partition(b"\t")[2]) for entry in out.split(b"\0") if entry})
+
+
 def listed_files(pathspecs: list[str], cwd: str | None = None, untracked: bool = True) -> list[str]:
     """Tracked files (and untracked ones git does not ignore) matching the pathspecs, relative to cwd."""
     extra = ["--others", "--exclude-standard"] if untracked else []
     return sorted(set(_split_z(git_output(["ls-files", "-z", "--cached", *extra, "--", *pathspecs], cwd))))
 
 
-def stored(rev: str, paths: list[str], cwd: str | None = None) -> dict[str, bytes]:
-    """What a commit (rev) or the index (rev "") stores for each path relative to cwd; missing ones left out."""
-    names = {f"{rev}:./{p}": p for p in paths if "\n" not in p}
+def stored(rev: str, paths: list[str], cwd: str | None = None, from_top: bool = False) -> dict[str, bytes]:
+    """What a commit (rev) or the index (rev "") stores for each path relative to cwd (from_top: to the
+    top of the tree, as in a bare repository); missing ones left out."""
+    names = {f"{rev}:{'' if from_top else './'}{p}": p for p in paths if "\n" not in p}
     blobs = read_blobs(list(names), cwd)
     return {names[name]: data for name, data in blobs.items()}
 

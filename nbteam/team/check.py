@@ -8,8 +8,10 @@ conflict markers at any marker size.
 """
 from __future__ import annotations
 
+import copy
 import enum
 import json
+import shlex
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
@@ -83,9 +85,9 @@ def validation_errors(nb: Any) -> list[tuple[int | None, str]]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            # nbformat 5.7+ would repair duplicate cell ids in place and call the notebook valid
-            options: dict[str, Any] = {"repair_duplicate_cell_ids": False} if _takes_repair() else {}
-            nbformat.validate(nb, **options)
+            # nbformat 5.7+ repairs duplicate cell ids in place and calls the notebook valid (duplicate_ids
+            # reports them); validating a copy keeps that repair away from the caller's notebook
+            nbformat.validate(copy.deepcopy(nb))
     except nbformat.ValidationError as e:
         where = list(getattr(e, "absolute_path", []) or e.path)
         cell = where[1] + 1 if len(where) > 1 and where[0] == "cells" and isinstance(where[1], int) else None
@@ -97,12 +99,18 @@ def validation_errors(nb: Any) -> list[tuple[int | None, str]]:
     return []
 
 
-def _takes_repair() -> bool:
-    import inspect
-
-    import nbformat
-
-    return "repair_duplicate_cell_ids" in inspect.signature(nbformat.validate).parameters
+def duplicate_ids(nb: Any) -> list[tuple[int, str]]:
+    """(1-based cell, id) for each cell whose id an earlier cell already has (nbformat would renumber it)."""
+    seen: set[str] = set()
+    found = []
+    cells = nb.get("cells") if isinstance(nb, dict) else None
+    for number, cell in enumerate(cells if isinstance(cells, list) else [], start=1):
+        cell_id = cell.get("id") if isinstance(cell, dict) else None
+        if isinstance(cell_id, str):
+            if cell_id in seen:
+                found.append((number, cell_id))
+            seen.add(cell_id)
+    return found
 
 
 def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_size: int = 7,
@@ -138,6 +146,9 @@ def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_si
         why = f"line {e.lineno}: {e.msg}" if isinstance(e, json.JSONDecodeError) else "nested too deeply"
         return found + [Finding(path, None, Kind.NOT_JSON, f"not valid JSON ({why})",
                                 "restore a good version from git history (`git log -- FILE`)")]
+    for number, cell_id in duplicate_ids(nb):
+        found.append(Finding(path, number, Kind.INVALID, f"not a valid notebook: cell id {cell_id!r} is also an"
+                             " earlier cell's", "give the cell a new id (or delete its `id` and re-save it in Jupyter)"))
     if validate:
         for cell, message in validation_errors(nb):
             found.append(Finding(path, cell, Kind.INVALID, f"not a valid notebook (nbformat: {message})",
@@ -153,7 +164,7 @@ def check_notebook(path: str, data: bytes, keep_outputs: bool = False, marker_si
         for c in find_conflicts(parsed, size):
             shown = f" ({c.first_line[:60]})" if c.first_line else ""
             found.append(Finding(path, c.number, Kind.CELL_CONFLICT, f"{c.kind.value} conflict markers{shown}",
-                                 f"resolve them (`nbteam resolve {path} --ours|--theirs|--both`) and commit"))
+                                 f"resolve them (`nbteam resolve {shlex.quote(path)} --ours|--theirs|--both`) and commit"))
     return sorted(set(found), key=lambda f: (f.cell or 0, f.kind.value, f.what))
 
 
@@ -176,7 +187,7 @@ def _outputs(path: str, nb: dict[str, Any]) -> list[Finding]:
         if what:
             found.append(Finding(path, number, Kind.OUTPUTS,
                                  f"holds {' and '.join(what)}, which this repository does not commit (keep_outputs = false)",
-                                 f"run `nbteam init`, then `git add --renormalize {path}` and commit"))
+                                 f"run `nbteam init`, then `git add --renormalize {shlex.quote(path)}` and commit"))
     return found
 
 

@@ -7,8 +7,11 @@ from __future__ import annotations
 
 import enum
 import os
+import shlex
+import tempfile
 from typing import NamedTuple
 
+from nbteam.config import NBTEAM_TOML, PYPROJECT
 from nbteam.config import keep_outputs as keep_outputs_setting
 from nbteam.errors import NbteamError
 from nbteam.git import trees
@@ -39,6 +42,8 @@ class Target(NamedTuple):
     data: bytes
     filtered: bool  # git's clean filter is set up for it: what git stores is the cleaned content
     marker_size: int
+    staged: bytes | None = None  # with filtered, what the index holds: the filter cleans only what git re-reads
+    unmerged: bool = False  # the index holds git's conflict stages for it, not a file (data is empty)
 
 
 def split_range(spec: str) -> tuple[str, str]:
@@ -92,24 +97,45 @@ def _repo_relative(path: str, root: str) -> str:
     return os.path.relpath(os.path.join(folder, os.path.basename(full)), os.path.realpath(root)).replace(os.sep, "/")
 
 
+def _in_range(root: str, specs: list[str], rev_range: str, bare: bool = False) -> tuple[list[str], dict[str, bytes]]:
+    """The notebooks a range changed (names relative to root) and their content at its end."""
+    a, b = split_range(rev_range)
+    for rev in (a, b):
+        try:
+            trees.commit_id(rev, root)
+        except trees.GitFailed:
+            raise CheckError(f"--rev {rev_range}: {rev!r} is not a commit") from None
+    names = [p for p in trees.changed_paths(a, b, specs, root) if p.endswith(NOTEBOOK)]
+    return names, trees.stored(b, names, root, from_top=bare)
+
+
+def _in_bare(git_dir: str, paths: list[str], rev_range: str) -> tuple[list[Target], bool]:
+    """A range's notebooks in a bare repository (paths are pathspecs from the top of the tree), and
+    keep_outputs as the settings the range ends with say (no work tree holds them)."""
+    names, blobs = _in_range(git_dir, [p.replace(os.sep, "/") for p in paths], rev_range, bare=True)
+    settings = trees.stored(split_range(rev_range)[1], [PYPROJECT, NBTEAM_TOML], git_dir, from_top=True)
+    with tempfile.TemporaryDirectory(prefix="nbteam-check-") as tmp:
+        for name, data in settings.items():
+            with open(os.path.join(tmp, name), "wb") as f:
+                f.write(data)
+        keep = keep_outputs_setting(tmp)
+    return [Target(n, blobs[n], False, DEFAULT_MARKER_SIZE) for n in names if n in blobs], keep
+
+
 def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None) -> list[Target]:
     specs = []
     for path in paths:
         if source is Source.WORK_TREE and not os.path.lexists(path):
             raise CheckError(f"{path}: no such file or directory")
         specs.append(_repo_relative(path, root))
+    unmerged: dict[str, bytes] = {}
     if source is Source.RANGE:
-        a, b = split_range(rev_range or "")
-        for rev in (a, b):
-            try:
-                trees.commit_id(rev, root)
-            except trees.GitFailed:
-                raise CheckError(f"--rev {rev_range}: {rev!r} is not a commit") from None
-        names = [p for p in trees.changed_paths(a, b, specs, root) if p.endswith(NOTEBOOK)]
-        blobs = trees.stored(b, names, root)
+        names, blobs = _in_range(root, specs, rev_range or "")
     elif source is Source.INDEX:
         names = [p for p in trees.staged_paths(specs, root) if p.endswith(NOTEBOOK)]
         blobs = trees.stored("", names, root)
+        unmerged = {n: b"" for n in trees.unmerged_paths(names, root) if n not in blobs} if names else {}
+        blobs.update(unmerged)
     else:
         files = [s for s in specs if os.path.isfile(os.path.join(root, s))]
         folders = [s for s in specs if s not in files]
@@ -119,12 +145,33 @@ def _in_repo(root: str, paths: list[str], source: Source, rev_range: str | None)
     names = [n for n in names if n in blobs]
     attrs = trees.attributes(names, ["filter", "conflict-marker-size"], root)
     filter_set = source is Source.WORK_TREE and any(config_value(k, root) for k in FILTER_KEYS)
+    filtered = [n for n in names if filter_set and attrs[n].get("filter") == "nbteam"]
+    index = trees.stored("", filtered, root, from_top=True) if filtered else {}
     targets = []
     for name in names:
         size = attrs[name].get("conflict-marker-size", "")
-        targets.append(Target(name, blobs[name], filter_set and attrs[name].get("filter") == "nbteam",
-                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE))
+        targets.append(Target(name, blobs[name], name in filtered,
+                              int(size) if size.isdigit() and int(size) > 0 else DEFAULT_MARKER_SIZE, index.get(name),
+                              name in unmerged))
     return targets
+
+
+def _unmerged(target: Target) -> list[Finding]:
+    """The one finding for a notebook a merge left unresolved in the index."""
+    quoted = shlex.quote(target.path)
+    return [Finding(target.path, None, Kind.CELL_CONFLICT, "unmerged: the index holds the merge's conflict, not a"
+                    " notebook", f"resolve it (`nbteam resolve {quoted} --ours|--theirs|--both`), then `git add {quoted}`")]
+
+
+def _still_staged(target: Target, keep: bool) -> list[Finding]:
+    """Outputs the index holds for a filtered file (added before `nbteam init`): git commits them until re-added."""
+    if target.staged is None or keep:
+        return []
+    fix = f"the filter strips them only when git re-adds the file: `git add --renormalize {shlex.quote(target.path)}`" \
+          " and commit"
+    return [f._replace(what=f"{f.what.split(',')[0]} in the index", fix=fix)
+            for f in check_notebook(target.path, target.staged, keep, target.marker_size, validate=False)
+            if f.kind is Kind.OUTPUTS]
 
 
 def setup_problems(cwd: str = ".", require: bool = True) -> list[Finding]:
@@ -146,12 +193,21 @@ def check(paths: list[str], source: Source = Source.WORK_TREE, rev_range: str | 
           validate: bool = True) -> list[Finding]:
     """Every finding in the notebooks asked for, in path order, then broken driver or filter commands."""
     root = _toplevel(cwd)
-    if root is None:
+    bare = trees.bare_git_dir(cwd) if root is None else None
+    broken: list[Finding]
+    if bare is not None and source is Source.RANGE:  # a range needs commits only: the bare origin has them
+        (targets, keep), broken = _in_bare(bare, paths, rev_range or ""), []
+    elif bare is not None:
+        raise CheckError(f"{'--staged' if source is Source.INDEX else 'a check of files'} needs a work tree,"
+                         " and this repository is bare: use --rev A..B")
+    elif root is None:
         if source is not Source.WORK_TREE:
             raise CheckError(f"--{'staged' if source is Source.INDEX else 'rev'} needs a git repository")
         targets, keep, broken = _outside_repo(paths), keep_outputs_setting(cwd), []
     else:
         targets, keep = _in_repo(root, paths, source, rev_range), keep_outputs_setting(root)
         broken = setup_problems(root, require=False) if targets else []
-    found = [f for t in targets for f in check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)]
+    found = [f for t in targets for f in (_unmerged(t) if t.unmerged else
+                                           check_notebook(t.path, t.data, keep, t.marker_size, t.filtered, validate)
+                                           + _still_staged(t, keep))]
     return found + broken

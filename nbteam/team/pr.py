@@ -84,8 +84,11 @@ def markdown(p: Prediction) -> str:
     if p.clean:
         lines.append(f"nbteam merges everything: `nbteam pr merge {p.base}` on `{p.head}` makes the merge commit.")
     else:
-        lines.append(f"A person is needed: merge `{p.base}` into `{p.head}` in a clone with `nbteam init`,"
-                     " resolve the cells listed (`nbteam resolve`), and push.")
+        cells = any(spot.cell is not None for found in p.people.values() for spot in found)
+        named = ", ".join(f"`{x}`" for x in sorted(p.people))
+        lines.append(f"A person is needed for {named}: merge `{p.base}` into `{p.head}` in a clone with"
+                     " `nbteam init`, resolve " + ("the cells listed (`nbteam resolve`) and the rest" if cells
+                                                  else "them") + " by hand, commit, and push.")
     return "\n".join(lines) + "\n"
 
 

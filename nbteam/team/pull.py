@@ -28,12 +28,14 @@ class PrError(NbteamError):
     """`nbteam pr` cannot do what was asked (a bad revision, a detached HEAD); the message says why."""
 
 
-def _toplevel() -> str:
+def _toplevel(bare_too: bool = False) -> str:
+    """The top of the work tree; with bare_too, a bare repository's git directory (a prediction needs no work tree)."""
     from nbteam.git.run import git_text
 
-    root = git_text(["rev-parse", "--show-toplevel"])
+    root = git_text(["rev-parse", "--show-toplevel"]) or (trees.bare_git_dir() if bare_too else None)
     if not root:
-        raise PrError("not in a git work tree")
+        raise PrError("not in a git work tree" if trees.bare_git_dir() is None else
+                      "this repository is bare: `pr merge` needs a clone with the branch checked out")
     return root
 
 
@@ -46,7 +48,7 @@ def _commit(rev: str, root: str) -> str:
 
 def predict(base: str, head: str | None = None, root: str | None = None) -> tuple[Prediction, str]:
     """The merge of base into head (default HEAD) by plain git and by nbteam; and nbteam's merged tree."""
-    root = root or _toplevel()
+    root = root or _toplevel(bare_too=True)
     ours, theirs = _commit(head or "HEAD", root), _commit(base, root)
     shown_head = head or (trees.current_branch(root) or "HEAD").removeprefix("refs/heads/")
     if trees.is_ancestor(theirs, ours, root):
@@ -64,7 +66,7 @@ def predict(base: str, head: str | None = None, root: str | None = None) -> tupl
                   "merge.nbteam.driver": command("merge.nbteam.driver", sys.executable)}
         merged = trees.merge_tree(ours, theirs, driver, root)
     conflicted = sorted(merged.conflicts)
-    blobs = trees.stored(merged.tree, [p for p in conflicted if p.endswith(NOTEBOOK)], root)
+    blobs = trees.stored(merged.tree, [p for p in conflicted if p.endswith(NOTEBOOK)], root, from_top=True)
     sizes = trees.attributes(conflicted, ["conflict-marker-size"], root)
     people = {}
     for path in conflicted:
@@ -74,14 +76,17 @@ def predict(base: str, head: str | None = None, root: str | None = None) -> tupl
     return Prediction(base, shown_head, False, plain.conflicts, people), merged.tree
 
 
-def _without_outputs(tree: str, ours: str, root: str) -> str:
+def _without_outputs(tree: str, ours: str, theirs: str, root: str) -> str:
     """The merged tree with the outputs stripped from the notebooks the merge changed, as the filter would."""
     if keep_outputs(root):
         return tree
     changed = [p for p in trees.tree_diff(ours, tree, root) if p.endswith(NOTEBOOK)]
     cleaned = {}
-    for path, data in trees.stored(tree, changed, root).items():
+    merged = trees.stored(tree, changed, root, from_top=True)
+    for path, data in merged.items():
         stripped, warning = strip_notebook(data, path)
+        if warning and trees.stored(theirs, [path], root, from_top=True).get(path) == data:
+            continue  # the base's own file, taken as it is: the merge adds nothing its history lacks
         if warning:  # the filter would keep such a file as it is, outputs and all
             raise PrError(f"{warning}; nothing merged, so that no outputs are committed")
         if stripped != data:
@@ -104,7 +109,7 @@ def merge(base: str, if_needed: bool = False) -> tuple[Prediction, str | None]:
     if prediction.up_to_date or not prediction.clean or (if_needed and not prediction.plain):
         return prediction, None
     ours, theirs = _commit("HEAD", root), _commit(base, root)
-    tree = _without_outputs(tree, ours, root)
+    tree = _without_outputs(tree, ours, theirs, root)
     message = merge_message(base, trees.full_ref(base, root), branch)
     commit = trees.commit_tree(tree, [ours, theirs], message, root)
     from nbteam.git.settings import config_value
