@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nbteam.diff.notebook import diff_notebooks
 from nbteam.diff.render import render_diff
 from nbteam.git.blobs import read_blob
-from nbteam.git.repo import stage_paths, store_blob
+from nbteam.git.repo import store_blob
 from nbteam.merge.notebook import merge_notebooks
 from nbteam.notebook.io import Notebook, dumps_notebook, parse_notebook
 from nbteam.notebook.normalise import normalise_notebook
@@ -32,7 +32,7 @@ from nbteam.scratch.copies import (
 from nbteam.scratch.guards import PromoteError, ScratchContext, check_owner, check_shown
 from nbteam.scratch.manifest import manifest_lock
 from nbteam.scratch.scan import NotebookInfo
-from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
+from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file, stage_written
 from nbteam.seq.merge3 import Markers
 
 
@@ -154,7 +154,7 @@ class CopyPlan:
             writes.add(self.copy, dumps_notebook(copy_nb), crlf=merged.copy_crlf)
             writes.commit()
             if stage:
-                stage_paths(ctx.root, writes.paths)
+                stage_written(ctx.root, writes.paths)
             done = merged.shown
             return CopyPromotion(done.copy, done.origin, done.cells, done.conflicts, done.diff, True, done.origin_text)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nbteam.config import Config
-from nbteam.git.repo import differs_from_head, last_change, stage_paths, store_blob
+from nbteam.git.repo import differs_from_head, last_change, store_blob
 from nbteam.notebook.io import uses_crlf
 from nbteam.scratch.cells import CellInfo, produced_by, worktree_reader
 from nbteam.scratch.guards import (
@@ -40,7 +40,7 @@ from nbteam.scratch.manifest import (
     union_attributes_text,
 )
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, make_record, plan_promotion
-from nbteam.scratch.writes import WorkTreeWrites
+from nbteam.scratch.writes import WorkTreeWrites, stage_written
 
 
 class PromotionResult(TextEnum):
@@ -209,7 +209,7 @@ class PromotionPlan:
             if stage:
                 # Every promoted cell's module, written now or already holding it (run in Jupyter).
                 targets = [o.cell.target for o in outcomes if o.result is PROMOTED and o.cell.target]
-                stage_paths(ctx.root, [*targets, *writes.paths, self.notebook])
+                stage_written(ctx.root, [*targets, *writes.paths, self.notebook])
             return outcomes
 
 

@@ -10,8 +10,12 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from nbteam.bypass import disabled
+from nbteam.config import keep_outputs
 from nbteam.errors import NbteamError
 from nbteam.git.paths import safe_write_path
+from nbteam.git.repo import RepoError, clean_filter_runs, stage_blob, stage_paths
+from nbteam.notebook.strip import strip_notebook
 from nbteam.notebook.io import Notebook, NotebookError, parse_notebook, uses_crlf, write_atomic
 
 
@@ -89,3 +93,32 @@ def read_notebook_file(root: str | os.PathLike[str], rel: str) -> tuple[Notebook
     except OSError as e:
         raise NotebookError(f"cannot read {rel}: {e.strerror}") from None
     return parse_notebook(data, rel), uses_crlf(data)
+
+
+def real_relative(root: str | os.PathLike[str], rel: str) -> str:
+    """rel with every symlinked folder resolved, relative to the root's real path (what git tracks)."""
+    real_root = os.path.realpath(root)
+    full = os.path.join(os.path.realpath(os.path.join(real_root, os.path.dirname(rel))), os.path.basename(rel))
+    return Path(os.path.relpath(full, real_root)).as_posix()
+
+
+def stage_written(root: str | os.PathLike[str], paths: list[str]) -> None:
+    """`git add` the files a promotion wrote; a notebook that no clean filter reaches is staged stripped.
+
+    Without `nbteam init` in this clone, `git add` would stage a notebook with its outputs; then
+    nbteam stages its stripped text itself (the working copy keeps the outputs), unless the
+    repository keeps outputs or NBTEAM_DISABLE is set. Folders reached through a symlink are
+    named by their real path, as git wants them.
+    """
+    try:
+        rels = list(dict.fromkeys(real_relative(root, rel) for rel in paths if (Path(root) / rel).exists()))
+        strip = not disabled() and not keep_outputs(root)
+        own = [rel for rel in rels if strip and rel.endswith(".ipynb") and not clean_filter_runs(root, rel)]
+        stage_paths(root, [rel for rel in rels if rel not in own])
+        for rel in own:
+            cleaned, warning = strip_notebook((Path(root) / rel).read_bytes(), rel)
+            if warning:
+                raise RepoError(f"{warning}; not staged")
+            stage_blob(root, rel, cleaned)
+    except (RepoError, OSError) as e:
+        raise WriteError(f"written and recorded, but not staged: {e}") from None
