@@ -307,3 +307,41 @@ def test_an_append_cell_edited_and_rerun_alone_leaves_one_definition(two):
     module = (ada / MODULE).read_text()
     print(p.returncode, p.stdout, module)
     assert module.count("def top_products") == 1 or p.returncode != 0, p.stdout + module
+
+
+def test_append_cell_edited_and_run_all_promotes_without_force(two):
+    ada, _, envs = two
+    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
+    save(ada / NB, nb)
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
+    assert promote(ada, envs["ada"]).returncode == 0
+    edited = APPEND.replace("n=3", "n=4")
+    nb["cells"][2]["source"] = MAGIC_A + edited
+    save(ada / NB, nb)
+    jupyter_run(ada, (WRITE, "w"), (edited, "a"))  # Run All
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert (ada / MODULE).read_text() == WRITE + edited
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 0 and p.stdout.count(": unchanged:") == 2, p.stdout
+
+
+def test_run_all_that_erased_a_teammates_appended_block_is_refused(two):
+    ada, grace, envs = two
+    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
+    save(ada / NB, nb)
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
+    assert promote(ada, envs["ada"]).returncode == 0
+    push(ada, envs["ada"], "ada: metrics")
+    pull(grace, envs["grace"])
+    save(grace / "scratch/grace/more.ipynb", make_nb(MAGIC_A + "\n\nGRACE = 1\n"))
+    assert promote(grace, envs["grace"], nb="scratch/grace/more.ipynb").returncode == 0
+    push(grace, envs["grace"], "grace: appends")
+    pull(ada, envs["ada"])
+    edited = WRITE.replace("sum()", "sum() * 1.0")
+    nb["cells"][1]["source"] = MAGIC + edited
+    save(ada / NB, nb)
+    jupyter_run(ada, (edited, "w"), (APPEND, "a"))  # Run All: Grace's block is gone from the file
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 1 and "refused" in p.stdout, p.stdout + p.stderr
+    assert "GRACE" not in (ada / MODULE).read_text()  # nothing written

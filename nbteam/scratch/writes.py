@@ -6,6 +6,7 @@ permission) must not leave modules written but unrecorded. Every path goes throu
 """
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -116,9 +117,24 @@ def stage_written(root: str | os.PathLike[str], paths: list[str]) -> None:
         own = [rel for rel in rels if strip and rel.endswith(".ipynb") and not clean_filter_runs(root, rel)]
         stage_paths(root, [rel for rel in rels if rel not in own])
         for rel in own:
-            cleaned, warning = strip_notebook((Path(root) / rel).read_bytes(), rel)
+            data = (Path(root) / rel).read_bytes()
+            cleaned, warning = strip_notebook(data, rel)
             if warning:
                 raise RepoError(f"{warning}; not staged")
-            stage_blob(root, rel, cleaned)
+            if _same_notebook(cleaned, data):
+                stage_paths(root, [rel])  # nothing to strip: its own bytes, so git sees no change left
+            else:
+                stage_blob(root, rel, cleaned)
     except (RepoError, OSError) as e:
         raise WriteError(f"written and recorded, but not staged: {e}") from None
+
+
+def _same_notebook(a: bytes, b: bytes) -> bool:
+    """True if two notebook texts hold the same notebook (a source as one string or as lines alike)."""
+    def norm(data: bytes) -> object:
+        nb = json.loads(data.decode("utf-8-sig"))
+        for cell in nb.get("cells", []) if isinstance(nb, dict) else []:
+            if isinstance(cell, dict) and isinstance(cell.get("source"), list):
+                cell["source"] = "".join(map(str, cell["source"]))
+        return nb
+    return norm(a) == norm(b)
