@@ -345,3 +345,29 @@ def test_run_all_that_erased_a_teammates_appended_block_is_refused(two):
     p = promote(ada, envs["ada"])
     assert p.returncode == 1 and "refused" in p.stdout, p.stdout + p.stderr
     assert "GRACE" not in (ada / MODULE).read_text()  # nothing written
+
+
+def test_run_all_over_a_teammates_pulled_edit_is_refused_then_update_takes_it(two):
+    ada, grace, envs = two
+    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
+    save(ada / NB, nb)
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
+    assert promote(ada, envs["ada"]).returncode == 0
+    push(ada, envs["ada"], "ada: metrics")
+    pull(grace, envs["grace"])
+    (grace / MODULE).write_text((grace / MODULE).read_text().replace("n=3", "n=5"))
+    push(grace, envs["grace"], "grace: top five")
+    pull(ada, envs["ada"])
+    edited = WRITE.replace("sum()", "sum() * 1.0")
+    nb["cells"][1]["source"] = MAGIC + edited
+    save(ada / NB, nb)
+    jupyter_run(ada, (edited, "w"), (APPEND, "a"))  # Run All writes over Grace's n=5
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 1 and "Grace Hopper" in p.stdout, p.stdout + p.stderr
+    git(ada, "checkout", "--", MODULE)
+    p = promote(ada, envs["ada"], "--update")
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert "n=5" in source(ada, 2)
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert (ada / MODULE).read_text() == edited + APPEND.replace("n=3", "n=5")

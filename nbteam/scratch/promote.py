@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nbteam.config import Config
-from nbteam.git.repo import differs_from_head, last_change, store_blob
+from nbteam.git.repo import differs_from_head, head_tree, last_change, store_blob, tree_reader
 from nbteam.notebook.io import uses_crlf
 from nbteam.scratch.cells import CellInfo, produced_by, worktree_reader
 from nbteam.scratch.guards import (
@@ -29,13 +29,16 @@ from nbteam.scratch.guards import (
     select_cells,
 )
 from nbteam.scratch.manifest import (
+    ManifestError,
     PromotionRecord,
     RecordKey,
     TextEnum,
     dumps_manifest,
     manifest_lock,
     now_utc,
+    parse_manifest,
     read_manifest,
+    sha256,
     union_attributes_path,
     union_attributes_text,
 )
@@ -88,6 +91,29 @@ def module_history(root: Path, target: str) -> str:
     return text
 
 
+def committed_outside_nbteam(ctx: ScratchContext, target: str, text: str | None,
+                             records: Mapping[RecordKey, PromotionRecord]) -> bool:
+    """True if HEAD's module holds an edit made outside nbteam that the work tree's module lacks.
+
+    HEAD's text is none that a promotion recorded (in HEAD's manifest or the one in the work
+    tree), and the work tree holds other text: a teammate's hand edit, pulled, then written
+    over (running the cells again in Jupyter does that). Then a module that holds what the
+    notebook's cells write is not taken as theirs: promoting it would drop that edit.
+    """
+    if text is None:
+        return False
+    tree = head_tree(ctx.root)
+    head = tree_reader(tree)(target) if tree is not None else None
+    if head is None or head.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
+        return False
+    try:
+        committed = parse_manifest(tree_reader(tree)(ctx.config.manifest) or "")
+    except ManifestError:
+        committed = {}
+    shas = {r.module_sha for r in [*committed.values(), *records.values()] if r.target == target}
+    return bool(shas) and sha256(head.replace("\r\n", "\n")) not in shas
+
+
 @dataclass
 class _Planned:
     """The cells' outcomes and everything a real run writes (modules, records, bodies)."""
@@ -116,6 +142,9 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
         seen[target] = read(target)
         crlf[target] = seen[target] is not None and uses_crlf((seen[target] or "").encode("utf-8"))
         check_shown(shown, target, seen[target])
+        ran = target in produced and (seen[target] or "").replace("\r\n", "\n") == produced[target]
+        if ran and committed_outside_nbteam(ctx, target, seen[target], records):
+            del produced[target]  # the cells ran over a teammate's committed edit: not theirs to record
     planned = _Planned([], dict(seen), seen, crlf, [], records)
     texts = planned.texts
     owner = ctx.acts_for(notebook)
