@@ -223,7 +223,7 @@ def test_quoted_targets_and_append_options(two, magics):
 # --- identity ---------------------------------------------------------------------------------------
 
 def _bare_env(git_env: dict, **extra: str) -> dict:
-    env = {k: v for k, v in git_env.items() if not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_")) and k != "NBTEAM_USER"}
+    env = {k: v for k, v in git_env.items() if not k.startswith(("GIT_AUTHOR_", "GIT_COMMITTER_")) and k not in ("NBTEAM_USER", "EMAIL")}
     return {**env, **extra}
 
 
@@ -264,8 +264,12 @@ def test_identity_order_as_documented(tmp_path, git_env):
     assert p.returncode == 2 and "no user" in p.stderr, p.stderr
     git(repo, "config", "user.name", "Ada King")
     assert user() == "ada-king"
+    assert user(EMAIL="countess@example.com") == "countess"  # git takes $EMAIL when no user.email is set
     git(repo, "config", "user.email", "ada.lovelace@example.com")
-    assert user() == "ada-lovelace"
+    assert user(EMAIL="countess@example.com") == "ada-lovelace"
+    git(repo, "config", "author.email", "augusta@example.com")
+    assert user() == "augusta"  # git's author.email comes before user.email
+    git(repo, "config", "--unset", "author.email")
     assert user(GIT_AUTHOR_NAME="Grace Hopper") == "grace-hopper"
     assert user(GIT_AUTHOR_NAME="Grace Hopper", GIT_AUTHOR_EMAIL="amazing.grace@example.com") == "amazing-grace"
     (home / ".gitconfig").write_text("[nbteam]\n\tuser = ada\n")

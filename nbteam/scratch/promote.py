@@ -181,7 +181,7 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     if refused:  # all or nothing: a partial promotion would leave the modules half-way
         names = ", ".join(f"cell {o.cell.number}" for o in refused)
         planned.outcomes = [o if o.result is not WOULD_PROMOTE else replace(
-            o, result=HELD_BACK, message=f"not promoted, because {names} was refused (a promotion is all or nothing)")
+            o, result=HELD_BACK, message=f"because {names} was refused (a promotion is all or nothing)")
             for o in planned.outcomes]
         planned.bodies.clear()
         planned.changed.clear()
