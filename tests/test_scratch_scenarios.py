@@ -110,6 +110,8 @@ def test_cells_run_in_jupyter_promote_without_force_in_every_flavour(two, flavou
     assert (ada / MODULE).read_bytes() == text
     if opts.get("crlf"):
         assert b"\r\n" in (ada / NB).read_bytes()
+    if opts.get("bom"):
+        assert (ada / NB).read_bytes().startswith(b"\xef\xbb\xbf")  # --update kept it
 
 
 # --- 1b. edited and re-run in Jupyter after a promotion --------------------------------------------
@@ -375,3 +377,42 @@ def test_run_all_over_a_teammates_pulled_edit_is_refused_then_update_takes_it(tw
     p = promote(ada, envs["ada"])
     assert p.returncode == 0, p.stdout + p.stderr
     assert (ada / MODULE).read_text() == edited + APPEND.replace("n=3", "n=5")
+
+
+# --- copies flowing back into a CRLF or BOM origin ---------------------------------------------------
+
+@pytest.mark.parametrize("crlf,bom", [(True, False), (False, True)], ids=["CRLF", "BOM"])
+def test_a_copy_flows_back_into_a_crlf_or_bom_origin_a_teammate_edited(two, crlf, bom):
+    ada, grace, envs = two
+    team = make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()")
+    team["cells"][0]["metadata"] = {"collapsed": True}
+    team["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "stats\n"}]
+    save(ada / "analysis.ipynb", team, crlf=crlf, bom=bom)
+    push(ada, envs["ada"], "team")
+    pull(grace, envs["grace"])
+    p = nbteam("scratch", "new", "--from", "analysis.ipynb", cwd=grace, env=envs["grace"])
+    assert p.returncode == 0, p.stderr
+    copy = "scratch/grace/analysis.ipynb"
+    c = load(grace / copy)
+    c["cells"][1]["source"] = "df = pd.read_csv('sales.csv', parse_dates=['day'])"
+    save(grace / copy, c)
+    push(grace, envs["grace"], "grace copy")
+    # Ada edits another cell of the team notebook meanwhile, and reviews Grace's copy
+    t = load(ada / "analysis.ipynb")
+    t["cells"][2]["source"] = ["df.describe(include='all')"]
+    save(ada / "analysis.ipynb", t, crlf=crlf, bom=bom)
+    git(ada, "commit", "-qam", "ada edit", env=envs["ada"])
+    pull(ada, envs["ada"])
+    listed = nbteam("scratch", "list", "--from", "analysis.ipynb", cwd=ada, env=envs["ada"])
+    assert "grace  scratch/grace/analysis.ipynb" in listed.stdout, listed.stdout + listed.stderr
+    p = promote(ada, envs["ada"], "--cell", "c1", "--yes", nb=copy)
+    after = (ada / "analysis.ipynb").read_bytes()
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert after.startswith(b"\xef\xbb\xbf") == bom
+    assert (b"\r\n" in after) == crlf
+    a = load(ada / "analysis.ipynb")
+    assert a["cells"][0]["metadata"] == {"collapsed": True}
+    assert "parse_dates" in "".join(a["cells"][1]["source"])
+    assert "include='all'" in "".join(a["cells"][2]["source"])
+    listed = nbteam("scratch", "list", "--from", "analysis.ipynb", cwd=ada, env=envs["ada"])
+    assert "No copy" in listed.stdout, listed.stdout  # in sync now

@@ -197,7 +197,7 @@ class UpdatePlan:
             updates = _in_order(self.cells, targets)
             if not any(t.bases for t in targets):
                 return updates
-            nb, crlf = read_notebook_file(root, notebook)
+            nb, crlf, bom = read_notebook_file(root, notebook)
             writes = WorkTreeWrites(root)
             for t in targets:
                 if not t.bases:
@@ -216,7 +216,7 @@ class UpdatePlan:
                     records[key] = replace(records[key], cell_sha=sha256(base), module_sha=sha256(module.replace("\r\n", "\n")),
                                            lines=len(base.splitlines()), user=ctx.user, time=now_utc(), owner=owner,
                                            blob=store_blob(root, base.encode("utf-8")))
-            writes.add(notebook, dumps_notebook(nb), crlf=crlf)
+            writes.add(notebook, dumps_notebook(nb), crlf=crlf, bom=bom)
             write_manifest_into(writes, root, ctx.config, records.values())
             writes.commit()
             return updates

@@ -32,6 +32,7 @@ class PendingWrite:
     real: Path
     text: str
     crlf: bool = False
+    bom: bool = False
 
 
 def _restore(path: Path, old: bytes | None) -> None:
@@ -51,9 +52,9 @@ class WorkTreeWrites:
         self.root = Path(root)
         self.pending: dict[str, PendingWrite] = {}
 
-    def add(self, rel: str, text: str, crlf: bool = False) -> None:
-        """Check rel with safe_write_path (UnsafePathError) and queue its new text."""
-        self.pending[rel] = PendingWrite(rel, safe_write_path(self.root, rel), text, crlf)
+    def add(self, rel: str, text: str, crlf: bool = False, bom: bool = False) -> None:
+        """Check rel with safe_write_path (UnsafePathError) and queue its new text (CRLF line ends, a BOM: kept)."""
+        self.pending[rel] = PendingWrite(rel, safe_write_path(self.root, rel), text, crlf, bom)
 
     @property
     def paths(self) -> list[str]:
@@ -73,7 +74,7 @@ class WorkTreeWrites:
                     folder.mkdir()
                     made.append(folder)
                 old = write.real.read_bytes() if write.real.exists() else None
-                write_atomic(write.real, write.text, crlf=write.crlf)
+                write_atomic(write.real, write.text, crlf=write.crlf, bom=write.bom)
                 done.append((write.real, old))
         except OSError as e:
             for path, old in reversed(done):
@@ -86,14 +87,14 @@ class WorkTreeWrites:
             raise WriteError(f"cannot write {current}: {e.strerror or e}; nothing was changed") from None
 
 
-def read_notebook_file(root: str | os.PathLike[str], rel: str) -> tuple[Notebook, bool]:
-    """A work-tree notebook to rewrite, and whether its lines end in CRLF (kept when written back)."""
+def read_notebook_file(root: str | os.PathLike[str], rel: str) -> tuple[Notebook, bool, bool]:
+    """A work-tree notebook to rewrite, and whether it has CRLF line ends and a BOM (both kept when written back)."""
     path = Path(root) / rel
     try:
         data = path.read_bytes()
     except OSError as e:
         raise NotebookError(f"cannot read {rel}: {e.strerror}") from None
-    return parse_notebook(data, rel), uses_crlf(data)
+    return parse_notebook(data, rel), uses_crlf(data), data.startswith(b"\xef\xbb\xbf")
 
 
 def real_relative(root: str | os.PathLike[str], rel: str) -> str:
