@@ -416,3 +416,19 @@ def test_a_copy_flows_back_into_a_crlf_or_bom_origin_a_teammate_edited(two, crlf
     assert "include='all'" in "".join(a["cells"][2]["source"])
     listed = nbteam("scratch", "list", "--from", "analysis.ipynb", cwd=ada, env=envs["ada"])
     assert "No copy" in listed.stdout, listed.stdout  # in sync now
+
+
+def test_cells_run_again_over_a_teammates_pulled_edit_say_so(two):
+    ada, grace, envs = two
+    save(ada / NB, make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND))
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
+    assert promote(ada, envs["ada"]).returncode == 0
+    push(ada, envs["ada"], "ada: metrics")
+    pull(grace, envs["grace"])
+    (grace / MODULE).write_text((grace / MODULE).read_text().replace("n=3", "n=5"))
+    push(grace, envs["grace"], "grace: top five")
+    pull(ada, envs["ada"])
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))  # Ada runs her notebook again: n=3 is back in her working copy
+    p = promote(ada, envs["ada"])
+    assert "drops an edit committed outside nbteam" in p.stdout and "Grace Hopper" in p.stdout, p.stdout
+    assert (ada / MODULE).read_text() == WRITE + APPEND  # nothing written

@@ -138,13 +138,14 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     produced = produced_by(fresh)
     seen: dict[str, str | None] = {}
     crlf: dict[str, bool] = {}
+    dropped: set[str] = set()
     for target in dict.fromkeys(c.target for c in cells if c.target):
         seen[target] = read(target)
         crlf[target] = seen[target] is not None and uses_crlf((seen[target] or "").encode("utf-8"))
         check_shown(shown, target, seen[target])
-        ran = target in produced and (seen[target] or "").replace("\r\n", "\n") == produced[target]
-        if ran and committed_outside_nbteam(ctx, target, seen[target], records):
-            del produced[target]  # the cells ran over a teammate's committed edit: not theirs to record
+        if committed_outside_nbteam(ctx, target, seen[target], records):
+            dropped.add(target)
+            produced.pop(target, None)  # the cells ran over a teammate's committed edit: not theirs to record
     planned = _Planned([], dict(seen), seen, crlf, [], records)
     texts = planned.texts
     owner = ctx.acts_for(notebook)
@@ -160,8 +161,11 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
             planned.outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; {hint}", plan))
             continue
         if plan.state is CellState.IN_SYNC:
-            planned.outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do",
-                                                     plan))
+            note = (f"; but your working copy of {target} drops an edit committed outside nbteam"
+                    f" ({module_history(root, target)}): running the cells again writes over it;"
+                    f" `git checkout -- {target}`, then --update takes it into the cells") if target in dropped else ""
+            planned.outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do"
+                                                     + note, plan))
             continue
         what = f"{plan.mode} {target} ({plan.state}"
         what += f", forced: {plan.refusal})" if plan.refusal else ")"
