@@ -432,3 +432,25 @@ def test_cells_run_again_over_a_teammates_pulled_edit_say_so(two):
     p = promote(ada, envs["ada"])
     assert "drops an edit committed outside nbteam" in p.stdout and "Grace Hopper" in p.stdout, p.stdout
     assert (ada / MODULE).read_text() == WRITE + APPEND  # nothing written
+
+
+def test_update_with_stage_stages_the_notebook_and_the_manifest(two):
+    ada, grace, envs = two
+    save(ada / NB, make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND, MAGIC_A + APPEND2))
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"), (APPEND2, "a"))
+    assert promote(ada, envs["ada"]).returncode == 0
+    push(ada, envs["ada"], "ada")
+    pull(grace, envs["grace"])
+    text = (grace / MODULE).read_text().replace("import pandas as pd\n", "import numpy as np\nimport pandas as pd\n")
+    text = text.replace("n=3", "n=5", 1) + "\n\nLAST = 1\n"  # the write cell's part, the first append's, the end
+    (grace / MODULE).write_text(text)
+    push(grace, envs["grace"], "grace")
+    pull(ada, envs["ada"])
+    p = promote(ada, envs["ada"], "--update", "--stage")
+    assert p.returncode == 0 and p.stdout.count(": merged:") == 3, p.stdout + p.stderr
+    assert git(ada, "status", "--porcelain", env=envs["ada"]).stdout.splitlines() == [
+        "M  .nbteam/promotions.jsonl", f"M  {NB}"]
+    assert "LAST = 1" in source(ada, 3) and "n=5" in source(ada, 2) and "numpy" in source(ada, 1)
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 0 and p.stdout.count(": unchanged:") == 3, p.stdout
+    assert (ada / MODULE).read_text() == text

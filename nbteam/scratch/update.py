@@ -23,7 +23,7 @@ from nbteam.scratch.plan import ManifestIndex, find_block, unified_diff
 from nbteam.scratch.promote import PromotionResult, read_selected, write_manifest_into
 from nbteam.scratch.regions import RegionError, module_regions, split_module
 from nbteam.scratch.writefile import replace_body
-from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
+from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file, stage_written
 from nbteam.seq.merge3 import Markers, merge3_text
 
 
@@ -186,8 +186,11 @@ class UpdatePlan:
         """The other user whose scratchpad this is: apply() needs confirmed=True ("" for your own)."""
         return self.ctx.acts_for(self.notebook)
 
-    def apply(self, confirmed: bool = False) -> list[CellUpdate]:
-        """Merge as planned, under the manifest lock; ChangedSinceShownError if a module changed since."""
+    def apply(self, confirmed: bool = False, stage: bool = False) -> list[CellUpdate]:
+        """Merge as planned, under the manifest lock; ChangedSinceShownError if a module changed since.
+
+        stage: add everything written to git's index (the notebook through the clean filter).
+        """
         ctx, notebook = self.ctx, self.notebook
         root = ctx.root
         owner = check_owner(ctx, notebook, confirmed)
@@ -219,6 +222,8 @@ class UpdatePlan:
             writes.add(notebook, dumps_notebook(nb), crlf=crlf, bom=bom)
             write_manifest_into(writes, root, ctx.config, records.values())
             writes.commit()
+            if stage:
+                stage_written(root, writes.paths)
             return updates
 
 
