@@ -65,6 +65,28 @@ def pull(repo: Path, env: dict) -> None:
     git(repo, "pull", "-q", "--no-rebase", "origin", "main", env=env)
 
 
+def run_and_promote(ada: Path, env: dict, *appends: str) -> dict:
+    """Ada's scratchpad: cell 2 writes the module, one `-a` cell per append; run in Jupyter, then promoted."""
+    nb = make_nb("x = 1", MAGIC + WRITE, *(MAGIC_A + body for body in appends))
+    save(ada / NB, nb)
+    jupyter_run(ada, (WRITE, "w"), *((body, "a") for body in appends))
+    p = promote(ada, env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return nb
+
+
+def grace_edits(two, edit) -> str:
+    """Ada pushes; Grace changes the module with edit(text) and pushes; Ada pulls. The module's new text."""
+    ada, grace, envs = two
+    push(ada, envs["ada"], "ada: metrics")
+    pull(grace, envs["grace"])
+    text = edit((grace / MODULE).read_text())
+    (grace / MODULE).write_text(text)
+    push(grace, envs["grace"], "grace: edits the module")
+    pull(ada, envs["ada"])
+    return text
+
+
 # --- 1. cells already run in Jupyter, in every notebook flavour -------------------------------------
 
 FLAVOURS = {
@@ -299,28 +321,21 @@ def test_two_people_promote_at_once_and_pull_each_others_records(two):
     assert listed.stdout.count("in sync") == 3, listed.stdout
 
 
-def test_an_append_cell_edited_and_rerun_alone_leaves_one_definition(two):
+def test_an_append_cell_edited_and_run_alone_twice_in_the_module_is_refused(two):
     ada, _, envs = two
-    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
-    save(ada / NB, nb)
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
+    nb = run_and_promote(ada, envs["ada"], APPEND)
     edited = APPEND.replace("n=3", "n=4")
     nb["cells"][2]["source"] = MAGIC_A + edited
     save(ada / NB, nb)
     jupyter_run(ada, (edited, "a"))  # Jupyter appends again: the old block and the new one
     p = promote(ada, envs["ada"])
     module = (ada / MODULE).read_text()
-    print(p.returncode, p.stdout, module)
-    assert module.count("def top_products") == 1 or p.returncode != 0, p.stdout + module
+    assert p.returncode == 1 and module.count("def top_products") == 2, p.stdout + module  # refused, not hidden
 
 
 def test_append_cell_edited_and_run_all_promotes_without_force(two):
     ada, _, envs = two
-    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
-    save(ada / NB, nb)
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
+    nb = run_and_promote(ada, envs["ada"], APPEND)
     edited = APPEND.replace("n=3", "n=4")
     nb["cells"][2]["source"] = MAGIC_A + edited
     save(ada / NB, nb)
@@ -332,42 +347,35 @@ def test_append_cell_edited_and_run_all_promotes_without_force(two):
     assert p.returncode == 0 and p.stdout.count(": unchanged:") == 2, p.stdout
 
 
-def test_run_all_that_erased_a_teammates_appended_block_is_refused(two):
-    ada, grace, envs = two
-    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
-    save(ada / NB, nb)
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
-    push(ada, envs["ada"], "ada: metrics")
-    pull(grace, envs["grace"])
-    save(grace / "scratch/grace/more.ipynb", make_nb(MAGIC_A + "\n\nGRACE = 1\n"))
-    assert promote(grace, envs["grace"], nb="scratch/grace/more.ipynb").returncode == 0
-    push(grace, envs["grace"], "grace: appends")
-    pull(ada, envs["ada"])
+def _run_all_with_edited_write_cell(ada: Path, nb: dict) -> str:
     edited = WRITE.replace("sum()", "sum() * 1.0")
     nb["cells"][1]["source"] = MAGIC + edited
     save(ada / NB, nb)
-    jupyter_run(ada, (edited, "w"), (APPEND, "a"))  # Run All: Grace's block is gone from the file
+    jupyter_run(ada, (edited, "w"), (APPEND, "a"))
+    return edited
+
+
+def test_run_all_that_erased_a_teammates_appended_block_is_refused(two):
+    ada, grace, envs = two
+    nb = run_and_promote(ada, envs["ada"], APPEND)
+
+    def append_a_cell(text: str) -> str:  # Grace promotes a cell of her own that appends to the module
+        save(grace / "scratch/grace/more.ipynb", make_nb(MAGIC_A + "\n\nGRACE = 1\n"))
+        assert promote(grace, envs["grace"], nb="scratch/grace/more.ipynb").returncode == 0
+        return (grace / MODULE).read_text()
+
+    grace_edits(two, append_a_cell)
+    _run_all_with_edited_write_cell(ada, nb)  # Run All: Grace's block is gone from the file
     p = promote(ada, envs["ada"])
     assert p.returncode == 1 and "refused" in p.stdout, p.stdout + p.stderr
     assert "GRACE" not in (ada / MODULE).read_text()  # nothing written
 
 
 def test_run_all_over_a_teammates_pulled_edit_is_refused_then_update_takes_it(two):
-    ada, grace, envs = two
-    nb = make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND)
-    save(ada / NB, nb)
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
-    push(ada, envs["ada"], "ada: metrics")
-    pull(grace, envs["grace"])
-    (grace / MODULE).write_text((grace / MODULE).read_text().replace("n=3", "n=5"))
-    push(grace, envs["grace"], "grace: top five")
-    pull(ada, envs["ada"])
-    edited = WRITE.replace("sum()", "sum() * 1.0")
-    nb["cells"][1]["source"] = MAGIC + edited
-    save(ada / NB, nb)
-    jupyter_run(ada, (edited, "w"), (APPEND, "a"))  # Run All writes over Grace's n=5
+    ada, _, envs = two
+    nb = run_and_promote(ada, envs["ada"], APPEND)
+    grace_edits(two, lambda text: text.replace("n=3", "n=5"))
+    edited = _run_all_with_edited_write_cell(ada, nb)  # Run All writes over Grace's n=5
     p = promote(ada, envs["ada"])
     assert p.returncode == 1 and "Grace Hopper" in p.stdout, p.stdout + p.stderr
     git(ada, "checkout", "--", MODULE)
@@ -377,6 +385,31 @@ def test_run_all_over_a_teammates_pulled_edit_is_refused_then_update_takes_it(tw
     p = promote(ada, envs["ada"])
     assert p.returncode == 0, p.stdout + p.stderr
     assert (ada / MODULE).read_text() == edited + APPEND.replace("n=3", "n=5")
+
+
+def test_cells_run_again_over_a_teammates_pulled_edit_say_so(two):
+    ada, _, envs = two
+    run_and_promote(ada, envs["ada"], APPEND)
+    grace_edits(two, lambda text: text.replace("n=3", "n=5"))
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))  # Ada runs her notebook again: n=3 is back in her working copy
+    p = promote(ada, envs["ada"])
+    assert "drops an edit committed outside nbteam" in p.stdout and "Grace Hopper" in p.stdout, p.stdout
+    assert (ada / MODULE).read_text() == WRITE + APPEND  # nothing written
+
+
+def test_update_with_stage_stages_the_notebook_and_the_manifest(two):
+    ada, _, envs = two
+    run_and_promote(ada, envs["ada"], APPEND, APPEND2)
+    text = grace_edits(two, lambda text: text.replace("import pandas as pd\n", "import numpy as np\nimport pandas as pd\n")
+                       .replace("n=3", "n=5", 1) + "\n\nLAST = 1\n")  # the write cell's part, the first append's, the end
+    p = promote(ada, envs["ada"], "--update", "--stage")
+    assert p.returncode == 0 and p.stdout.count(": merged:") == 3, p.stdout + p.stderr
+    assert git(ada, "status", "--porcelain", env=envs["ada"]).stdout.splitlines() == [
+        "M  .nbteam/promotions.jsonl", f"M  {NB}"]
+    assert "LAST = 1" in source(ada, 3) and "n=5" in source(ada, 2) and "numpy" in source(ada, 1)
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 0 and p.stdout.count(": unchanged:") == 3, p.stdout
+    assert (ada / MODULE).read_text() == text
 
 
 # --- copies flowing back into a CRLF or BOM origin ---------------------------------------------------
@@ -416,41 +449,3 @@ def test_a_copy_flows_back_into_a_crlf_or_bom_origin_a_teammate_edited(two, crlf
     assert "include='all'" in "".join(a["cells"][2]["source"])
     listed = nbteam("scratch", "list", "--from", "analysis.ipynb", cwd=ada, env=envs["ada"])
     assert "No copy" in listed.stdout, listed.stdout  # in sync now
-
-
-def test_cells_run_again_over_a_teammates_pulled_edit_say_so(two):
-    ada, grace, envs = two
-    save(ada / NB, make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND))
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
-    push(ada, envs["ada"], "ada: metrics")
-    pull(grace, envs["grace"])
-    (grace / MODULE).write_text((grace / MODULE).read_text().replace("n=3", "n=5"))
-    push(grace, envs["grace"], "grace: top five")
-    pull(ada, envs["ada"])
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))  # Ada runs her notebook again: n=3 is back in her working copy
-    p = promote(ada, envs["ada"])
-    assert "drops an edit committed outside nbteam" in p.stdout and "Grace Hopper" in p.stdout, p.stdout
-    assert (ada / MODULE).read_text() == WRITE + APPEND  # nothing written
-
-
-def test_update_with_stage_stages_the_notebook_and_the_manifest(two):
-    ada, grace, envs = two
-    save(ada / NB, make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND, MAGIC_A + APPEND2))
-    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"), (APPEND2, "a"))
-    assert promote(ada, envs["ada"]).returncode == 0
-    push(ada, envs["ada"], "ada")
-    pull(grace, envs["grace"])
-    text = (grace / MODULE).read_text().replace("import pandas as pd\n", "import numpy as np\nimport pandas as pd\n")
-    text = text.replace("n=3", "n=5", 1) + "\n\nLAST = 1\n"  # the write cell's part, the first append's, the end
-    (grace / MODULE).write_text(text)
-    push(grace, envs["grace"], "grace")
-    pull(ada, envs["ada"])
-    p = promote(ada, envs["ada"], "--update", "--stage")
-    assert p.returncode == 0 and p.stdout.count(": merged:") == 3, p.stdout + p.stderr
-    assert git(ada, "status", "--porcelain", env=envs["ada"]).stdout.splitlines() == [
-        "M  .nbteam/promotions.jsonl", f"M  {NB}"]
-    assert "LAST = 1" in source(ada, 3) and "n=5" in source(ada, 2) and "numpy" in source(ada, 1)
-    p = promote(ada, envs["ada"])
-    assert p.returncode == 0 and p.stdout.count(": unchanged:") == 3, p.stdout
-    assert (ada / MODULE).read_text() == text

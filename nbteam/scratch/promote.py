@@ -103,11 +103,14 @@ def committed_outside_nbteam(ctx: ScratchContext, target: str, text: str | None,
     if text is None:
         return False
     tree = head_tree(ctx.root)
-    head = tree_reader(tree)(target) if tree is not None else None
+    if tree is None:
+        return False
+    read = tree_reader(tree)
+    head = read(target)
     if head is None or head.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
         return False
     try:
-        committed = parse_manifest(tree_reader(tree)(ctx.config.manifest) or "")
+        committed = parse_manifest(read(ctx.config.manifest) or "")
     except ManifestError:
         committed = {}
     shas = {r.module_sha for r in [*committed.values(), *records.values()] if r.target == target}
