@@ -449,3 +449,15 @@ def test_a_copy_flows_back_into_a_crlf_or_bom_origin_a_teammate_edited(two, crlf
     assert "include='all'" in "".join(a["cells"][2]["source"])
     listed = nbteam("scratch", "list", "--from", "analysis.ipynb", cwd=ada, env=envs["ada"])
     assert "No copy" in listed.stdout, listed.stdout  # in sync now
+
+
+def test_update_of_cells_run_but_never_promoted_says_what_to_do(two):
+    ada, _, envs = two
+    save(ada / NB, make_nb("x = 1", MAGIC + WRITE, MAGIC_A + APPEND))
+    jupyter_run(ada, (WRITE, "w"), (APPEND, "a"))  # run in Jupyter and committed by hand, never promoted
+    text = grace_edits(two, lambda text: text.replace("n=3", "n=5"))
+    p = promote(ada, envs["ada"])
+    assert p.returncode == 1 and "Grace Hopper" in p.stdout, p.stdout  # refused whole, naming her commit
+    assert (ada / MODULE).read_text() == text
+    p = promote(ada, envs["ada"], "--update")
+    assert p.returncode == 2 and "by hand, then promote" in p.stderr and "Traceback" not in p.stderr, p.stderr

@@ -249,5 +249,7 @@ def plan_notebook_updates(ctx: ScratchContext, notebook: str, selectors: list[st
         chosen = [c for c in cells if c.magic is not None and c.target is not None
                   and index.get(c.target, notebook, c.key) is not None]
         if not chosen:
-            raise PromoteError("no promoted %%writefile cells in this notebook to update")
+            raise PromoteError("no promoted %%writefile cells in this notebook to update: nbteam merges a module's"
+                               " edits against what a cell last promoted, and these never were; take the edits into"
+                               " the cells by hand, then promote (or promote --force to overwrite the module)")
     return plan_updates(ctx, notebook, chosen)
