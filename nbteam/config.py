@@ -371,7 +371,7 @@ def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None,
 
     In order: --user, $NBTEAM_USER, `git config nbteam.user`; then the identity git would
     put on a commit, where git looks: $GIT_AUTHOR_EMAIL / $GIT_AUTHOR_NAME, then
-    `git config user.email` / `user.name`. From each, the email's local part comes before the
+    `git config author.email` / `user.email` / $EMAIL, and `author.name` / `user.name`. From each, the email's local part comes before the
     name, because people spell their name differently on two machines far more often than
     their address.
     """
@@ -387,7 +387,9 @@ def resolve_user(repo_root: str | os.PathLike[str], explicit: str | None = None,
                 raise ConfigError(f"{what} {raw!r} has no letters or digits to name a scratch directory")
             return slug
     for email, name in ((lambda: env.get("GIT_AUTHOR_EMAIL"), lambda: env.get("GIT_AUTHOR_NAME")),
-                        (lambda: config_value("user.email", top), lambda: git_user_name(top))):
+                        # git's author.* before user.*, and $EMAIL after both, as git itself reads them
+                        (lambda: config_value("author.email", top) or config_value("user.email", top) or env.get("EMAIL"),
+                         lambda: config_value("author.name", top) or git_user_name(top))):
         address = email()
         slug = email_user(address) if address else ""
         if not slug:

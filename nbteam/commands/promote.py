@@ -70,7 +70,8 @@ def run(args: argparse.Namespace) -> int:
         from nbteam.scratch.update import plan_notebook_updates
 
         plan = plan_notebook_updates(ctx, notebook, args.cell)
-        updates = plan.updates if args.dry_run else plan.apply(confirmed=_owner_agrees(plan.acts_for, ctx.user, args.yes))
+        updates = plan.updates if args.dry_run else plan.apply(confirmed=_owner_agrees(plan.acts_for, ctx.user, args.yes),
+                                                               stage=args.stage)
         return _report_updates(updates, args.dry_run)
     info = read_scratchpad(root, config, notebook)
     if info.origin is None:

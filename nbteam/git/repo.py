@@ -190,6 +190,29 @@ def stage_paths(root: str | os.PathLike[str], paths: list[str]) -> None:
         raise RepoError(f"git add failed: {lines[-1] if lines else f'exit {p.returncode}'}")
 
 
+def stage_blob(root: str | os.PathLike[str], path: str, data: bytes) -> None:
+    """Stage data as the content of repo-relative path (no filter runs; the work tree is left as it is)."""
+    mode = "100755" if os.access(Path(root) / path, os.X_OK) else "100644"
+    blob = store_blob(root, data)
+    try:
+        p = run_git(["update-index", "--add", "--cacheinfo", f"{mode},{blob},{path}"], cwd=os.fspath(root), timeout=300)
+    except OSError as e:
+        raise RepoError(f"cannot run git update-index: {e}") from None
+    if p.returncode != 0:
+        lines = p.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise RepoError(f"git update-index failed: {lines[-1] if lines else f'exit {p.returncode}'}")
+
+
+def clean_filter_runs(root: str | os.PathLike[str], path: str) -> bool:
+    """True if `git add path` runs a clean filter: its `filter` attribute names one this clone configures."""
+    from nbteam.git.settings import attributes, config_value
+
+    name = attributes([path], ("filter",), os.fspath(root)).get(path, {}).get("filter", "unspecified")
+    if name in ("unspecified", "unset", "set", ""):
+        return False
+    return any(config_value(f"filter.{name}.{kind}", os.fspath(root)) for kind in ("process", "clean"))
+
+
 @dataclass(frozen=True)
 class Change:
     """The last commit that changed a path: who, when and which commit."""

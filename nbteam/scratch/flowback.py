@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from nbteam.diff.notebook import diff_notebooks
 from nbteam.diff.render import render_diff
 from nbteam.git.blobs import read_blob
-from nbteam.git.repo import stage_paths, store_blob
+from nbteam.git.repo import store_blob
 from nbteam.merge.notebook import merge_notebooks
 from nbteam.notebook.io import Notebook, dumps_notebook, parse_notebook
 from nbteam.notebook.normalise import normalise_notebook
@@ -32,7 +32,7 @@ from nbteam.scratch.copies import (
 from nbteam.scratch.guards import PromoteError, ScratchContext, check_owner, check_shown
 from nbteam.scratch.manifest import manifest_lock
 from nbteam.scratch.scan import NotebookInfo
-from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
+from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file, stage_written
 from nbteam.seq.merge3 import Markers
 
 
@@ -80,16 +80,16 @@ class _Merged:
 
     shown: CopyPromotion
     origin_nb: Notebook  # the origin's working copy afterwards
-    origin_crlf: bool
+    origin_style: tuple[bool, bool]  # CRLF, BOM: kept
     copy_nb: Notebook  # the copy with its origin record moved on
-    copy_crlf: bool
+    copy_style: tuple[bool, bool]
     base: Notebook  # the next merge base (theirs)
 
 
 def _merge_back(ctx: ScratchContext, copy_rel: str, selectors: list[str] | None, shown_origin: str | None) -> _Merged:
     """Merge the chosen cells of a copy into its origin, in memory."""
     root = ctx.root
-    copy_nb, copy_crlf = read_notebook_file(root, copy_rel)
+    copy_nb, copy_crlf, copy_bom = read_notebook_file(root, copy_rel)
     origin = read_origin(copy_nb)
     if origin is None:
         raise PromoteError(f"{copy_rel} is not a copy of a team notebook (make one with `nbteam scratch new --from`)")
@@ -101,7 +101,7 @@ def _merge_back(ctx: ScratchContext, copy_rel: str, selectors: list[str] | None,
         raise PromoteError(f"cannot read {origin.path}, the origin of {copy_rel}: {e}") from None
     if shown_origin is not None:
         check_shown({origin.path: shown_origin}, origin.path, origin_text)
-    ours, origin_crlf = read_notebook_file(root, origin.path)
+    ours, origin_crlf, origin_bom = read_notebook_file(root, origin.path)
     chosen = select_copy_cells(copy_cells(copy_nb, base, origin, copy_rel, root), selectors, copy_rel, origin.path)
     theirs = theirs_notebook(base, copy_nb, {c.key for c in chosen}, copy_rel, origin.path, root)
     markers = Markers(ours=origin.path, base=f"{origin.path} as copied", theirs=copy_rel)
@@ -118,7 +118,7 @@ def _merge_back(ctx: ScratchContext, copy_rel: str, selectors: list[str] | None,
             synced[cell.key] = fingerprint(theirs_cells[cell.key])
     shown = CopyPromotion(copy_rel, origin.path, chosen, len(result.conflicts), diff, False, origin_text)
     record = Origin(origin.path, origin.blob, origin.base, synced)  # base: set when applied
-    return _Merged(shown, after, origin_crlf, with_origin(copy_nb, record), copy_crlf, theirs)
+    return _Merged(shown, after, (origin_crlf, origin_bom), with_origin(copy_nb, record), (copy_crlf, copy_bom), theirs)
 
 
 @dataclass(frozen=True)
@@ -150,11 +150,11 @@ class CopyPlan:
             new_base = store_blob(ctx.root, dumps_notebook(merged.base).encode("utf-8"))
             copy_nb = with_origin(merged.copy_nb, Origin(origin.path, origin.blob, new_base, origin.synced))
             writes = WorkTreeWrites(ctx.root)
-            writes.add(origin.path, dumps_notebook(merged.origin_nb), crlf=merged.origin_crlf)
-            writes.add(self.copy, dumps_notebook(copy_nb), crlf=merged.copy_crlf)
+            writes.add(origin.path, dumps_notebook(merged.origin_nb), *merged.origin_style)
+            writes.add(self.copy, dumps_notebook(copy_nb), *merged.copy_style)
             writes.commit()
             if stage:
-                stage_paths(ctx.root, writes.paths)
+                stage_written(ctx.root, writes.paths)
             done = merged.shown
             return CopyPromotion(done.copy, done.origin, done.cells, done.conflicts, done.diff, True, done.origin_text)
 

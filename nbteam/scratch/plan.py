@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterable
 
 from nbteam.seq.diff import unified_text
 from nbteam.scratch.manifest import Mode, PromotionRecord, RecordKey, TextEnum, sha256
+from nbteam.scratch.regions import promotion_order
 from nbteam.scratch.writefile import Writefile
 
 
@@ -182,6 +183,13 @@ def plan_promotion(notebook: str, cell: str, magic: Writefile, target: str,
     if own is None and text is not None and text != body and ran:
         return Plan(CellState.NEW, f"never promoted, but {target} holds what this notebook's %%writefile cells write"
                     " (they were run); promoting records it", text=text, **common)
+    if (own is not None and ran and text is not None and text != body and not (accounted and own.cell_sha == body_sha)
+            and all(r.notebook == notebook for r in promotion_order(index.by_target.get(target, [])))):
+        # Edited and run again in Jupyter: the module holds what the cells write, and as last
+        # promoted it held only this notebook's cells, so nobody else's text is replaced.
+        state = CellState.IN_SYNC if own.cell_sha == body_sha else CellState.CELL_CHANGED
+        return Plan(state, f"{target} holds what this notebook's %%writefile cells write (they were run again);"
+                    " promoting records it", text=text, **common)
     return _plan_write(notebook, cell, own, last, accounted, index, text, body, body_sha, common)
 
 

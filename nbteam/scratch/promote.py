@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from nbteam.config import Config
-from nbteam.git.repo import differs_from_head, last_change, stage_paths, store_blob
+from nbteam.git.repo import differs_from_head, head_tree, last_change, store_blob, tree_reader
 from nbteam.notebook.io import uses_crlf
 from nbteam.scratch.cells import CellInfo, produced_by, worktree_reader
 from nbteam.scratch.guards import (
@@ -29,18 +29,21 @@ from nbteam.scratch.guards import (
     select_cells,
 )
 from nbteam.scratch.manifest import (
+    ManifestError,
     PromotionRecord,
     RecordKey,
     TextEnum,
     dumps_manifest,
     manifest_lock,
     now_utc,
+    parse_manifest,
     read_manifest,
+    sha256,
     union_attributes_path,
     union_attributes_text,
 )
 from nbteam.scratch.plan import CellState, ManifestIndex, Plan, make_record, plan_promotion
-from nbteam.scratch.writes import WorkTreeWrites
+from nbteam.scratch.writes import WorkTreeWrites, stage_written
 
 
 class PromotionResult(TextEnum):
@@ -88,6 +91,32 @@ def module_history(root: Path, target: str) -> str:
     return text
 
 
+def committed_outside_nbteam(ctx: ScratchContext, target: str, text: str | None,
+                             records: Mapping[RecordKey, PromotionRecord]) -> bool:
+    """True if HEAD's module holds an edit made outside nbteam that the work tree's module lacks.
+
+    HEAD's text is none that a promotion recorded (in HEAD's manifest or the one in the work
+    tree), and the work tree holds other text: a teammate's hand edit, pulled, then written
+    over (running the cells again in Jupyter does that). Then a module that holds what the
+    notebook's cells write is not taken as theirs: promoting it would drop that edit.
+    """
+    if text is None:
+        return False
+    tree = head_tree(ctx.root)
+    if tree is None:
+        return False
+    read = tree_reader(tree)
+    head = read(target)
+    if head is None or head.replace("\r\n", "\n") == text.replace("\r\n", "\n"):
+        return False
+    try:
+        committed = parse_manifest(read(ctx.config.manifest) or "")
+    except ManifestError:
+        committed = {}
+    shas = {r.module_sha for r in [*committed.values(), *records.values()] if r.target == target}
+    return bool(shas) and sha256(head.replace("\r\n", "\n")) not in shas
+
+
 @dataclass
 class _Planned:
     """The cells' outcomes and everything a real run writes (modules, records, bodies)."""
@@ -112,10 +141,14 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     produced = produced_by(fresh)
     seen: dict[str, str | None] = {}
     crlf: dict[str, bool] = {}
+    dropped: set[str] = set()
     for target in dict.fromkeys(c.target for c in cells if c.target):
         seen[target] = read(target)
         crlf[target] = seen[target] is not None and uses_crlf((seen[target] or "").encode("utf-8"))
         check_shown(shown, target, seen[target])
+        if committed_outside_nbteam(ctx, target, seen[target], records):
+            dropped.add(target)
+            produced.pop(target, None)  # the cells ran over a teammate's committed edit: not theirs to record
     planned = _Planned([], dict(seen), seen, crlf, [], records)
     texts = planned.texts
     owner = ctx.acts_for(notebook)
@@ -131,8 +164,11 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
             planned.outcomes.append(PromotionOutcome(cell, REFUSED, f"{why}; {hint}", plan))
             continue
         if plan.state is CellState.IN_SYNC:
-            planned.outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do",
-                                                     plan))
+            note = (f"; but your working copy of {target} drops an edit committed outside nbteam"
+                    f" ({module_history(root, target)}): running the cells again writes over it;"
+                    f" `git checkout -- {target}`, then --update takes it into the cells") if target in dropped else ""
+            planned.outcomes.append(PromotionOutcome(cell, UNCHANGED, f"{target} is in sync with this cell; nothing to do"
+                                                     + note, plan))
             continue
         what = f"{plan.mode} {target} ({plan.state}"
         what += f", forced: {plan.refusal})" if plan.refusal else ")"
@@ -152,7 +188,7 @@ def _plan_cells(ctx: ScratchContext, notebook: str, cells: list[CellInfo], force
     if refused:  # all or nothing: a partial promotion would leave the modules half-way
         names = ", ".join(f"cell {o.cell.number}" for o in refused)
         planned.outcomes = [o if o.result is not WOULD_PROMOTE else replace(
-            o, result=HELD_BACK, message=f"not promoted, because {names} was refused (a promotion is all or nothing)")
+            o, result=HELD_BACK, message=f"because {names} was refused (a promotion is all or nothing)")
             for o in planned.outcomes]
         planned.bodies.clear()
         planned.changed.clear()
@@ -209,7 +245,7 @@ class PromotionPlan:
             if stage:
                 # Every promoted cell's module, written now or already holding it (run in Jupyter).
                 targets = [o.cell.target for o in outcomes if o.result is PROMOTED and o.cell.target]
-                stage_paths(ctx.root, [*targets, *writes.paths, self.notebook])
+                stage_written(ctx.root, [*targets, *writes.paths, self.notebook])
             return outcomes
 
 

@@ -23,7 +23,7 @@ from nbteam.scratch.plan import ManifestIndex, find_block, unified_diff
 from nbteam.scratch.promote import PromotionResult, read_selected, write_manifest_into
 from nbteam.scratch.regions import RegionError, module_regions, split_module
 from nbteam.scratch.writefile import replace_body
-from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file
+from nbteam.scratch.writes import WorkTreeWrites, read_notebook_file, stage_written
 from nbteam.seq.merge3 import Markers, merge3_text
 
 
@@ -186,8 +186,11 @@ class UpdatePlan:
         """The other user whose scratchpad this is: apply() needs confirmed=True ("" for your own)."""
         return self.ctx.acts_for(self.notebook)
 
-    def apply(self, confirmed: bool = False) -> list[CellUpdate]:
-        """Merge as planned, under the manifest lock; ChangedSinceShownError if a module changed since."""
+    def apply(self, confirmed: bool = False, stage: bool = False) -> list[CellUpdate]:
+        """Merge as planned, under the manifest lock; ChangedSinceShownError if a module changed since.
+
+        stage: add everything written to git's index (the notebook through the clean filter).
+        """
         ctx, notebook = self.ctx, self.notebook
         root = ctx.root
         owner = check_owner(ctx, notebook, confirmed)
@@ -197,7 +200,7 @@ class UpdatePlan:
             updates = _in_order(self.cells, targets)
             if not any(t.bases for t in targets):
                 return updates
-            nb, crlf = read_notebook_file(root, notebook)
+            nb, crlf, bom = read_notebook_file(root, notebook)
             writes = WorkTreeWrites(root)
             for t in targets:
                 if not t.bases:
@@ -216,9 +219,11 @@ class UpdatePlan:
                     records[key] = replace(records[key], cell_sha=sha256(base), module_sha=sha256(module.replace("\r\n", "\n")),
                                            lines=len(base.splitlines()), user=ctx.user, time=now_utc(), owner=owner,
                                            blob=store_blob(root, base.encode("utf-8")))
-            writes.add(notebook, dumps_notebook(nb), crlf=crlf)
+            writes.add(notebook, dumps_notebook(nb), crlf=crlf, bom=bom)
             write_manifest_into(writes, root, ctx.config, records.values())
             writes.commit()
+            if stage:
+                stage_written(root, writes.paths)
             return updates
 
 
@@ -244,5 +249,7 @@ def plan_notebook_updates(ctx: ScratchContext, notebook: str, selectors: list[st
         chosen = [c for c in cells if c.magic is not None and c.target is not None
                   and index.get(c.target, notebook, c.key) is not None]
         if not chosen:
-            raise PromoteError("no promoted %%writefile cells in this notebook to update")
+            raise PromoteError("no promoted %%writefile cells in this notebook to update: nbteam merges a module's"
+                               " edits against what a cell last promoted, and these never were; take the edits into"
+                               " the cells by hand, then promote (or promote --force to overwrite the module)")
     return plan_updates(ctx, notebook, chosen)
