@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 Notebook = dict[str, "Any"]
 Cell = dict[str, "Any"]
+MISSING: Any = object()  # a key absent from one side's JSON object (a field block shows it "(absent)")
 
 
 class NotebookError(NbteamError, ValueError):

@@ -7,10 +7,9 @@ strings (Myers' O(ND) algorithm, with a time bound), and read matching blocks ba
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Sequence
     from typing import Any
 
 from nbteam.seq.gaps import gaps
