@@ -214,7 +214,7 @@ CLEAN_MERGE_NBTEAM = {
     "nbteam.notebook.align", "nbteam.notebook.normalise", "nbteam.seq", "nbteam.seq.markers", "nbteam.seq.gaps",
     "nbteam.seq.lis",
 }
-CLEAN_MERGE_STDLIB = {"__future__", "_json", "gc", "bisect", "_bisect", "encodings.utf_8_sig",
+CLEAN_MERGE_STDLIB = {"__future__", "_json", "gc", "bisect", "_bisect",
                       "os", "stat", "_stat", "posixpath", "genericpath", "_collections_abc"}  # os: entry.py
 
 
