@@ -64,7 +64,8 @@ def conflicted_notebook(path: Path) -> None:
     """A notebook as `git merge feature` leaves it with nbteam: two source conflicts, one delete/modify."""
     from nbteam.merge.notebook import merge_notebooks
     from nbteam.notebook.io import dumps_notebook
-    from nbteam.seq.markers import ConflictStyle, Markers
+    from nbteam.seq.markers import Markers
+    from nbteam.seq.style import ConflictStyle
 
     def nb(*cells: dict) -> dict:
         return {"cells": list(cells), "metadata": {}, "nbformat": 4, "nbformat_minor": 5}

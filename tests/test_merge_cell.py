@@ -4,7 +4,8 @@ from __future__ import annotations
 from nbteam.merge.cell import MISSING, deleted_conflict, merge_cell, merge_values
 from nbteam.notebook.conflicts import find_conflicts
 from nbteam.notebook.markers import ConflictKind, block_kind, parse_field_line
-from nbteam.seq.markers import ConflictStyle, Markers, find_blocks
+from nbteam.seq.markers import Markers, find_blocks
+from nbteam.seq.style import ConflictStyle
 from nbteam.seq.merge3 import merge3_text
 
 M = Markers()

@@ -158,7 +158,7 @@ def test_keep_outputs_from_repository_config(repo, name, text):
 @pytest.mark.parametrize("where", ["repo", "global", "command line"])
 def test_conflict_style_found_wherever_git_reads_it(repo, monkeypatch, where):
     from nbteam.merge.options import git_conflict_style
-    from nbteam.seq.markers import ConflictStyle
+    from nbteam.seq.style import ConflictStyle
 
     assert git_conflict_style(str(repo)) is ConflictStyle.MERGE
     if where == "repo":
@@ -202,3 +202,59 @@ def test_machine_metadata_from_repository_config_never_conflicts(repo):
     merged = read_notebook(repo / "nb.ipynb")
     assert merged["metadata"]["my_ext"] == {"panel": "mine"} and merged["cells"][0]["metadata"]["my_ext"] == "mine"
     assert sources(repo / "nb.ipynb") == ["a = 1\n", "b = 20\n"]
+
+
+# What a clean merge may import beyond `python -I -S -c pass`: git starts one driver per notebook,
+# so this set is its start-up cost. Conflict writing (markers, kinds, labels, the style from git's
+# config) and the enums that come with it are imported only when a conflict is written.
+CLEAN_MERGE_NBTEAM = {
+    "nbteam", "nbteam.cli", "nbteam.errors", "nbteam.commands", "nbteam.commands.merge_driver", "nbteam.bypass",
+    "nbteam.config", "nbteam.merge", "nbteam.merge.file", "nbteam.merge.options", "nbteam.merge.notebook",
+    "nbteam.merge.cell", "nbteam.merge.inserts", "nbteam.merge.machine", "nbteam.notebook", "nbteam.notebook.io",
+    "nbteam.notebook.align", "nbteam.notebook.normalise", "nbteam.seq", "nbteam.seq.markers", "nbteam.seq.gaps",
+    "nbteam.seq.lis",
+}
+CLEAN_MERGE_STDLIB = {"__future__", "_json", "gc", "bisect", "_bisect",
+                      "os", "stat", "_stat", "posixpath", "genericpath", "_collections_abc"}  # os: entry.py
+
+
+def imported(stderr: str) -> set[str]:
+    """The modules a `-X importtime` run imported, from its stderr."""
+    return {line.rsplit("|", 1)[1].strip() for line in stderr.splitlines() if line.startswith("import time:")} - {
+        "imported package"}
+
+
+def test_a_clean_merge_imports_only_what_it_needs(repo):
+    """The registered command (`-I -S` entry.py), run by a real `git merge` that merges cleanly, imports
+    the merge and nothing for conflicts: no enum, collections, functools, typing, re, json or git."""
+    import subprocess
+
+    from nbteam.integration.registry import ENTRY
+
+    cells = [f"y{k} = {k}\n" for k in range(40)]
+    branches(repo, make_nb(*cells), make_nb(*cells[:5], "ours\n", *cells[6:]),
+             make_nb(*cells[:30], "theirs\n", *cells[31:]))
+    git(repo, "config", "merge.conflictStyle", "diff3")  # reading it would cost git's config and an enum
+    git(repo, "config", "merge.nbteam.driver",
+        f"{shlex.quote(sys.executable)} -X importtime -I -S {shlex.quote(ENTRY)} merge-driver %O %A %B %L %P")
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sources(repo / "nb.ipynb")[5:31:25] == ["ours\n", "theirs\n"]
+    floor = subprocess.run([sys.executable, "-X", "importtime", "-I", "-S", "-c", "pass"], capture_output=True,
+                           text=True)
+    extra = imported(p.stderr) - imported(floor.stderr)
+    assert {m for m in extra if m.startswith("nbteam")} == CLEAN_MERGE_NBTEAM
+    assert {m for m in extra if not m.startswith("nbteam")} <= CLEAN_MERGE_STDLIB
+
+
+def test_a_conflict_imports_what_writing_it_needs(repo):
+    """The other side of the test above: the same command on a conflict does import the conflict
+    machinery (so the clean set is not just blind to imports)."""
+    from nbteam.integration.registry import ENTRY
+
+    branches(repo, make_nb("a = 1\n"), make_nb("a = 2\n"), make_nb("a = 3\n"))
+    git(repo, "config", "merge.nbteam.driver",
+        f"{shlex.quote(sys.executable)} -X importtime -I -S {shlex.quote(ENTRY)} merge-driver %O %A %B %L %P")
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode != 0
+    assert {"enum", "nbteam.notebook.markers", "nbteam.seq.style", "nbteam.seq.merge3"} <= imported(p.stderr)

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 
 from nbteam.notebook.conflicts import find_conflicts
-from nbteam.seq.markers import Markers, conflict_style
+from nbteam.seq.markers import Markers
+from nbteam.seq.style import conflict_style
 from nbteam.merge.file import merge_files
 from nbteam.notebook.io import read_notebook
 

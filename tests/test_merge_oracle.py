@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from helpers import make_nb
 from test_merge_idless_fuzz import allowed_difference
 from nbteam.merge.notebook import LostWorkError, merge_notebooks
-from nbteam.seq.markers import Markers, conflict_style, find_blocks
+from nbteam.seq.markers import Markers, find_blocks
+from nbteam.seq.style import conflict_style
 from nbteam.seq.merge3 import merge3_text
 
 LINES = ["a\n", "b\n", "c\n", "\n", "x = 1\n", "}\n"]

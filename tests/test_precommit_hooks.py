@@ -14,7 +14,7 @@ import pytest
 
 from helpers import ROOT, git, make_nb, nbteam, write_nb
 
-SOURCES = ("nbteam", "sample_repo", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
+SOURCES = ("nbteam", "sample_repo", "jupyter-config", "setup.cfg", "pyproject.toml", "README.md", ".pre-commit-hooks.yaml")
 
 
 def _hook_repo(tmp_path: Path) -> Path:

@@ -4,7 +4,8 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from nbteam.seq.markers import ConflictStyle, Markers
+from nbteam.seq.markers import Markers
+from nbteam.seq.style import ConflictStyle
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.seq.match import PATIENCE_FROM, matched_pairs, matching_blocks

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from nbteam.merge.file import merge_files, report
 from nbteam.merge.options import add_options, git_conflict_style, keep_outputs_configured, machine_metadata_configured
-from nbteam.seq.markers import ConflictStyle, Markers
+from nbteam.seq.markers import Markers
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     import argparse
+
+    from nbteam.seq.style import ConflictStyle
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
@@ -41,7 +43,8 @@ def drive(base: str, ours: str, theirs: str, marker_size: str = "7", path: str |
 
         return merge_labels((ours_label, base_label, theirs_label))
 
-    markers = Markers(size=size, style=style or git_conflict_style(), find_labels=labels)
+    # git's conflict style is read (and its enum imported) only when a conflict is written.
+    markers = Markers(size=size, style=style, find_labels=labels, find_style=git_conflict_style)
     keep = keep_outputs if keep_outputs is not None else keep_outputs_configured()
     outcome = merge_files(base, ours, theirs, ours, path or ours, markers, keep, machine_metadata_configured())
     report(outcome)

@@ -43,7 +43,8 @@ def _premerge(args: argparse.Namespace) -> None:
     from nbteam.git.labels import merge_labels
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured, machine_metadata_configured
-    from nbteam.seq.markers import ConflictStyle, Markers
+    from nbteam.seq.markers import Markers
+    from nbteam.seq.style import ConflictStyle
 
     if len(args.files) != 1 or not (args.base and args.local and args.remote):
         raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")

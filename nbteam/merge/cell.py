@@ -6,19 +6,21 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 from __future__ import annotations
 
 from nbteam.merge.machine import CELL_MACHINE_METADATA
-from nbteam.notebook.io import Cell
-from nbteam.notebook.markers import DELETED_NOTE, MISSING, ConflictKind, field_line, show_value
-from nbteam.seq.markers import Markers
-from nbteam.seq.merge3 import merge3_text
+from nbteam.notebook.io import MISSING, Cell
 
-TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
+# No typing, and nbteam.notebook.markers (its enum), nbteam.seq.merge3 only where a cell needs
+# them: a clean merge, the driver's usual case, never writes a conflict, and its start-up is user-visible.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
-# The kinds of the conflict blocks a merge wrote into a cell, one per block (nbteam.notebook.conflicts
-# reads the blocks back as the one conflict record).
-CellConflicts = list[ConflictKind]
-Entry = tuple[Cell, CellConflicts]  # a merged cell and the kinds of the conflicts marked in it
+    from nbteam.notebook.markers import ConflictKind
+    from nbteam.seq.markers import Markers
+
+    # The kinds of the conflict blocks a merge wrote into a cell, one per block (nbteam.notebook.conflicts
+    # reads the blocks back as the one conflict record).
+    CellConflicts = list[ConflictKind]
+    Entry = tuple[Cell, CellConflicts]  # a merged cell and the kinds of the conflicts marked in it
 
 
 Path = tuple[str, ...]  # keys from the top of a JSON value down (a key may hold dots)
@@ -66,6 +68,8 @@ def same_cell(x: Cell, y: Cell) -> bool:
 
 def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:
     """Conflict markers describing fields (metadata, type, attachments) that both sides changed."""
+    from nbteam.notebook.markers import field_line, show_value
+
     def lines(v: "Any") -> str:
         return "".join(field_line(kind, ".".join(p), show_value(_dig(v, p))) for p in paths)
 
@@ -81,6 +85,9 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         return ours, []
     if same_cell(ours, base):
         return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
+    from nbteam.notebook.markers import ConflictKind
+    from nbteam.seq.merge3 import merge3_text
+
     conflicts: CellConflicts = []
     notes: list[str] = []
     cell_type, bad = merge_values(base["cell_type"], ours["cell_type"], theirs["cell_type"])
@@ -119,6 +126,8 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
 
 def deleted_conflict(base: Cell, kept: Cell, ours_deleted: bool, markers: Markers) -> tuple[Cell, CellConflicts]:
     """One side deleted a cell the other edited: keep the edit, wrapped in markers."""
+    from nbteam.notebook.markers import DELETED_NOTE, ConflictKind
+
     if ours_deleted:
         source = markers.block("", kept["source"], base["source"], ours_note=DELETED_NOTE)
     else:

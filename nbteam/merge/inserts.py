@@ -14,13 +14,16 @@ Each side's inserted cells stay one block, in its order; the two are never inter
 """
 from __future__ import annotations
 
-from nbteam.merge.cell import Entry
 from nbteam.notebook.align import alike_pairs
 from nbteam.notebook.io import Cell, canonical_json
-from nbteam.notebook.markers import INSERTED_NOTE, ConflictKind
 from nbteam.seq.gaps import gaps
-from nbteam.seq.markers import Markers
-from nbteam.seq.match import matched_pairs
+
+# nbteam.seq.match and nbteam.notebook.markers (its enum) are imported where both sides inserted
+# cells at one place: a clean merge's start (user-visible in the driver) rarely needs them.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from nbteam.merge.cell import Entry
+    from nbteam.seq.markers import Markers
 
 
 def _key(entry: Entry) -> tuple[str, str, str]:
@@ -34,6 +37,8 @@ def _marker_cell(line: str) -> Cell:
 
 def insert_conflict(ours: list[Entry], theirs: list[Entry], markers: Markers) -> list[Entry]:
     """Both blocks, ours first, between marker cells (markers longer than any line in the blocks)."""
+    from nbteam.notebook.markers import INSERTED_NOTE, ConflictKind
+
     fitted = markers.fitted([line for block in (ours, theirs) for cell, _ in block for line in cell["source"].split("\n")])
     return [(_marker_cell(fitted.open(INSERTED_NOTE)), [ConflictKind.INSERT_INSERT]), *ours,
             (_marker_cell(fitted.separator()), []), *theirs, (_marker_cell(fitted.close(INSERTED_NOTE)), [])]
@@ -51,6 +56,8 @@ def merge_inserts(ours: list[Entry], theirs: list[Entry], markers: Markers) -> l
         return ours
     if not ours:
         return theirs
+    from nbteam.seq.match import matched_pairs
+
     keys_o, keys_t = [_key(e) for e in ours], [_key(e) for e in theirs]
     pairs = matched_pairs(keys_o, keys_t)
     if len(pairs) == min(len(ours), len(theirs)):

@@ -6,13 +6,11 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (CellConflicts, Entry, deleted_conflict, field_block, merge_cell, merge_values,
-                               quiet_filter, same_cell)
+from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook, canonical_json
-from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
@@ -20,11 +18,17 @@ from nbteam.seq.markers import Markers
 # The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
-TYPE_CHECKING = False  # no typing/dataclasses import at run time: driver start-up is user-visible
+# No typing/dataclasses import at run time, nor nbteam.notebook.markers (its enum) on a clean
+# merge's path: driver start-up is user-visible.
+TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    from nbteam.merge.cell import CellConflicts, Entry
     from nbteam.notebook.conflicts import Conflict
+    from nbteam.notebook.markers import ConflictKind
+
+    Item = tuple["int | None", Entry]  # a side's cell in a region: its base index (None if new) and entry
 
 
 class MergeResult:
@@ -38,9 +42,6 @@ class MergeResult:
     @property
     def clean(self) -> bool:
         return not self.conflicts
-
-
-Item = tuple["int | None", Entry]  # a side's cell in a region: its base index (None if new) and entry
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
@@ -229,6 +230,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
+        from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
+
         block = field_block(markers, ConflictKind.METADATA, shown, b["metadata"], o["metadata"], t["metadata"])
         cell = {"cell_type": "raw", "metadata": {}, "source": NOTEBOOK_METADATA_NOTE + block}
         entries.insert(0, (cell, [ConflictKind.METADATA]))

@@ -9,12 +9,17 @@
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections import Counter
-from collections.abc import Sequence
-
 from nbteam.seq.gaps import gaps
 from nbteam.seq.lis import longest_increasing
 from nbteam.notebook.io import Cell
+
+TYPE_CHECKING = False  # no collections import at run time: driver start-up is user-visible
+if TYPE_CHECKING:
+    from collections import Counter
+    from collections.abc import Hashable, Iterable, Sequence
+    from typing import TypeVar
+
+    K = TypeVar("K", bound=Hashable)
 
 Pair = tuple[int, int]
 
@@ -31,6 +36,14 @@ def _key(cell: Cell) -> tuple[str, str]:
     return cell["cell_type"], cell["source"]
 
 
+def _tally(items: Iterable[K]) -> dict[K, int]:
+    """How often each item occurs (collections.Counter without the collections import)."""
+    counts: dict[K, int] = {}
+    for item in items:
+        counts[item] = counts.get(item, 0) + 1
+    return counts
+
+
 def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     """True if cell ids identify cells across a and b (not missing, not regenerated)."""
     ids_a = [c.get("id") for c in a]
@@ -44,7 +57,7 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     # Where a cell's content is unchanged and unique, a real id is unchanged too.
     keys_a = [(c["cell_type"], c["source"]) for c in a]
     keys_b = [(c["cell_type"], c["source"]) for c in b]
-    count_a, count_b = Counter(keys_a), Counter(keys_b)
+    count_a, count_b = _tally(keys_a), _tally(keys_b)
     where_b = dict(zip(keys_b, ids_b))
     agree = disagree = 0
     for k, cid in zip(keys_a, ids_a):
@@ -70,8 +83,8 @@ def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
 
     An id found twice in either version (a copy-paste in some editors) names no cell: such
     cells are matched by content, as if they had no id."""
-    count_a = Counter([c.get("id") for c in a])
-    count_b = Counter([c.get("id") for c in b])
+    count_a = _tally([c.get("id") for c in a])
+    count_b = _tally([c.get("id") for c in b])
     return {cid for cid, n in count_a.items() if cid and n == 1 and count_b.get(cid) == 1}
 
 
@@ -90,6 +103,8 @@ def similarity(x: Cell, y: Cell) -> float:
 
     Linear-time Dice coefficients: of character pairs for short sources, of words for long ones.
     """
+    from collections import Counter  # only where cells are paired by similarity, not on every merge
+
     sx, sy = x["source"], y["source"]
     if sx == sy:
         score = 1.0
@@ -214,7 +229,7 @@ def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, in
     by_id = {base[x]["id"]: x for x in free if base[x].get("id") in shared}
     by_key = {_key(base[x]): x for x in free}
     # Content found twice in base says nothing about which cell moved: no move by content.
-    repeated = {k for k, n in Counter(map(_key, base)).items() if n > 1}
+    repeated = {k for k, n in _tally(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
     for j in loose:

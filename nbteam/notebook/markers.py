@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import enum
 
+from nbteam.notebook.io import MISSING
+
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
     from typing import Any
@@ -58,7 +60,6 @@ def parse_field_line(line: str) -> tuple[ConflictKind, str, str] | None:
 
 
 ABSENT = "(absent)"  # how a field block shows a key one side does not have
-MISSING: Any = object()  # a key absent on one side
 INVALID: Any = object()
 
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from nbteam.notebook.io import Cell, Notebook
-from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell, normalise_notebook, normalise_source
+from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_notebook
+from nbteam.notebook.outputs import carry_outputs
 from nbteam.scratch.manifest import TextEnum, sha256
 from nbteam.scratch.writefile import is_writefile, reaim_source
 
@@ -161,44 +162,16 @@ def theirs_notebook(base_nb: Notebook, copy_nb: Notebook, chosen: set[str], copy
     return theirs
 
 
-def _bare(cell: Cell) -> Cell:
-    """A cell as the merge sees it, without its id (to pair cells of notebooks without ids)."""
-    out = normalise_cell(cell)
-    out.pop("id", None)
-    return out
-
-
 def into_working_copy(ours: Notebook, merged: Notebook) -> Notebook:
     """The origin's working copy after a merge back: only the cells the merge changed are new (pure).
 
-    A cell the merge left as it was is ours verbatim (view metadata such as `collapsed` and
-    `ExecuteTime`, outputs, execution count). A changed cell keeps ours' outputs only while
-    its source is unchanged (say only its tags changed); otherwise they were computed from
-    another source, so it has none. Ours' notebook metadata (widget state) stays unless the
-    merge changed it, and then its transient keys are carried over. Cells are paired by id;
-    an origin without ids (nbformat < 4.5) pairs unchanged cells by content, in order.
+    A cell the merge left as it was gets back ours' outputs, execution count and view metadata
+    (`collapsed`, `ExecuteTime`); a changed cell gets none, since they were computed from
+    something else (nbteam.notebook.outputs.carry_outputs, the rule the working copy follows
+    too). Ours' notebook metadata (widget state) stays unless the merge changed it, and then
+    its transient keys are carried over.
     """
-    given = [c for c in ours.get("cells", []) if isinstance(c, dict)]
-    by_id = {c.get("id"): c for c in given if c.get("id")}
-    merged_ids = {c.get("id") for c in merged["cells"] if c.get("id")}
-    unpaired = [c for c in given if not c.get("id") or c["id"] not in merged_ids]
-    cells = []
-    for cell in merged["cells"]:
-        old = by_id.get(cell.get("id"))
-        if old is None:  # no id in common: the first unpaired cell of ours that the merge left as it was
-            old = next((c for c in unpaired if _bare(c) == _bare(cell)), None)
-            if old is not None:
-                unpaired.remove(old)
-        if old is not None and _bare(old) == _bare(cell):
-            kept = {k: v for k, v in old.items() if k != "id"}
-            cells.append(old if old.get("id") == cell.get("id") else {**kept, **({"id": cell["id"]} if "id" in cell else {})})
-            continue
-        cell = dict(cell)
-        if (old is not None and cell.get("cell_type") == "code" == old.get("cell_type")
-                and normalise_source(old.get("source")) == cell.get("source")):
-            cell["outputs"] = old.get("outputs", [])
-            cell["execution_count"] = old.get("execution_count")
-        cells.append(cell)
+    cells = carry_outputs(ours, merged)[0]["cells"]  # the one rule: nbteam.notebook.outputs
     raw_meta = ours.get("metadata")
     meta: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
     if merged["metadata"] != normalise_notebook(ours)["metadata"]:

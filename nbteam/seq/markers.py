@@ -25,46 +25,40 @@ user-visible.
 """
 from __future__ import annotations
 
-import enum
-
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
-
-class ConflictStyle(enum.Enum):
-    """How a conflict is written (git's merge.conflictStyle)."""
-
-    MERGE = "merge"
-    DIFF3 = "diff3"
-    ZDIFF3 = "zdiff3"
-
-    @property
-    def shows_base(self) -> bool:
-        """True if blocks carry the base's lines (`|||||||` section)."""
-        return self is not ConflictStyle.MERGE
-
-
-def conflict_style(name: str) -> ConflictStyle:
-    """The style git's config or a flag names (any case); ValueError for an unknown name."""
-    try:
-        return ConflictStyle(name.lower())
-    except ValueError:
-        raise ValueError(f"unknown conflict style {name!r}") from None
+    from nbteam.seq.style import ConflictStyle
 
 
 class Markers:
     """How conflicts are written: marker length (git's %L), style and side labels.
 
-    Labels may come from `find_labels()`, called once when a marker is first written: finding
-    what git would call the sides can cost a git process, which a clean merge never pays."""
+    Labels may come from `find_labels()` and the style from `find_style()`, each called once when
+    first needed: finding what git would call the sides can cost a git process, and the style
+    reads git's config and imports `enum`, which a clean merge never pays (no style: merge)."""
 
-    __slots__ = ("size", "style", "_labels", "_find")
+    __slots__ = ("size", "_style", "_labels", "_find", "_find_style")
 
-    def __init__(self, size: int = 7, style: ConflictStyle = ConflictStyle.MERGE, ours: str = "ours",
+    def __init__(self, size: int = 7, style: ConflictStyle | None = None, ours: str = "ours",
                  base: str = "base", theirs: str = "theirs",
-                 find_labels: Callable[[], tuple[str, str, str]] | None = None) -> None:
-        self.size, self.style, self._labels, self._find = size, style, (ours, base, theirs), find_labels
+                 find_labels: Callable[[], tuple[str, str, str]] | None = None,
+                 find_style: Callable[[], ConflictStyle] | None = None) -> None:
+        self.size, self._style, self._labels, self._find = size, style, (ours, base, theirs), find_labels
+        self._find_style = find_style
+
+    @property
+    def style(self) -> ConflictStyle:
+        """The conflict style (git's merge.conflictStyle): as given, else found, else merge."""
+        if self._style is None:
+            if self._find_style is not None:
+                self._style, self._find_style = self._find_style(), None
+            else:
+                from nbteam.seq.style import ConflictStyle
+
+                self._style = ConflictStyle.MERGE
+        return self._style
 
     def labels(self) -> tuple[str, str, str]:
         """(ours, base, theirs) labels."""
@@ -106,7 +100,8 @@ class Markers:
     def fitted(self, lines: Iterable[str]) -> Markers:
         """These markers, longer if needed to be longer than any marker-like line among `lines`."""
         n = fitting_size(self.size, lines)
-        return self if n == self.size else Markers(n, self.style, find_labels=self.labels)
+        return self if n == self.size else Markers(n, self._style, find_labels=self.labels,
+                                                   find_style=lambda: self.style)
 
     def block(self, ours: str, theirs: str, base: str | None = None, ours_note: str = "",
               theirs_note: str = "") -> str:

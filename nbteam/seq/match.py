@@ -11,10 +11,9 @@ past DIFF_TIMEOUT; then it is a common subsequence, not always a longest one.
 """
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-
 TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-visible
 if TYPE_CHECKING:
+    from collections.abc import Hashable, Sequence
     from typing import Any
 
 from nbteam.seq.gaps import gaps

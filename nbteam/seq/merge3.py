@@ -9,7 +9,7 @@ result git gives, and a conflict here is one git reports too.
 """
 from __future__ import annotations
 
-from nbteam.seq.markers import ConflictStyle, Markers  # the one marker grammar
+from nbteam.seq.markers import Markers  # the one marker grammar
 
 __all__ = ["Markers", "merge3_lines", "merge3_text", "split_lines"]
 
@@ -147,6 +147,8 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
         return list(theirs), 0
     if not diff(base, theirs):
         return list(ours), 0
+    from nbteam.seq.style import ConflictStyle  # the enum import only when both sides changed the text
+
     if markers.style is ConflictStyle.ZDIFF3:
         regions = _regions(base, ours, theirs, EAGER)
         for m in regions:  # only the lines both sides share at a conflict's ends leave it

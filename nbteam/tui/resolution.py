@@ -16,7 +16,8 @@ from nbteam.merge.resolve import Side, removed_cells, replace_conflict, resolve_
 from nbteam.notebook.conflicts import Conflict, find_conflicts
 from nbteam.notebook.io import join_source
 from nbteam.notebook.markers import DELETED_NOTE, INSERTED_NOTE, ConflictKind
-from nbteam.seq.markers import ConflictStyle, Markers
+from nbteam.seq.markers import Markers
+from nbteam.seq.style import ConflictStyle
 
 Notebook = dict[str, Any]
 # What was decided for a conflict: a side, or the text that replaces the conflict block.

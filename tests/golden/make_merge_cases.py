@@ -184,7 +184,8 @@ def v3_case():
 def main() -> None:
     sys.path.insert(0, str(HERE.parent.parent.parent))
     if "--expected" in sys.argv:
-        from nbteam.seq.markers import Markers, conflict_style
+        from nbteam.seq.markers import Markers
+        from nbteam.seq.style import conflict_style
         from nbteam.merge.file import merge_files
 
         for d in sorted(p for p in HERE.iterdir() if p.is_dir()):
