@@ -1,4 +1,4 @@
-"""`python -m nbteam` runs the command line (the form `nbteam init` writes into git config)."""
+"""`python -m nbteam` runs the command line (for people; git runs `PYTHON -I -S nbteam/integration/entry.py`, which imports nothing from the work tree)."""
 import sys
 
 from nbteam.cli import main

@@ -1,4 +1,4 @@
-"""What nbteam registers with git and what git triggers: init, uninstall, hooks, the launcher, doctor, the commit guard.
+"""What nbteam registers with git and what git triggers: the registry of commands, init, uninstall, hooks, the isolated entry, doctor, the commit guard.
 
 The hook names stand here, importing nothing, because every hook's start reads them (registry.py has the rest).
 """
