@@ -100,21 +100,19 @@ def toplevel(cwd: str | None = None) -> str:
     return where.top
 
 
-def _path(field: bytes) -> str:
-    return field.decode("utf-8", errors="surrogateescape")
-
-
 def parse_raw(out: bytes) -> list[RawChange]:
     """`git diff --raw -z` output as records."""
+    from nbteam.git.run import path_of  # git has run already: importing its runner costs nothing more
+
     fields = out.split(b"\0")
     records = []
     k = 0
     while k < len(fields) and fields[k].startswith(b":"):
         old_mode, new_mode, old_sha, new_sha, status = fields[k][1:].decode().split()
         kind = Status(status[0]) if status[0] in Status._value2member_map_ else Status.UNKNOWN
-        old_path = _path(fields[k + 1])
+        old_path = path_of(fields[k + 1])
         two_paths = kind in (Status.RENAMED, Status.COPIED)
-        new_path = _path(fields[k + 2]) if two_paths else old_path
+        new_path = path_of(fields[k + 2]) if two_paths else old_path
         k += 3 if two_paths else 2
         records.append(RawChange(kind, status[1:], old_mode, new_mode, old_sha, new_sha, old_path, new_path))
     return records

@@ -38,6 +38,16 @@ def git_text(args: Sequence[str], cwd: str | None = None) -> str | None:
     return p.stdout.decode("utf-8", "replace").strip() if p.returncode == 0 else None
 
 
+def path_of(field: bytes) -> str:
+    """A path as git printed it: bytes, kept even where they are not UTF-8 (surrogate escapes)."""
+    return field.decode("utf-8", "surrogateescape")
+
+
+def paths_z(out: bytes) -> list[str]:
+    """The paths of git's `-z` output (NUL-separated), in order."""
+    return [path_of(p) for p in out.split(b"\0") if p]
+
+
 class GitFailed(NbteamError):
     """git could not answer (not a repository, a bad revision, git missing); the message is git's first line."""
 

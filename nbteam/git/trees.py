@@ -12,7 +12,7 @@ import tempfile
 from typing import NamedTuple
 
 from nbteam.git.blobs import read_blobs
-from nbteam.git.run import GitFailed, git_output, run_git
+from nbteam.git.run import GitFailed, git_output, path_of, paths_z, run_git
 
 MERGE_TREE_GIT = (2, 38)  # `git merge-tree --write-tree` arrived in git 2.38
 
@@ -24,18 +24,10 @@ class MergeTree(NamedTuple):
     conflicts: dict[str, list[str]]  # conflicted path -> git's conflict types ("CONFLICT (contents)", ...)
 
 
-def _decode(raw: bytes) -> str:
-    return raw.decode("utf-8", "surrogateescape")
-
-
 def _git(args: list[str], cwd: str | None = None) -> tuple[int, bytes, bytes]:
     """Exit code, stdout and stderr of a git command that may fail."""
     p = run_git(args, cwd=cwd)
     return p.returncode, p.stdout, p.stderr
-
-
-def _split_z(out: bytes) -> list[str]:
-    return [_decode(p) for p in out.split(b"\0") if p]
 
 
 def git_version(cwd: str | None = None) -> tuple[int, ...]:
@@ -61,14 +53,14 @@ def parse_merge_tree(out: bytes) -> MergeTree:
     """`git merge-tree --write-tree --name-only -z` output as a MergeTree."""
     head, _, messages = out.partition(b"\0\0")
     fields = head.split(b"\0")
-    tree = _decode(fields[0]).strip()
-    conflicts: dict[str, list[str]] = {_decode(p): [] for p in fields[1:] if p}
+    tree = path_of(fields[0]).strip()
+    conflicts: dict[str, list[str]] = {path_of(p): [] for p in fields[1:] if p}
     parts = messages.split(b"\0")
     k = 0
     while k < len(parts) and parts[k].isdigit():  # N, N paths, type, message
         count = int(parts[k])
-        paths = [_decode(p) for p in parts[k + 1:k + 1 + count]]
-        kind = _decode(parts[k + 1 + count]) if k + 1 + count < len(parts) else ""
+        paths = [path_of(p) for p in parts[k + 1:k + 1 + count]]
+        kind = path_of(parts[k + 1 + count]) if k + 1 + count < len(parts) else ""
         for path in paths:
             if path in conflicts and kind.startswith("CONFLICT"):
                 conflicts[path].append(kind)
@@ -83,7 +75,7 @@ def merge_tree(ours: str, theirs: str, config: dict[str, str] | None = None, cwd
     args = [*config_args(config or {}), "merge-tree", "--write-tree", "--name-only", "-z", ours, theirs]
     code, out, err = _git(args, cwd)
     if code not in (0, 1):
-        lines = [x for x in _decode(err).splitlines() if x.strip()]
+        lines = [x for x in path_of(err).splitlines() if x.strip()]
         raise GitFailed(lines[0].removeprefix("fatal: ") if lines else f"git merge-tree failed ({code})")
     return parse_merge_tree(out)
 
@@ -91,7 +83,7 @@ def merge_tree(ours: str, theirs: str, config: dict[str, str] | None = None, cwd
 def bare_git_dir(cwd: str | None = None) -> str | None:
     """The git directory when cwd is in a bare repository (commits, no work tree), else None."""
     code, out, _ = _git(["rev-parse", "--is-bare-repository", "--absolute-git-dir"], cwd)
-    lines = _decode(out).splitlines()
+    lines = path_of(out).splitlines()
     return lines[1] if code == 0 and len(lines) == 2 and lines[0] == "true" else None
 
 
@@ -124,12 +116,12 @@ def changed_paths(a: str, b: str, pathspecs: list[str], cwd: str | None = None) 
     """Files that exist at b and changed between the merge base of a and b and b (`git diff a...b`)."""
     out = git_output(["diff", "--name-only", "-z", "--no-renames", "--diff-filter=d", "--no-ext-diff",
                     f"{a}...{b}", "--", *pathspecs], cwd)
-    return _split_z(out)
+    return paths_z(out)
 
 
 def tree_diff(a: str, b: str, cwd: str | None = None) -> list[str]:
     """Paths that differ between two trees (or commits) and exist in b."""
-    return _split_z(git_output(["diff-tree", "-r", "--name-only", "-z", "--no-renames", "--diff-filter=d", a, b], cwd))
+    return paths_z(git_output(["diff-tree", "-r", "--name-only", "-z", "--no-renames", "--diff-filter=d", a, b], cwd))
 
 
 def staged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
@@ -139,19 +131,19 @@ def staged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
         return listed_files(pathspecs, cwd, untracked=False)
     out = git_output(["diff", "--cached", "--name-only", "-z", "--no-renames", "--diff-filter=d", "--no-ext-diff",
                     "--", *pathspecs], cwd)
-    return _split_z(out)
+    return paths_z(out)
 
 
 def unmerged_paths(pathspecs: list[str], cwd: str | None = None) -> list[str]:
     """Files the index holds as a conflict (git's stages 1 to 3, no stage 0), relative to cwd."""
     out = git_output(["ls-files", "-z", "--unmerged", "--", *pathspecs], cwd)
-    return sorted({_decode(entry.partition(b"\t")[2]) for entry in out.split(b"\0") if entry})
+    return sorted({path_of(entry.partition(b"\t")[2]) for entry in out.split(b"\0") if entry})
 
 
 def listed_files(pathspecs: list[str], cwd: str | None = None, untracked: bool = True) -> list[str]:
     """Tracked files (and untracked ones git does not ignore) matching the pathspecs, relative to cwd."""
     extra = ["--others", "--exclude-standard"] if untracked else []
-    return sorted(set(_split_z(git_output(["ls-files", "-z", "--cached", *extra, "--", *pathspecs], cwd))))
+    return sorted(set(paths_z(git_output(["ls-files", "-z", "--cached", *extra, "--", *pathspecs], cwd))))
 
 
 def stored(rev: str, paths: list[str], cwd: str | None = None, from_top: bool = False) -> dict[str, bytes]:
@@ -171,9 +163,9 @@ def attributes(paths: list[str], names: list[str], cwd: str | None = None) -> di
                                                                            for p in paths) + b"\0")
     fields = out.split(b"\0")
     for k in range(0, len(fields) - 2, 3):
-        path = _decode(fields[k])
+        path = path_of(fields[k])
         if path in found:
-            found[path][_decode(fields[k + 1])] = _decode(fields[k + 2])
+            found[path][path_of(fields[k + 1])] = path_of(fields[k + 2])
     return found
 
 
@@ -198,9 +190,9 @@ def tree_with(tree: str, blobs: dict[str, str], cwd: str | None = None) -> str:
                            (["write-tree"], None)):
             p = run_git(args, cwd=cwd, input=data, env=env)
             if p.returncode != 0:
-                raise GitFailed(_decode(p.stderr).strip().splitlines()[0] if p.stderr.strip()
+                raise GitFailed(path_of(p.stderr).strip().splitlines()[0] if p.stderr.strip()
                                    else f"git {args[0]} failed")
-        return _decode(p.stdout).strip()
+        return path_of(p.stdout).strip()
     finally:
         try:
             os.unlink(index)
@@ -216,7 +208,7 @@ def _index_info(tree: str, blobs: dict[str, str], cwd: str | None) -> bytes:
         if entry:
             meta, _, path = entry.partition(b"\t")
             mode = meta.split()[0]
-            name = _decode(path)
+            name = path_of(path)
             if name in blobs:
                 records.append(mode + b" " + blobs[name].encode() + b"\t" + path)
     return b"\0".join(records) + b"\0"
@@ -236,4 +228,4 @@ def fast_forward(commit: str, cwd: str | None = None) -> tuple[int, str]:
     git refuses, changing nothing, when a local change would be overwritten; (exit code, git's message).
     """
     code, out, err = _git(["merge", "--ff-only", "--no-edit", "--quiet", commit], cwd)
-    return code, (_decode(err) or _decode(out)).strip()
+    return code, (path_of(err) or path_of(out)).strip()

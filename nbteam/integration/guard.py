@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import run_git
+from nbteam.git.run import paths_z, run_git
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -37,7 +37,7 @@ def changed_notebooks(root: str, *range_: str) -> list[str]:
     """Notebooks added or changed: in the index against HEAD (no range), or between two commits."""
     args = ["diff", "--name-only", "-z", "--diff-filter=ACMR", *(range_ or ("--cached",)), "--", "*.ipynb"]
     p = run_git(args, cwd=root)
-    return [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n] if p.returncode == 0 else []
+    return paths_z(p.stdout) if p.returncode == 0 else []
 
 
 def _notebook_at(root: str, spec: str, path: str) -> Notebook | None:
@@ -106,7 +106,7 @@ def committed_notice(root: str) -> str | None:
         paths = changed_notebooks(root, "HEAD^", "HEAD")
     else:  # the first commit: everything in it is new
         p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "*.ipynb"], cwd=root)
-        paths = [n.decode("utf-8", "surrogateescape") for n in p.stdout.split(b"\0") if n]
+        paths = paths_z(p.stdout)
     problems = conflicts_in(root, paths, lambda p: f"HEAD:{p}", lambda p: f"HEAD^:{p}") if paths else []
     if not problems:
         return None

@@ -16,13 +16,9 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text, run_git
+from nbteam.git.run import git_text, paths_z, run_git
 
 NOTEBOOKS = ":(attr:filter=nbteam)"  # the files nbteam's filter strips: only these have outputs to keep
-
-
-def _split(out: bytes) -> list[str]:
-    return [n.decode("utf-8", "surrogateescape") for n in out.split(b"\0") if n]
 
 
 def changed_notebooks(root: str, paths: list[str] | None = None) -> list[str]:
@@ -33,11 +29,11 @@ def changed_notebooks(root: str, paths: list[str] | None = None) -> list[str]:
     p = run_git(["ls-files", "-m", "-z", "--", *spec], cwd=root)
     if p.returncode != 0:
         return []
-    changed = _split(p.stdout)
+    changed = paths_z(p.stdout)
     if not changed:
         return []
     staged = run_git(["diff", "--cached", "--name-only", "-z", "--no-renames", "--", *changed], cwd=root)
-    skip = set(_split(staged.stdout)) if staged.returncode == 0 else set(changed)
+    skip = set(paths_z(staged.stdout)) if staged.returncode == 0 else set(changed)
     return [c for c in changed if c not in skip]
 
 
