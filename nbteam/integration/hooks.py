@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text
+from nbteam.git.run import git_text, locate
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
 from nbteam.integration import (ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
                                 STDIN_HOOKS)
@@ -103,8 +103,13 @@ def _write_script(path: str, text: str) -> None:
 RECORD = "nbteam/hooks-dirs"  # under the common git dir: every directory init installed hooks in
 
 
+def _common_dir(repo_root: str) -> str | None:
+    found = locate(repo_root)
+    return found.common_dir if found else None
+
+
 def _record_path(repo_root: str) -> str | None:
-    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    common = _common_dir(repo_root)
     return os.path.join(common, RECORD) if common else None
 
 
@@ -181,7 +186,7 @@ def _remove_hooks(where: str, names: tuple[str, ...]) -> list[str]:
 def uninstall_hooks(repo_root: str) -> list[str]:
     """Remove nbteam's hook scripts and put back the hooks they chained; one line per change."""
     dirs, seen = [], set()
-    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=repo_root)
+    common = _common_dir(repo_root)
     for where in [hooks_dir(repo_root), *_recorded_dirs(repo_root), *([os.path.join(common, "hooks")] if common else [])]:
         if os.path.realpath(where) not in seen:
             seen.add(os.path.realpath(where))

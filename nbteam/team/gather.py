@@ -56,9 +56,10 @@ def split_range(spec: str) -> tuple[str, str]:
 
 
 def _toplevel(cwd: str) -> str | None:
-    from nbteam.git.run import git_text
+    from nbteam.git.run import locate
 
-    return git_text(["rev-parse", "--show-toplevel"], cwd=cwd)
+    found = locate(cwd)
+    return found.top if found else None
 
 
 def _walk(path: str) -> list[str]:

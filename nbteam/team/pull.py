@@ -30,9 +30,10 @@ class PrError(NbteamError):
 
 def _toplevel(bare_too: bool = False) -> str:
     """The top of the work tree; with bare_too, a bare repository's git directory (a prediction needs no work tree)."""
-    from nbteam.git.run import git_text
+    from nbteam.git.run import locate
 
-    root = git_text(["rev-parse", "--show-toplevel"]) or (trees.bare_git_dir() if bare_too else None)
+    found = locate()
+    root = (found.top if found else None) or (trees.bare_git_dir() if bare_too else None)
     if not root:
         raise PrError("not in a git work tree" if trees.bare_git_dir() is None else
                       "this repository is bare: `pr merge` needs a clone with the branch checked out")

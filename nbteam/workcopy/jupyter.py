@@ -16,13 +16,14 @@ if TYPE_CHECKING:
 
 def saved(os_path: str) -> bool | None:
     """Mark the notebook just saved at `os_path`, if nbteam keeps its outputs; never raises."""
-    from nbteam.git.run import git_text
+    from nbteam.git.run import git_text, locate
 
     if not os_path.endswith(".ipynb"):
         return None
     try:
         where = os.path.dirname(os.path.abspath(os_path))
-        root = git_text(["rev-parse", "--show-toplevel"], cwd=where)
+        found = locate(where)
+        root = found.top if found else None
         if not root:
             return None
         rel = os.path.relpath(os.path.realpath(os_path), os.path.realpath(root))

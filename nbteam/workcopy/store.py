@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from nbteam.git.run import git_text
+from nbteam.git.run import git_text, locate
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -116,9 +116,10 @@ def has_copy(store: str, path: str) -> bool:
 
 def all_stores(cwd: str) -> list[str]:
     """The store of every worktree of the repository (main and linked), existing or not."""
-    common = git_text(["rev-parse", "--path-format=absolute", "--git-common-dir"], cwd=cwd)
-    if not common:
+    found = locate(cwd)
+    if found is None:
         return []
+    common = found.common_dir
     dirs = [common]
     try:
         dirs += [os.path.join(common, "worktrees", name) for name in sorted(os.listdir(os.path.join(common, "worktrees")))]
