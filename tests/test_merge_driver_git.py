@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -288,3 +289,25 @@ def test_a_conflict_imports_what_writing_it_needs(repo):
     p = git(repo, "merge", "--no-edit", "other", check=False)
     assert p.returncode != 0
     assert {"enum", "nbteam.notebook.markers", "nbteam.seq.style", "nbteam.seq.merge3"} <= imported(p.stderr)
+
+
+def test_the_standard_librarys_platform_probes_do_not_load_site_packages(repo):
+    """subprocess tries msvcrt and copy tries Jython's org.python.core: under the isolated entry those
+    are found nowhere, and must not make every start that runs git scan site-packages for them."""
+    import subprocess
+
+    from nbteam.integration.launch import SiteOnDemand
+    from nbteam.integration.registry import ENTRY
+
+    assert SiteOnDemand.find_spec("msvcrt") is None and SiteOnDemand.find_spec("org.python.core") is None
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    p = subprocess.run([sys.executable, "-X", "importtime", "-I", "-S", ENTRY, "doctor"], cwd=repo,
+                       capture_output=True, text=True)
+    assert "subprocess" in imported(p.stderr) and "site" not in imported(p.stderr)
+    # A module that only site-packages has (a dependency) still imports, by adding them then.
+    p = subprocess.run([sys.executable, "-I", "-S", "-c", f"import runpy, sys; sys.argv = [{ENTRY!r}];"
+                        f" sys.path[:0] = [{str(Path(ENTRY).parents[2])!r}];"
+                        " from nbteam.integration.launch import SiteOnDemand; sys.meta_path.append(SiteOnDemand);"
+                        " import diff_match_patch, site; print(diff_match_patch.__name__)"],
+                       capture_output=True, text=True)
+    assert p.stdout.strip() == "diff_match_patch", p.stderr

@@ -37,12 +37,20 @@ def site_dirs() -> list[str]:
     return base
 
 
+# Modules the standard library tries and does without: `subprocess` tries msvcrt (Windows), `copy`
+# and `pickle` try org.python.core (Jython). Were they to add site-packages, every process that runs
+# git would pay for it.
+NOT_INSTALLED = frozenset(getattr(sys, "stdlib_module_names", ())) | {"org"}
+
+
 class SiteOnDemand:
     """Last meta-path finder: on the first module found nowhere, add site-packages and what .pth files and the user site add."""
 
     @classmethod
     def find_spec(cls, name: str, path: Sequence[str] | None = None, target: object = None) -> ModuleSpec | None:
         """Add the directories named by .pth files and the user site (once, running no .pth code), then retry."""
+        if name.partition(".")[0] in NOT_INSTALLED:
+            return None  # the standard library probing for another platform: site-packages cannot help
         sys.meta_path.remove(cls)  # type: ignore[arg-type]
         import site
         from importlib.machinery import PathFinder
