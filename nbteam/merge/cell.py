@@ -66,6 +66,17 @@ def same_cell(x: Cell, y: Cell) -> bool:
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 
 
+def same_work(x: Cell, y: Cell, machine: frozenset[str]) -> bool:
+    """Equal apart from the cell id and the `machine` metadata keys (editor or machine state, no part of the work)."""
+    if same_cell(x, y):
+        return True
+    mx, my = x["metadata"], y["metadata"]
+    if machine.isdisjoint(mx) and machine.isdisjoint(my):
+        return False
+    return same_cell({**x, "metadata": {k: v for k, v in mx.items() if k not in machine}},
+                     {**y, "metadata": {k: v for k, v in my.items() if k not in machine}})
+
+
 def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:
     """Conflict markers describing fields (metadata, type, attachments) that both sides changed."""
     from nbteam.notebook.markers import field_line, show_value
