@@ -87,6 +87,21 @@ def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any
     return markers.block(lines(o), lines(t), lines(b))
 
 
+def _merge_source(base: str, ours: str, theirs: str, markers: Markers) -> tuple[str, int]:
+    """git's line merge of a cell's source; where it conflicts, the whitespace at the cell's end (a
+    final newline a formatter adds or strips) is merged apart from the text, if the text then merges cleanly."""
+    from nbteam.seq.merge3 import merge3_text
+
+    source, n = merge3_text(base, ours, theirs, markers)
+    if n:
+        texts = base.rstrip(), ours.rstrip(), theirs.rstrip()
+        body, m = merge3_text(*texts, markers)
+        if not m:
+            tail, _ = merge_values(*(full[len(text):] for full, text in zip((base, ours, theirs), texts)))
+            return body + tail, 0
+    return source, n
+
+
 def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
                machine: frozenset[str] = CELL_MACHINE_METADATA) -> tuple[Cell, CellConflicts]:
     """Merge one cell that both sides kept; return it and the kinds of the conflict blocks written in it.
@@ -97,7 +112,6 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
     if same_cell(ours, base):
         return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
     from nbteam.notebook.markers import ConflictKind
-    from nbteam.seq.merge3 import merge3_text
 
     conflicts: CellConflicts = []
     notes: list[str] = []
@@ -117,7 +131,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         conflicts.append(ConflictKind.ATTACHMENTS)
         notes.append(field_block(markers, ConflictKind.ATTACHMENTS, bad, *(c.get("attachments", {})
                                                                              for c in (base, ours, theirs))))
-    source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)
+    source, n = _merge_source(base["source"], ours["source"], theirs["source"], markers)
     conflicts += [ConflictKind.SOURCE] * n
     cell: Cell = {"cell_type": cell_type, "metadata": metadata, "source": "".join(notes) + source}
     for side in (ours, theirs, base):

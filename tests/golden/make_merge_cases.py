@@ -187,6 +187,10 @@ def cases():
     yield ("view-state-metadata", "both sides folded a heading and hid outputs differently in JupyterLab, with "
            "different Jupytext versions: ours kept, no conflict; theirs' tag and both source edits merge", b, o, t, 0)
 
+    yield ("trailing-newline-vs-edit", "ours ran a formatter that strips the newline at the end of each cell, "
+           "theirs edits the plot cell's last line: git conflicts on that line; the text merges cleanly apart "
+           "from the cell's final whitespace, so the result is theirs' edit without the final newline",
+           b, edit(b, 3, PLOT.rstrip("\n")), edit(b, 3, PLOT.replace("'Sales'", "'Revenue'")), 0)
 
 def v3_case():
     """nbformat 3 base and ours, theirs upgraded to v4 by Jupyter: merged by upgrading, not refused."""
