@@ -6,7 +6,7 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 from __future__ import annotations
 
 from nbteam.merge.machine import CELL_MACHINE_METADATA
-from nbteam.notebook.io import MISSING, Cell
+from nbteam.notebook.io import MISSING, Cell, canonical_json
 
 # No typing, and nbteam.notebook.markers (its enum), nbteam.seq.merge3 only where a cell needs
 # them: a clean merge, the driver's usual case, never writes a conflict, and its start-up is user-visible.
@@ -31,8 +31,24 @@ def quiet_filter(paths: list[Path], quiet: frozenset[str]) -> list[Path]:
     return [p for p in paths if not p or p[0] not in quiet]
 
 
-def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = ()) -> tuple["Any", list[Path]]:
-    """Three-way merge of JSON values (dicts key by key); ours wins conflicts, whose paths are returned."""
+def _merge_list(base: list["Any"], ours: list["Any"], theirs: list["Any"]) -> list["Any"] | None:
+    """A JSON list merged as git merges the file's lines, one element per line as Jupyter writes
+    a list of strings (tags, say); None where git would conflict."""
+    from nbteam.seq.merge3 import merge3_lines
+
+    element: dict[str, "Any"] = {}
+    texts: list[list[str]] = []
+    for side in (base, ours, theirs):
+        texts.append([canonical_json(x) + "\n" for x in side])
+        element.update(zip(texts[-1], side))
+    merged, conflicts = merge3_lines(*texts)
+    return None if conflicts else [element[line] for line in merged]
+
+
+def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = (),
+                 lists: bool = False) -> tuple["Any", list[Path]]:
+    """Three-way merge of JSON values (dicts key by key; with `lists`, lists element by element as
+    git merges lines); ours wins conflicts, whose paths are returned."""
     if ours == theirs or theirs == base:
         return ours, []
     if ours == base:
@@ -45,11 +61,15 @@ def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = ()) -> tu
         conflicts: list[Path] = []
         for key in list(ours) + [k for k in theirs if k not in ours]:
             value, sub = merge_values(b.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING),
-                                      (*path, key))
+                                      (*path, key), lists)
             conflicts += sub
             if value is not MISSING:
                 merged[key] = value
         return merged, conflicts
+    if lists and isinstance(base, list) and isinstance(ours, list) and isinstance(theirs, list):
+        merged_list = _merge_list(base, ours, theirs)
+        if merged_list is not None:
+            return merged_list, []
     return ours, [path]
 
 
@@ -120,7 +140,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         conflicts.append(ConflictKind.CELL_TYPE)
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
-    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
+    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"], lists=True)
     bad = quiet_filter(bad, machine)
     if bad:
         conflicts.append(ConflictKind.METADATA)

@@ -254,7 +254,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
                                                                                    t["cells"], cells))):
             entries = again
 
-    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
+    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
         from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind

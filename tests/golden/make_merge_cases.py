@@ -191,6 +191,11 @@ def cases():
            "theirs edits the plot cell's last line: git conflicts on that line; the text merges cleanly apart "
            "from the cell's final whitespace, so the result is theirs' edit without the final newline",
            b, edit(b, 3, PLOT.rstrip("\n")), edit(b, 3, PLOT.replace("'Sales'", "'Revenue'")), 0)
+    tagged = edit(b, 2, metadata={"tags": ["hide-input", "parameters", "slow"]})
+    yield ("tags-merge-as-lines", "ours drops the first tag of a cell, theirs adds one at the end: merged as "
+           "git merges the lines of the list (one tag a line, as Jupyter writes it), no conflict",
+           tagged, edit(tagged, 2, metadata={"tags": ["parameters", "slow"]}),
+           edit(tagged, 2, metadata={"tags": ["hide-input", "parameters", "slow", "skip-ci"]}), 0)
 
 def v3_case():
     """nbformat 3 base and ours, theirs upgraded to v4 by Jupyter: merged by upgrading, not refused."""
