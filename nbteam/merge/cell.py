@@ -87,14 +87,16 @@ def same_cell(x: Cell, y: Cell) -> bool:
 
 
 def same_work(x: Cell, y: Cell, machine: frozenset[str]) -> bool:
-    """Equal apart from the cell id and the `machine` metadata keys (editor or machine state, no part of the work)."""
+    """Equal apart from the cell id, the `machine` metadata keys (editor or machine state) and the
+    whitespace at the source's end (a newline a formatter adds or strips): no part of the work."""
     if same_cell(x, y):
         return True
-    mx, my = x["metadata"], y["metadata"]
-    if machine.isdisjoint(mx) and machine.isdisjoint(my):
-        return False
-    return same_cell({**x, "metadata": {k: v for k, v in mx.items() if k not in machine}},
-                     {**y, "metadata": {k: v for k, v in my.items() if k not in machine}})
+
+    def work(c: Cell) -> Cell:
+        return {**c, "metadata": {k: v for k, v in c["metadata"].items() if k not in machine},
+                "source": c["source"].rstrip()}
+
+    return same_cell(work(x), work(y))
 
 
 def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:

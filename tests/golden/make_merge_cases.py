@@ -196,6 +196,12 @@ def cases():
            "git merges the lines of the list (one tag a line, as Jupyter writes it), no conflict",
            tagged, edit(tagged, 2, metadata={"tags": ["parameters", "slow"]}),
            edit(tagged, 2, metadata={"tags": ["hide-input", "parameters", "slow", "skip-ci"]}), 0)
+    formatted = copy.deepcopy(b)
+    for c in formatted["cells"]:
+        c["source"] = c["source"].rstrip("\n")
+    yield ("delete-vs-final-newline", "ours ran a formatter that strips the newline at the end of each cell, "
+           "theirs deletes the plot cell: the newline is no part of the work, so the delete wins",
+           b, formatted, gone, 0)
 
 def v3_case():
     """nbformat 3 base and ours, theirs upgraded to v4 by Jupyter: merged by upgrading, not refused."""
