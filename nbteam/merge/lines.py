@@ -50,12 +50,24 @@ def _as_cells(lines: list[str]) -> list[Cell] | None:
     return cells
 
 
+def _miscounted(base: list[str], ours: list[str], theirs: list[str], merged: list[str]) -> bool:
+    """True if the merge keeps a source line fewer times than both sides do (a delete both made,
+    applied twice among repeated lines) or, where both sides added copies of it, more often than either."""
+    from collections import Counter
+
+    b, o, t, m = Counter(base), Counter(ours), Counter(theirs), Counter(merged)
+    return any(m[x] < min(o[x], t[x]) or (m[x] > max(o[x], t[x]) and min(o[x], t[x]) > b[x])
+               for x in o | t if not x.startswith(_HEAD))
+
+
 def merge_as_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers) -> list[Cell] | None:
-    """The cells merged as git merges lines, or None where git would conflict."""
+    """The cells merged as git merges lines, or None where git would conflict (or where its clean
+    result is one git gets wrong among repeated lines: a shared change applied twice)."""
     if any(_HEAD in c["source"] for side in (base, ours, theirs) for c in side):
         return None
-    merged, conflicts = merge3_lines(_as_lines(base), _as_lines(ours), _as_lines(theirs), markers)
-    return None if conflicts else _as_cells(merged)
+    lines = _as_lines(base), _as_lines(ours), _as_lines(theirs)
+    merged, conflicts = merge3_lines(*lines, markers)
+    return None if conflicts or _miscounted(*lines, merged) else _as_cells(merged)
 
 
 def merge_conflicting_stretches(units: list[Unit], entries: list[Entry], base: list[Cell], ours: list[Cell],
