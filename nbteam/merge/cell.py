@@ -41,7 +41,7 @@ def _merge_list(base: list["Any"], ours: list["Any"], theirs: list["Any"]) -> li
     for side in (base, ours, theirs):
         texts.append([canonical_json(x) + "\n" for x in side])
         element.update(zip(texts[-1], side))
-    merged, conflicts = merge3_lines(*texts)
+    merged, conflicts = merge3_lines(texts[0], texts[1], texts[2])
     return None if conflicts else [element[line] for line in merged]
 
 
@@ -119,7 +119,7 @@ def _merge_source(base: str, ours: str, theirs: str, markers: Markers) -> tuple[
         texts = base.rstrip(), ours.rstrip(), theirs.rstrip()
         body, m = merge3_text(*texts, markers)
         if not m:
-            tail, _ = merge_values(*(full[len(text):] for full, text in zip((base, ours, theirs), texts)))
+            tail, _ = merge_values(base[len(texts[0]):], ours[len(texts[1]):], theirs[len(texts[2]):])
             return body + tail, 0
     return source, n
 
