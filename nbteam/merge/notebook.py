@@ -245,13 +245,14 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
     if any(kinds for _, kinds in entries):
         # Where git's line merge is clean around a conflict (a cell split, joined or rewritten on
-        # one side), take it; only if that adds no doubled cell or git-shortfall the checks below refuse.
+        # one side), take it, unless that adds a doubled cell or a shortfall the checks below refuse.
         again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True)
         cells = [c for c, _ in again]
-        if (doubled_cells(b["cells"], o["cells"], t["cells"], cells)
-                == doubled_cells(b["cells"], o["cells"], t["cells"], [c for c, _ in entries])
-                and (any(kinds for _, kinds in again) or not fewer_copies_than_git(b["cells"], o["cells"],
-                                                                                   t["cells"], cells))):
+        doubled = doubled_cells(b["cells"], o["cells"], t["cells"], cells)
+        if any(kinds for _, kinds in again):
+            if set(doubled) <= set(doubled_cells(b["cells"], o["cells"], t["cells"], [c for c, _ in entries])):
+                entries = again
+        elif not doubled and not fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells):
             entries = again
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
