@@ -297,3 +297,25 @@ def test_cells_merged_as_lines_are_git_merge_file_on_the_cells(tmp_path):
                 [(c["cell_type"], c["source"]) for c in _cells_of(text.splitlines(keepends=True))]
 
     check()
+
+
+def _typed_nb(cells):
+    nb = make_nb(*(s for _, s in cells), ids=False, minor=4)
+    for cell, (kind, _) in zip(nb["cells"], cells):
+        cell["cell_type"] = kind
+        if kind == "markdown":
+            del cell["outputs"], cell["execution_count"]
+    return nb
+
+
+def test_a_clean_stretch_the_safety_net_would_refuse_is_not_taken():
+    """Found by a seeded fuzz: the stretch merged as lines is clean, but holds a cell both sides
+    added twice; the merge keeps its conflict instead of failing over to a text merge."""
+    base = [("markdown", "c\ny\n\ny\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"), ("code", "y\n"),
+            ("markdown", "c\nb\na\n")]
+    ours = [("markdown", "c\ny\n"), ("markdown", "\ny\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"),
+            ("code", "y\n"), ("code", "c\n"), ("markdown", "c\nb\na\n")]
+    theirs = [("markdown", "c\ny\n\ny\n"), ("markdown", "\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"),
+              ("code", "y\n"), ("markdown", "c\n"), ("markdown", "b\na\n")]
+    result = merge_notebooks(_typed_nb(base), _typed_nb(ours), _typed_nb(theirs))
+    assert result.conflicts
