@@ -6,7 +6,8 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
+from nbteam.merge.cell import (deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell,
+                              same_work)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.ids import ids_meaningful, one_order
 from nbteam.notebook.io import Cell, Notebook, canonical_json
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from typing import Any
 
     from nbteam.merge.cell import CellConflicts, Entry
+    from nbteam.merge.lines import Unit
     from nbteam.notebook.conflicts import Conflict
     from nbteam.notebook.markers import ConflictKind
 
@@ -44,8 +46,9 @@ class MergeResult:
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
-                  markers: Markers) -> list[Entry]:
-    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
+                  markers: Markers, machine: frozenset[str]) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side
+    (a delete wins over a change of `machine` metadata only)."""
     def unchanged(side: list[Item]) -> bool:
         return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
@@ -76,7 +79,7 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
-        if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+        if kept is not None and x not in moved and not same_work(kept, base[x - b0], machine):
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
     return out
 
@@ -85,7 +88,7 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
                  machine: frozenset[str]) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
-        return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
+        return None if same_work(mover, base, machine) else deleted_conflict(base, mover, not ours_moved, markers)
     if ours_moved:
         return merge_cell(base, mover, other, markers, machine)
     return merge_cell(base, other, mover, markers, machine)
@@ -110,21 +113,22 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                machine: frozenset[str] = frozenset(), in_place: bool = True) -> list[Entry]:
+                machine: frozenset[str] = frozenset(), in_place: bool = True, as_lines: bool = False) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
     (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
-    in_place: see match_cells)."""
+    in_place: see match_cells; as_lines: conflicting stretches merged again as git merges lines,
+    see nbteam.merge.lines)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
-    if one_order(base, ours, theirs):
+    if not as_lines and one_order(base, ours, theirs):
         # The alignment would pair every cell with its place (a property test checks it does): skip it.
         return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
-    return _merge_aligned(base, ours, theirs, markers, machine, in_place)
+    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines)
 
 
 def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                   machine: frozenset[str], in_place: bool) -> list[Entry]:
+                   machine: frozenset[str], in_place: bool, as_lines: bool = False) -> list[Entry]:
     """merge_cells for versions whose cells must be aligned first (ids missing, changed or reordered)."""
     from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
     from nbteam.notebook.ids import id_story
@@ -171,12 +175,23 @@ def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], marke
     from_theirs = {j: i for i, j in to_theirs.items()}
     anchors = [(i, to_ours[i], to_theirs[i]) for i in range(len(base)) if i in to_ours and i in to_theirs]
     out: list[Entry] = []
+    units: list[Unit] = []  # with as_lines: each part's base, ours, theirs ranges and its entries
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
+            start = len(out)
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
-                                 pb, moved, markers)
+                                 pb, moved, markers, machine)
+            if as_lines:
+                units.append((pb, i, po, jo, pt, jt, start, len(out)))
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
+            if as_lines:
+                units.append((i, i + 1, jo, jo + 1, jt, jt + 1, len(out) - 1, len(out)))
+    if as_lines:
+        from nbteam.merge.lines import merge_conflicting_stretches
+
+        out = merge_conflicting_stretches(units, out, base, ours, theirs, (moved, set(placed[0]), set(placed[1])),
+                                          markers)
     return out
 
 
@@ -238,6 +253,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
+    in_place = True
     # Copies of equal cells are counted only where ids name no cells (fewer_copies_than_git): found once.
     idless = not (ids_meaningful(b["cells"], o["cells"]) or ids_meaningful(b["cells"], t["cells"]))
     if idless and not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
@@ -245,9 +261,21 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         # Without ids, which of several equal cells a side rewrote is a guess: read in place,
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
+        in_place = False
         entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
+    if any(kinds for _, kinds in entries):
+        # Where git's line merge is clean around a conflict (a cell split, joined or rewritten on
+        # one side), take it, unless that adds a doubled cell or a shortfall the checks below refuse.
+        again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True)
+        cells = [c for c, _ in again]
+        doubled = doubled_cells(b["cells"], o["cells"], t["cells"], cells)
+        if any(kinds for _, kinds in again):
+            if set(doubled) <= set(doubled_cells(b["cells"], o["cells"], t["cells"], [c for c, _ in entries])):
+                entries = again
+        elif not doubled and not fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells):
+            entries = again
 
-    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
+    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
         from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
