@@ -53,6 +53,33 @@ def _notebook_at(root: str, spec: str, path: str) -> Notebook | None:
         return None
 
 
+def _merge_records(root: str) -> dict[str, dict[str, str]]:
+    """git's resolve-undo record: for each path a merge left unmerged and `git add` resolved since the
+    index was last rebuilt, the blob of each stage it had ("1" base, "2" ours, "3" theirs)."""
+    p = run_git(["ls-files", "--resolve-undo", "-z"], cwd=root)
+    records: dict[str, dict[str, str]] = {}
+    for entry in paths_z(p.stdout) if p.returncode == 0 else []:
+        meta, _, path = entry.partition("\t")
+        fields = meta.split()
+        if len(fields) == 3:
+            records.setdefault(path, {})[fields[2]] = fields[1]
+    return records
+
+
+def _merged_versions(root: str, path: str, record: dict[str, str] | None, old: str) -> list[Notebook] | None:
+    """The versions a merge of path into `old` (its ours) had, per git's record; None if git records no such merge.
+
+    A record whose ours is not `old` is an earlier merge's, already committed (git keeps the record
+    until the index is next rebuilt)."""
+    if record is None:
+        return None
+    found = run_git(["rev-parse", "-q", "--verify", old], cwd=root)
+    if record.get("2") != (found.stdout.decode().strip() if found.returncode == 0 else None):
+        return None
+    versions = [_notebook_at(root, record[stage], path) for stage in ("1", "2", "3") if stage in record]
+    return [v for v in versions if v is not None]
+
+
 def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Callable[[str], str]) -> list[str]:
     """One line per conflict the new version of each path introduces (`new(path)`: its object, `HEAD:path`)."""
     from nbteam.git.labels import marker_sizes
@@ -61,6 +88,7 @@ def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Ca
 
     problems = []
     sizes = marker_sizes([os.path.join(root, path) for path in paths])  # conflict-marker-size as merged
+    records = _merge_records(root) if paths else {}
     for path in paths:
         p = run_git(["cat-file", "blob", new(path)], cwd=root)
         if p.returncode != 0:
@@ -72,9 +100,11 @@ def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Ca
             if has_text_conflict_markers(text) or "<<<<<<< " in text:
                 problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
             continue
-        for c in conflicts_to_refuse(nb, _notebook_at(root, old(path), path), sizes[os.path.join(root, path)]):
+        merged = _merged_versions(root, path, records.get(path), old(path))
+        for c in conflicts_to_refuse(nb, _notebook_at(root, old(path), path), sizes[os.path.join(root, path)], merged):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
+            article = "an" if c.kind.value[0] in "aeiou" else "a"
+            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has {article} {c.kind.value} conflict{detail}")
     return problems
 
 
