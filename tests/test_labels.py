@@ -150,3 +150,27 @@ def test_am_three_way(branched, tmp_path):
     text, nb = labels(branched)
     assert text == ["<<<<<<< HEAD", "||||||| constructed merge base", ">>>>>>> feature edit"]
     assert nb == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="git leaves no state: found from /proc (Linux)")
+@pytest.mark.parametrize("command", [["checkout", "-m", "feature"], ["switch", "--merge", "feature"],
+                                     ["checkout", "-m", "-b", "topic", "feature"]])
+def test_switching_branches_with_local_changes(branched, command):
+    """git labels the branch switched to, the branch left and `local`."""
+    write_both(branched, "x = 3\n")
+    git(branched, *command, check=False)
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< feature", "||||||| main", ">>>>>>> local"]
+    assert nb == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="git leaves no state: found from /proc (Linux)")
+@pytest.mark.parametrize("command", [["checkout", "-m", "--"], ["restore", "--merge"]])
+def test_recreating_a_conflict_during_a_merge(branched, command):
+    """`git checkout -m -- PATH` writes ours/base/theirs, not the stopped merge's labels."""
+    git(branched, "merge", "feature", check=False)
+    write_both(branched, "x = 9\n")
+    git(branched, *command, "nb.ipynb", "t.txt")
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< ours", "||||||| base", ">>>>>>> theirs"]
+    assert nb == text

@@ -12,8 +12,11 @@ leaves them during the operation:
 - `git am -3` and `git rebase --apply` (rebase-apply/): HEAD, "constructed merge base", and the
   patch's subject (the first line of rebase-apply/final-commit), as git labels them.
 - cherry-pick and revert of several commits: the first command in sequencer/todo.
-- a single cherry-pick or revert, and `git stash pop`/`apply`, leave no state while they
-  merge: the git command that started the driver (its parent process, on Linux) says which.
+- a single cherry-pick or revert, `git stash pop`/`apply` and `git checkout -m`/`git switch -m`
+  leave no state while they merge: the git command that started the driver (its parent
+  process, on Linux) says which. Switching branches with local changes, git labels the branch
+  switched to (as typed), the branch left (else HEAD's short id) and "local"; recreating a
+  conflict (`git checkout -m -- PATH`, `git restore -m`) it writes ours/base/theirs.
 Only what is needed is looked up, and git itself is asked only for a commit's short id and
 subject, so a merge without conflicts costs nothing here.
 """
@@ -125,12 +128,47 @@ def _merge_base_label(theirs_rev: str, cwd: str) -> str:
     return "merged common ancestors"
 
 
+# checkout and switch options that take the next word as their value
+_VALUE_OPTIONS = frozenset(("-b", "-B", "-c", "-C", "--orphan", "--conflict", "--pathspec-from-file"))
+
+
+def _checkout_labels(command: list[str], cwd: str) -> tuple[str, str, str] | None:
+    """The labels of `git checkout -m`/`git switch -m`/`git restore -m` (None for other commands)."""
+    if command[:1] == ["restore"]:
+        return DEFAULT_LABELS
+    if command[:1] not in (["checkout"], ["switch"]):
+        return None
+    names: list[str] = []
+    words = iter(command[1:])
+    for word in words:
+        if word == "--":
+            return DEFAULT_LABELS if command[0] == "checkout" else None  # paths: a conflict recreated
+        if word in _VALUE_OPTIONS:
+            next(words, None)
+        elif word == "-" or not word.startswith("-"):
+            names.append("@{-1}" if word == "-" else word)
+    if not names or command[0] == "checkout" and (
+            len(names) > 1 or git_text(["rev-parse", "-q", "--verify", names[0] + "^{commit}"], cwd) is None):
+        return DEFAULT_LABELS if command[0] == "checkout" else None  # paths: a conflict recreated
+    new = names[0]
+    if new.startswith("@{-"):  # git names the branch a previous-branch shorthand stands for
+        new = git_text(["rev-parse", "--abbrev-ref", new], cwd) or new
+    head = git_text(["symbolic-ref", "-q", "HEAD"], cwd)  # the driver runs before HEAD moves
+    old = head[len("refs/heads/"):] if head and head.startswith("refs/heads/") else git_text(
+        ["rev-parse", "--short", "HEAD"], cwd)
+    return new, old or "HEAD", "local"
+
+
 def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     """(ours, base, theirs) as git labels the conflict it is merging now (see the module doc)."""
     heads = [(k[len("GITHEAD_"):], v) for k, v in os.environ.items() if k.startswith("GITHEAD_")]
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
+    command = _parent_git_command()
+    checkout = _checkout_labels(command, cwd)  # first: `checkout -m -- PATH` runs during a stopped merge
+    if checkout is not None:
+        return checkout
     from nbteam.git.run import locate
 
     where = locate(cwd)
@@ -151,7 +189,6 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     todo = _read_lines(os.path.join(git_dir, "sequencer", "todo"))
     if todo and _todo_commit(todo[0]):
         return _picked(str(_todo_commit(todo[0])), cwd, revert=todo[0].split()[0] == "revert")
-    command = _parent_git_command()
     if command[:1] == ["stash"]:
         return STASH_LABELS
     if command[:1] in (["cherry-pick"], ["revert"]):
