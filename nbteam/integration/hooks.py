@@ -36,10 +36,11 @@ def hooks_dir(repo_root: str) -> str:
 # How nbteam's script runs the hook it chained. A plain `#!/bin/sh` script is sourced in a subshell:
 # it then sees the `$0` git gave (`.../pre-commit`, not `.../pre-commit.pre-nbteam`), as hook
 # managers need (husky's scripts run the hook their own file name names). Anything else (another
-# interpreter, shell options on the #! line) is run as git would run it.
+# interpreter, shell options on the #! line, a symbolic link, whose script may find its own
+# files through `readlink -f "$0"`) is run as git would run it.
 CHAIN_FUNCTION = [
     "run_chained() {",
-    '  first=; IFS= read -r first < "$chained" || :',
+    '  first=; test -L "$chained" || IFS= read -r first < "$chained" || :',
     '  case "$first" in',
     "    '#!/bin/sh'|'#!/bin/sh '|'#!/usr/bin/env sh'|'#!/usr/bin/env sh ') (. \"$chained\") ;;",
     '    *) "$chained" "$@" ;;',
