@@ -94,3 +94,22 @@ def test_a_stash_pop_conflict_inside_a_fence_is_refused(tmp_path, git_env):
     # once that merge is committed, its record no longer counts: an example added now is example text
     p = _commit(repo, _nb(fenced(1), ("markdown", EXAMPLE.format("x = 1")), ("code", "a"), ids=False), "example")
     assert p.returncode == 0, p.stderr
+
+
+@pytest.mark.parametrize("staged", [True, False], ids=["added", "unmerged"])
+def test_a_partial_commit_of_a_fenced_conflict_in_a_rebase_is_refused(tmp_path, git_env, staged):
+    """`git commit PATH` commits a temporary index (no record of the merge in it); the repository's
+    own index still says the notebook is being merged."""
+    repo = _repo(tmp_path)
+    fenced = lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n")  # noqa: E731
+    assert _commit(repo, _nb(fenced(0), ("code", "a"), ids=False), "base").returncode == 0
+    git(repo, "checkout", "-qb", "feature")
+    assert _commit(repo, _nb(fenced(1), ("code", "a"), ids=False), "feature").returncode == 0
+    git(repo, "checkout", "-q", "main")
+    assert _commit(repo, _nb(fenced(2), ("code", "a"), ids=False), "main").returncode == 0
+    git(repo, "checkout", "-q", "feature")
+    assert git(repo, "rebase", "main", check=False).returncode != 0
+    if staged:
+        git(repo, "add", "nb.ipynb")
+    p = git(repo, "commit", "-qm", "partial", "nb.ipynb", check=False)
+    assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr

@@ -54,15 +54,23 @@ def _notebook_at(root: str, spec: str, path: str) -> Notebook | None:
 
 
 def _merge_records(root: str) -> dict[str, dict[str, str]]:
-    """git's resolve-undo record: for each path a merge left unmerged and `git add` resolved since the
-    index was last rebuilt, the blob of each stage it had ("1" base, "2" ours, "3" theirs)."""
-    p = run_git(["ls-files", "--resolve-undo", "-z"], cwd=root)
+    """What git records of merges that stopped on a conflict, per path: the blob of each stage it had
+    ("1" base, "2" ours, "3" theirs). That is the resolve-undo record `git add` keeps (until the
+    index is next rebuilt) of the index being committed, and, where a hook sees another index than
+    the repository's own (`git commit PATH` commits a temporary one), that index's record and its
+    paths still unmerged."""
+    queries: list[tuple[list[str], dict[str, str] | None]] = [(["ls-files", "--resolve-undo", "-z"], None)]
+    if "GIT_INDEX_FILE" in os.environ:
+        own = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+        queries += [(["ls-files", "--resolve-undo", "-z"], own), (["ls-files", "-u", "-z"], own)]
     records: dict[str, dict[str, str]] = {}
-    for entry in paths_z(p.stdout) if p.returncode == 0 else []:
-        meta, _, path = entry.partition("\t")
-        fields = meta.split()
-        if len(fields) == 3:
-            records.setdefault(path, {})[fields[2]] = fields[1]
+    for args, env in queries:
+        p = run_git(args, cwd=root, env=env)
+        for entry in paths_z(p.stdout) if p.returncode == 0 else []:
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3:
+                records.setdefault(path, {}).setdefault(fields[2], fields[1])
     return records
 
 
