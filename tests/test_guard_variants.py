@@ -113,3 +113,21 @@ def test_a_partial_commit_of_a_fenced_conflict_in_a_rebase_is_refused(tmp_path, 
         git(repo, "add", "nb.ipynb")
     p = git(repo, "commit", "-qm", "partial", "nb.ipynb", check=False)
     assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
+
+
+def test_a_fenced_conflict_in_a_notebook_their_side_renamed_is_refused(tmp_path, git_env):
+    """HEAD has no notebook at the merged path: git's record of the merge still marks it as merged."""
+    repo = _repo(tmp_path)
+    fenced = lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n")  # noqa: E731
+    cells = [("code", "a"), ("code", "b\nc\nd\ne\nf\n")]  # enough in common for git to see the rename
+    assert _commit(repo, _nb(fenced(0), *cells, ids=False), "base").returncode == 0
+    git(repo, "checkout", "-qb", "feature")
+    git(repo, "mv", "nb.ipynb", "renamed.ipynb")
+    write_nb(repo / "renamed.ipynb", _nb(fenced(1), *cells, ids=False))
+    git(repo, "commit", "-qam", "rename and edit")
+    git(repo, "checkout", "-q", "main")
+    assert _commit(repo, _nb(fenced(2), *cells, ids=False), "main").returncode == 0
+    assert git(repo, "merge", "feature", check=False).returncode == 1
+    git(repo, "add", "-A")
+    p = git(repo, "commit", "--no-edit", check=False)
+    assert p.returncode == 1 and "renamed.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr

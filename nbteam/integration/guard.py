@@ -78,11 +78,12 @@ def _merged_versions(root: str, path: str, record: dict[str, str] | None, old: s
     """The versions a merge of path into `old` (its ours) had, per git's record; None if git records no such merge.
 
     A record whose ours is not `old` is an earlier merge's, already committed (git keeps the record
-    until the index is next rebuilt)."""
+    until the index is next rebuilt). Where `old` has no such path (their side renamed it), the
+    record is this merge's."""
     if record is None:
         return None
     found = run_git(["rev-parse", "-q", "--verify", old], cwd=root)
-    if record.get("2") != (found.stdout.decode().strip() if found.returncode == 0 else None):
+    if found.returncode == 0 and record.get("2") != found.stdout.decode().strip():
         return None
     versions = [_notebook_at(root, record[stage], path) for stage in ("1", "2", "3") if stage in record]
     return [v for v in versions if v is not None]
