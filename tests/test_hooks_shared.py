@@ -74,3 +74,19 @@ def test_a_tracked_husky_hook_is_left_alone_and_doctor_says_what_to_add(tmp_path
     p = git(repo, "commit", "-qm", "markers", check=False, env={**git_env, "PATH": path})
     assert p.returncode == 1 and "nb.ipynb: cell 1 (code) has a source conflict" in p.stderr, p.stderr
     assert (repo / ".git" / "lint.log").read_text() == "lint-ran\n" * 2  # at the first commit, and now
+
+
+def test_a_hook_that_lost_its_executable_bit_is_reported_and_init_restores_it(tmp_path, git_env):
+    """git ignores a hook it cannot execute (a checkout on a file system without x bits, a chmod)."""
+    repo = _repo(tmp_path)
+    assert nbteam("init", cwd=repo).returncode == 0
+    hook = repo / ".git" / "hooks" / "pre-commit"
+    hook.chmod(0o644)
+    doctor = nbteam("doctor", cwd=repo)
+    assert doctor.returncode == 1 and "pre-commit is missing (or not executable" in doctor.stdout, doctor.stdout
+    assert "pre-commit: updated nbteam's hook" in nbteam("init", cwd=repo).stdout
+    assert nbteam("doctor", cwd=repo).returncode == 0
+    write_nb(repo / "nb.ipynb", MARKED)
+    git(repo, "add", "nb.ipynb")
+    p = git(repo, "commit", "-qm", "markers", check=False)
+    assert p.returncode == 1 and "nb.ipynb: cell 1 (code) has a source conflict" in p.stderr, p.stderr

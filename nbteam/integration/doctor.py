@@ -88,7 +88,9 @@ def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
 
     where = hooks_dir(root)
     names = installed_hooks(outputs)
-    missing = [name for name in names if not calls_nbteam(os.path.join(where, name), name)]
+    # git runs (and so counts) only a hook it can execute: one that lost its x bit is ignored
+    missing = [name for name in names if not (calls_nbteam(os.path.join(where, name), name)
+                                              and os.access(os.path.join(where, name), os.X_OK))]
     if not missing:
         return Check(True, f"hooks: {', '.join(names)} in {where}")
     if len(missing) == len(names) and all(scope not in ("local", "worktree")
@@ -106,7 +108,8 @@ def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
                             f" team's, tracked by git):{guard} conflict markers can be committed unnoticed",
                      f"{rest}add `{SHARED_HOOK_LINE}` to {', '.join(shared)} (NAME: each one's own name)")
     return Check(False, f"hooks: git runs hooks from {where}{why}, where nbteam's {', '.join(missing)}"
-                        f" {'is' if len(missing) == 1 else 'are'} missing:{guard} conflict markers can be committed"
+                        f" {'is' if len(missing) == 1 else 'are'} missing (or not executable, which git ignores):{guard}"
+                        " conflict markers can be committed"
                         " unnoticed", f"nbteam init   (installs them in {where}; hooks of your own there run first)")
 
 

@@ -191,7 +191,7 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
             continue
         if is_ours(path):
             with open(path, encoding="utf-8", errors="replace") as f:
-                if f.read() == text:
+                if f.read() == text and os.access(path, os.X_OK):  # git ignores a hook it cannot run
                     continue
             _write_script(path, text)
             changes.append(f"{path}: updated nbteam's hook")
