@@ -131,3 +131,13 @@ def test_a_fenced_conflict_in_a_notebook_their_side_renamed_is_refused(tmp_path,
     git(repo, "add", "-A")
     p = git(repo, "commit", "--no-edit", check=False)
     assert p.returncode == 1 and "renamed.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
+
+
+def test_a_first_commit_with_no_verify_gets_the_loud_line(tmp_path, git_env):
+    """The repository's first commit has no parent: everything in it is new, markers included."""
+    repo = _repo(tmp_path)
+    marked = _nb(("code", "<<<<<<< HEAD\nx = 1\n=======\nx = 2\n>>>>>>> feature\n"), ids=True)
+    p = _commit(repo, marked, "first", "--no-verify")
+    assert p.returncode == 0
+    short = git(repo, "rev-parse", "--short", "HEAD").stdout.strip()
+    assert f"nbteam: commit {short} records conflict markers: nb.ipynb: cell 1 (code)" in p.stderr, p.stderr

@@ -144,8 +144,8 @@ def committed_notice(root: str) -> str | None:
     if has_parent:
         paths = changed_notebooks(root, "HEAD^", "HEAD")
     else:  # the first commit: everything in it is new
-        p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "*.ipynb"], cwd=root)
-        paths = paths_z(p.stdout)
+        p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=root)  # its paths are not globs
+        paths = [path for path in paths_z(p.stdout) if path.endswith(".ipynb")]
     problems = conflicts_in(root, paths, lambda p: f"HEAD:{p}", lambda p: f"HEAD^:{p}") if paths else []
     if not problems:
         return None
