@@ -141,3 +141,20 @@ def test_a_first_commit_with_no_verify_gets_the_loud_line(tmp_path, git_env):
     assert p.returncode == 0
     short = git(repo, "rev-parse", "--short", "HEAD").stdout.strip()
     assert f"nbteam: commit {short} records conflict markers: nb.ipynb: cell 1 (code)" in p.stderr, p.stderr
+
+
+def test_a_fenced_conflict_without_gits_record_is_still_refused(tmp_path, git_env):
+    """Switching branches drops git's record of a stash pop: the fenced block that HEAD's cell holds
+    with our side's lines in place of the markers is what a merge leaves, not an example."""
+    repo = _repo(tmp_path)
+    fenced = lambda x: ("markdown", f"Run this:\n\n```\nimport os\nx = {x}\nprint(x)\n```\n\nThen go on.\n")  # noqa: E731
+    assert _commit(repo, _nb(fenced(0), ("code", "a"), ids=True), "base").returncode == 0
+    write_nb(repo / "nb.ipynb", _nb(fenced(1), ("code", "a"), ids=True))
+    git(repo, "stash", "-q")
+    assert _commit(repo, _nb(fenced(2), ("code", "a"), ids=True), "main").returncode == 0
+    assert git(repo, "stash", "pop", check=False).returncode != 0
+    git(repo, "add", "nb.ipynb")
+    git(repo, "checkout", "-qb", "elsewhere")
+    assert git(repo, "ls-files", "--resolve-undo").stdout == ""  # the record is gone
+    p = git(repo, "commit", "-qm", "popped", check=False)
+    assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
