@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -158,3 +159,20 @@ def test_a_fenced_conflict_without_gits_record_is_still_refused(tmp_path, git_en
     assert git(repo, "ls-files", "--resolve-undo").stdout == ""  # the record is gone
     p = git(repo, "commit", "-qm", "popped", check=False)
     assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
+
+
+@pytest.mark.parametrize("flag", ["--resolved", "-r"])
+def test_git_am_resolved_is_guarded_like_am_continue(tmp_path, git_env, flag):
+    """`git am --resolved` and `git am -r` are git's other names for `git am --continue`."""
+    repo = _repo(tmp_path)
+    assert _commit(repo, _nb(("code", "a"), ("code", "x = 0"), ids=True), "base").returncode == 0
+    git(repo, "checkout", "-qb", "feature")
+    assert _commit(repo, _nb(("code", "a"), ("code", "x = 1"), ids=True), "feature edit").returncode == 0
+    patch = git(repo, "format-patch", "-1", "--stdout").stdout
+    git(repo, "checkout", "-q", "main")
+    assert _commit(repo, _nb(("code", "a"), ("code", "x = 2"), ids=True), "main edit").returncode == 0
+    assert subprocess.run(["git", "am", "-3"], cwd=repo, input=patch, text=True, capture_output=True).returncode != 0
+    git(repo, "add", "nb.ipynb")
+    p = git(repo, "am", flag, check=False)
+    assert p.returncode == 1 and "nb.ipynb: cell 2 (code) has a source conflict" in p.stderr, p.stderr
+    assert "<<<<<<<" not in git(repo, "show", "HEAD:nb.ipynb").stdout

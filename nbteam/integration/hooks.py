@@ -13,7 +13,7 @@ import os
 
 from nbteam.git.run import git_text, locate, run_git
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
-from nbteam.integration import (ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
+from nbteam.integration import (ALL_HOOKS, CONTINUE_FLAGS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
                                 STDIN_HOOKS)
 from nbteam.integration.registry import ENTRY, command
 
@@ -86,15 +86,17 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
 
 
 def _continue_gate(name: str) -> list[str]:
-    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` runs it."""
+    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` (or
+    `git am --resolved`, `-r`) runs it."""
     if name not in CONTINUE_ONLY:
         return []
+    continuing = "|".join(f'*" {flag} "*' for flag in CONTINUE_FLAGS[CONTINUE_ONLY[name]])
     return [f'test -d "$(git rev-parse --git-path {CONTINUE_ONLY[name]})" || exit 0',
             'if test -r "/proc/$PPID/cmdline"; then  # Linux: the git above us, and the one above it',
             '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
             '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
             '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
-            '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
+            f'  case " $up " in {continuing}) ;; *) exit 0 ;; esac',
             'fi']
 
 
