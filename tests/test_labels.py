@@ -174,3 +174,25 @@ def test_recreating_a_conflict_during_a_merge(branched, command):
     text, nb = labels(branched)
     assert text == ["<<<<<<< ours", "||||||| base", ">>>>>>> theirs"]
     assert nb == text
+
+
+def test_pull_label_with_a_note_is_shown_with_its_subject(repo, tmp_path):
+    """A delete/modify conflict of a `git pull` notes the deleting side on its bare commit id label."""
+    upstream = repo
+    setup_repo(upstream)
+    write_nb(upstream / "nb.ipynb", make_nb("a\n", "x = 0\n"))
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "base")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    setup_repo(clone)
+    write_nb(clone / "nb.ipynb", make_nb("a\n", "x = 1\n"))
+    git(clone, "commit", "-qam", "clone edit")
+    nb = make_nb("a\n", "x = 0\n")
+    del nb["cells"][1]
+    write_nb(upstream / "nb.ipynb", nb)
+    git(upstream, "commit", "-qam", "upstream drops it")
+    git(clone, "-c", "pull.rebase=false", "pull", check=False)
+    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
+    assert p.returncode == 1 and f"(theirs: {sha[:7]} (upstream drops it) (deleted this cell))" in p.stdout, p.stdout

@@ -12,11 +12,9 @@ leaves them during the operation:
 - `git am -3` and `git rebase --apply` (rebase-apply/): HEAD, "constructed merge base", and the
   patch's subject (the first line of rebase-apply/final-commit), as git labels them.
 - cherry-pick and revert of several commits: the first command in sequencer/todo.
-- a single cherry-pick or revert, `git stash pop`/`apply` and `git checkout -m`/`git switch -m`
+- a single cherry-pick or revert, `git stash pop`/`apply`, `git checkout -m` and `git restore -m`
   leave no state while they merge: the git command that started the driver (its parent
-  process, on Linux) says which. Switching branches with local changes, git labels the branch
-  switched to (as typed), the branch left (else HEAD's short id) and "local"; recreating a
-  conflict (`git checkout -m -- PATH`, `git restore -m`) it writes ours/base/theirs.
+  process, on Linux) says which.
 Only what is needed is looked up, and git itself is asked only for a commit's short id and
 subject, so a merge without conflicts costs nothing here.
 """
@@ -24,7 +22,7 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text
+from nbteam.git.run import git_text, locate
 from nbteam.git.settings import attributes
 
 TYPE_CHECKING = False
@@ -72,8 +70,7 @@ def _first_line(path: str) -> str:
 
 def _commit_label(rev: str, cwd: str) -> str | None:
     """`abc1234 (subject)`, as git labels a replayed commit."""
-    out = git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
-    return out or None
+    return git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd) or None
 
 
 def _todo_commit(line: str) -> str | None:
@@ -128,35 +125,27 @@ def _merge_base_label(theirs_rev: str, cwd: str) -> str:
     return "merged common ancestors"
 
 
-# checkout and switch options that take the next word as their value
 _VALUE_OPTIONS = frozenset(("-b", "-B", "-c", "-C", "--orphan", "--conflict", "--pathspec-from-file"))
 
 
 def _checkout_labels(command: list[str], cwd: str) -> tuple[str, str, str] | None:
-    """The labels of `git checkout -m`/`git switch -m`/`git restore -m` (None for other commands)."""
-    if command[:1] == ["restore"]:
-        return DEFAULT_LABELS
-    if command[:1] not in (["checkout"], ["switch"]):
+    """git's labels for `checkout -m`/`switch -m` BRANCH and `checkout -m -- PATH`/`restore -m`; None for others."""
+    if command[:1] not in (["checkout"], ["switch"], ["restore"]):
         return None
-    names: list[str] = []
-    words = iter(command[1:])
+    words, names = iter(command[1:]), []
     for word in words:
-        if word == "--":
-            return DEFAULT_LABELS if command[0] == "checkout" else None  # paths: a conflict recreated
         if word in _VALUE_OPTIONS:
-            next(words, None)
-        elif word == "-" or not word.startswith("-"):
-            names.append("@{-1}" if word == "-" else word)
-    if not names or command[0] == "checkout" and (
-            len(names) > 1 or git_text(["rev-parse", "-q", "--verify", names[0] + "^{commit}"], cwd) is None):
-        return DEFAULT_LABELS if command[0] == "checkout" else None  # paths: a conflict recreated
-    new = names[0]
-    if new.startswith("@{-"):  # git names the branch a previous-branch shorthand stands for
-        new = git_text(["rev-parse", "--abbrev-ref", new], cwd) or new
-    head = git_text(["symbolic-ref", "-q", "HEAD"], cwd)  # the driver runs before HEAD moves
-    old = head[len("refs/heads/"):] if head and head.startswith("refs/heads/") else git_text(
-        ["rev-parse", "--short", "HEAD"], cwd)
-    return new, old or "HEAD", "local"
+            next(words, None)  # the option's value
+        elif word in ("--", "-") or not word.startswith("-"):
+            names.append(word)
+    if command[0] == "restore" or command[0] == "checkout" and (len(names) != 1 or names[0] == "--" or git_text(
+            ["rev-parse", "-q", "--verify", names[0] + "^{commit}"], cwd) is None):
+        return DEFAULT_LABELS  # paths, not a branch: a conflict recreated
+    if not names:
+        return None
+    new = names[0] if names[0] != "-" else git_text(["rev-parse", "--abbrev-ref", "@{-1}"], cwd) or "-"
+    old = git_text(["symbolic-ref", "-q", "--short", "HEAD"], cwd) or git_text(["rev-parse", "--short", "HEAD"], cwd)
+    return new, old or "HEAD", "local"  # the driver runs before HEAD moves: HEAD is the branch left
 
 
 def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
@@ -166,11 +155,8 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
     command = _parent_git_command()
-    checkout = _checkout_labels(command, cwd)  # first: `checkout -m -- PATH` runs during a stopped merge
-    if checkout is not None:
+    if (checkout := _checkout_labels(command, cwd)) is not None:  # first: `checkout -m -- PATH` runs mid-merge
         return checkout
-    from nbteam.git.run import locate
-
     where = locate(cwd)
     git_dir = where.git_dir if where else os.path.join(cwd, ".git")
     merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
@@ -213,11 +199,11 @@ def is_commit_id(label: str) -> bool:
 
 
 def readable_labels(labels: Iterable[str], cwd: str = ".") -> dict[str, str]:
-    """How to show the bare commit ids among labels: `abc1234 (subject)`; other labels are left out."""
+    """How to show labels that are a bare commit id (a note after it kept): `abc1234 (subject)`; others left out."""
     found = {}
     for label in set(labels):
-        if is_commit_id(label):
-            described = _commit_label(label, cwd)
-            if described:
-                found[label] = described
+        sha, _, note = label.partition(" ")  # "<id> (deleted this cell)": a note the notebook layer adds
+        described = _commit_label(sha, cwd) if is_commit_id(sha) else None
+        if described:
+            found[label] = f"{described} {note}".rstrip()
     return found
