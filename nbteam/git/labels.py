@@ -80,26 +80,6 @@ def _todo_commit(line: str) -> str | None:
     return words[1] if len(words) >= 2 and words[0] in picks else None
 
 
-def _parent_git_command() -> list[str]:
-    """The `git ...` command line that started this driver (Linux /proc), without git's options."""
-    pid = os.getppid()
-    for _ in range(3):  # git -> sh -c DRIVER -> nbteam, or git -> nbteam
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            return []
-        if argv and os.path.basename(argv[0]) == "git":
-            words = argv[1:]
-            while words and words[0].startswith("-"):
-                words = words[2:] if words[0] in ("-c", "-C") else words[1:]
-            return words
-        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent's parent
-    return []
-
-
 def _picked(rev: str, cwd: str, revert: bool) -> tuple[str, str, str]:
     label = _commit_label(rev, cwd) or rev
     if revert:  # git: ours HEAD, base the reverted commit, theirs its parent
@@ -125,27 +105,35 @@ def _merge_base_label(theirs_rev: str, cwd: str) -> str:
     return "merged common ancestors"
 
 
-_VALUE_OPTIONS = frozenset(("-b", "-B", "-c", "-C", "--orphan", "--conflict", "--pathspec-from-file"))
+_PICKING = ("-m", "--mainline", "-s", "--strategy", "-X", "--strategy-option", "--cleanup")  # take a value
+_VALUE_OPTIONS = {"checkout": ("-b", "-B", "--orphan", "--conflict", "--pathspec-from-file"),
+                  "switch": ("-c", "-C", "--orphan", "--conflict"), "cherry-pick": _PICKING, "revert": _PICKING}
+
+
+def _operands(command: list[str]) -> list[str]:
+    """A git command line's words that are neither options nor their values (`--` and `-` kept)."""
+    words, found, takes = iter(command[1:]), [], _VALUE_OPTIONS.get(command[0], ())
+    for word in words:
+        if word in takes:
+            next(words, None)  # the option's value
+        elif word in ("--", "-") or not word.startswith("-"):
+            found.append(word)
+    return found
 
 
 def _checkout_labels(command: list[str], cwd: str) -> tuple[str, str, str] | None:
     """git's labels for `checkout -m`/`switch -m` BRANCH and `checkout -m -- PATH`/`restore -m`; None for others."""
     if command[:1] not in (["checkout"], ["switch"], ["restore"]):
         return None
-    words, names = iter(command[1:]), []
-    for word in words:
-        if word in _VALUE_OPTIONS:
-            next(words, None)  # the option's value
-        elif word in ("--", "-") or not word.startswith("-"):
-            names.append(word)
+    names = ["@{-1}" if name == "-" else name for name in _operands(command)]  # git reads `-` as @{-1}
     if command[0] == "restore" or command[0] == "checkout" and (len(names) != 1 or names[0] == "--" or git_text(
             ["rev-parse", "-q", "--verify", names[0] + "^{commit}"], cwd) is None):
         return DEFAULT_LABELS  # paths, not a branch: a conflict recreated
     if not names:
         return None
-    new = names[0] if names[0] != "-" else git_text(["rev-parse", "--abbrev-ref", "@{-1}"], cwd) or "-"
+    new = git_text(["rev-parse", "--abbrev-ref", names[0]], cwd) if names[0].startswith("@{-") else names[0]
     old = git_text(["symbolic-ref", "-q", "--short", "HEAD"], cwd) or git_text(["rev-parse", "--short", "HEAD"], cwd)
-    return new, old or "HEAD", "local"  # the driver runs before HEAD moves: HEAD is the branch left
+    return new or names[0], old or "HEAD", "local"  # the driver runs before HEAD moves: HEAD is the branch left
 
 
 def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
@@ -154,7 +142,9 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
-    command = _parent_git_command()
+    from nbteam.git.caller import git_above
+
+    command = git_above()
     if (checkout := _checkout_labels(command, cwd)) is not None:  # first: `checkout -m -- PATH` runs mid-merge
         return checkout
     where = locate(cwd)
@@ -178,7 +168,7 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     if command[:1] == ["stash"]:
         return STASH_LABELS
     if command[:1] in (["cherry-pick"], ["revert"]):
-        revs = [w for w in command[1:] if not w.startswith("-")]
+        revs = _operands(command)
         if len(revs) == 1:
             return _picked(revs[0], cwd, revert=command[0] == "revert")
     return DEFAULT_LABELS
