@@ -90,3 +90,15 @@ def test_a_hook_that_lost_its_executable_bit_is_reported_and_init_restores_it(tm
     git(repo, "add", "nb.ipynb")
     p = git(repo, "commit", "-qm", "markers", check=False)
     assert p.returncode == 1 and "nb.ipynb: cell 1 (code) has a source conflict" in p.stderr, p.stderr
+
+
+def test_hooks_turned_off_with_dev_null_are_a_note_and_a_doctor_problem_not_a_traceback(tmp_path, git_env):
+    """`core.hooksPath=/dev/null` is how people turn git's hooks off: nothing can be installed there."""
+    repo = _repo(tmp_path)
+    git(repo, "config", "core.hooksPath", os.devnull)
+    p = nbteam("init", cwd=repo)
+    assert p.returncode == 0 and "Traceback" not in p.stderr, p.stderr
+    assert f"note: core.hooksPath is {os.devnull}, not a directory: git runs no hooks" in p.stdout, p.stdout
+    doctor = nbteam("doctor", cwd=repo)
+    assert doctor.returncode == 1 and f"✗ hooks: core.hooksPath is {os.devnull}, not a directory" in doctor.stdout
+    assert nbteam("uninstall", cwd=repo).returncode == 0

@@ -84,9 +84,12 @@ def check_set_up(root: str | None, cwd: str) -> Check | None:
 
 def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
     """nbteam's hooks are where git runs them (core.hooksPath set after init moves that place)."""
-    from nbteam.integration.hooks import SHARED_HOOK_LINE, calls_nbteam, hooks_dir, installed_hooks, is_shared
+    from nbteam.integration.hooks import SHARED_HOOK_LINE, calls_nbteam, hooks_dir, installed_hooks, is_shared, no_hooks
 
     where = hooks_dir(root)
+    if os.path.exists(where) and not os.path.isdir(where):
+        return Check(False, f"hooks: {no_hooks(where).split(';')[0]}", "point core.hooksPath at a directory or unset"
+                     " it (`git config --show-origin core.hooksPath` says where it is set), then nbteam init")
     names = installed_hooks(outputs)
     # git runs (and so counts) only a hook it can execute: one that lost its x bit is ignored
     missing = [name for name in names if not (calls_nbteam(os.path.join(where, name), name)

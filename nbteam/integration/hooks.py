@@ -175,13 +175,26 @@ def _record_dir(repo_root: str, where: str) -> None:
         f.write(where + "\n")
 
 
+def no_hooks(where: str) -> str:
+    """Why no hook can run where core.hooksPath names a file (`/dev/null` turns git's hooks off)."""
+    return (f"core.hooksPath is {where}, not a directory: git runs no hooks, so nbteam's commit guard cannot"
+            " run; point it at a directory (or unset it) and run `nbteam init` again")
+
+
 def install_hooks(repo_root: str, python: str | None = None, outputs: bool = True) -> list[str]:
     """Install the commit guard (and, with the output filter, the output hooks); one line per change."""
     import sys
 
     python = os.path.abspath(python or sys.executable)
     where = hooks_dir(repo_root)
-    os.makedirs(where, exist_ok=True)
+    if os.path.exists(where) and not os.path.isdir(where):
+        return [f"note: {no_hooks(where)}"]
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError as e:
+        from nbteam.errors import NbteamError
+
+        raise NbteamError(f"cannot install git hooks in {where}: {e.strerror}") from None
     _record_dir(repo_root, where)
     changes, shared = [], []
     for name in installed_hooks(outputs):
