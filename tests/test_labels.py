@@ -150,3 +150,67 @@ def test_am_three_way(branched, tmp_path):
     text, nb = labels(branched)
     assert text == ["<<<<<<< HEAD", "||||||| constructed merge base", ">>>>>>> feature edit"]
     assert nb == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="git leaves no state: found from /proc (Linux)")
+@pytest.mark.parametrize("command", [["checkout", "-m", "feature"], ["switch", "--merge", "feature"],
+                                     ["checkout", "-m", "-b", "topic", "feature"], ["checkout", "-m", "-"]])
+def test_switching_branches_with_local_changes(branched, command):
+    """git labels the branch switched to, the branch left and `local`."""
+    if command[-1] == "-":  # the previous branch: git names it
+        git(branched, "checkout", "-q", "feature")
+        git(branched, "checkout", "-q", "main")
+    write_both(branched, "x = 3\n")
+    git(branched, *command, check=False)
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< feature", "||||||| main", ">>>>>>> local"]
+    assert nb == text
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="git leaves no state: found from /proc (Linux)")
+@pytest.mark.parametrize("command", [["checkout", "-m", "--"], ["restore", "--merge"]])
+def test_recreating_a_conflict_during_a_merge(branched, command):
+    """`git checkout -m -- PATH` writes ours/base/theirs, not the stopped merge's labels."""
+    git(branched, "merge", "feature", check=False)
+    write_both(branched, "x = 9\n")
+    git(branched, *command, "nb.ipynb", "t.txt")
+    text, nb = labels(branched)
+    assert text == ["<<<<<<< ours", "||||||| base", ">>>>>>> theirs"]
+    assert nb == text
+
+
+def test_pull_label_with_a_note_is_shown_with_its_subject(repo, tmp_path):
+    """A delete/modify conflict of a `git pull` notes the deleting side on its bare commit id label."""
+    upstream = repo
+    setup_repo(upstream)
+    write_nb(upstream / "nb.ipynb", make_nb("a\n", "x = 0\n"))
+    git(upstream, "add", "-A")
+    git(upstream, "commit", "-qm", "base")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(upstream), str(clone))
+    setup_repo(clone)
+    write_nb(clone / "nb.ipynb", make_nb("a\n", "x = 1\n"))
+    git(clone, "commit", "-qam", "clone edit")
+    nb = make_nb("a\n", "x = 0\n")
+    del nb["cells"][1]
+    write_nb(upstream / "nb.ipynb", nb)
+    git(upstream, "commit", "-qam", "upstream drops it")
+    git(clone, "-c", "pull.rebase=false", "pull", check=False)
+    sha = git(upstream, "rev-parse", "HEAD").stdout.strip()
+    p = nbteam("conflicts", "nb.ipynb", cwd=clone)
+    assert p.returncode == 1 and f"(theirs: {sha[:7]} (upstream drops it) (deleted this cell))" in p.stdout, p.stdout
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="git leaves no state: found from /proc (Linux)")
+def test_cherry_pick_of_a_merge_with_mainline(branched):
+    """`-m 1` takes a value: the one commit picked is still found."""
+    git(branched, "checkout", "-qb", "topic", "main~1")
+    (branched / "other.txt").write_text("o\n")
+    git(branched, "add", "other.txt")
+    git(branched, "commit", "-qm", "other")
+    git(branched, "merge", "-q", "--no-edit", "feature")
+    git(branched, "checkout", "-q", "main")
+    git(branched, "cherry-pick", "-m", "1", "topic", check=False)
+    text, nb = labels(branched)
+    assert text[2].endswith("(Merge branch 'feature' into topic)")
+    assert nb == text

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sys
 
-from nbteam.integration import ALL_HOOKS, CONTINUE_ONLY, NOTICE_HOOKS
+from nbteam.integration import ALL_HOOKS, CONTINUE_FLAGS, CONTINUE_ONLY, NOTICE_HOOKS
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def run_hook(hook: str, args: list[str]) -> int:
     root = where.top if where else None
     if not root:
         return 0  # not in a work tree (a bare repository's hook): nothing to look at
-    if hook in CONTINUE_ONLY and not _continuing():
+    if hook in CONTINUE_ONLY and not _continuing(CONTINUE_FLAGS[CONTINUE_ONLY[hook]]):
         return 0
     if hook in GUARDS:
         return _guard(root, hook)
@@ -58,14 +58,16 @@ def run_hook(hook: str, args: list[str]) -> int:
 GUARDS = {"pre-commit": "commit", "prepare-commit-msg": "rebase", "pre-applypatch": "am"}
 
 
-def _continuing() -> bool:
-    """True when `git rebase --continue` or `git am --continue` runs this hook (directly or through a git it ran).
+def _continuing(flags: tuple[str, ...]) -> bool:
+    """True when `git rebase --continue` or `git am --continue` (or another of `flags`, `git am -r`
+    say) runs this hook, directly or through a git it ran.
 
     A `git commit` the user typed is pre-commit's (and its --no-verify means what it says); the
     other commits of a rebase or am replay commits already made."""
     from nbteam.git.caller import git_ancestors, subcommand
 
-    return any(subcommand(argv) in ("rebase", "am") and "--continue" in argv for argv in git_ancestors())
+    return any(subcommand(argv) in ("rebase", "am") and any(flag in argv for flag in flags)
+               for argv in git_ancestors())
 
 
 def _guard(root: str, hook: str) -> int:

@@ -40,7 +40,7 @@ def _premerge(args: argparse.Namespace) -> None:
 
     The markers carry the base git passed ($BASE) whatever merge.conflictStyle says, so the
     merge tool can show it; outputs of unchanged cells stay as the merge driver left them."""
-    from nbteam.git.labels import merge_labels
+    from nbteam.git.labels import marker_sizes, merge_labels
     from nbteam.merge.file import merge_files
     from nbteam.merge.options import git_conflict_style, keep_outputs_configured, machine_metadata_configured
     from nbteam.seq.markers import Markers
@@ -50,7 +50,8 @@ def _premerge(args: argparse.Namespace) -> None:
         raise NbteamError("the mergetool form takes --base, --local and --remote, and one MERGED file")
     merged = _write_path(args.files[0])
     style = git_conflict_style()
-    markers = Markers(style=style if style.shows_base else ConflictStyle.DIFF3,
+    # git's conflict-marker-size for MERGED, as the merge driver (%L) and resolve read it
+    markers = Markers(marker_sizes([merged])[merged], style=style if style.shows_base else ConflictStyle.DIFF3,
                       find_labels=lambda: merge_labels((None, None, None)))
     keep = keep_outputs_configured()
     folder, name = os.path.split(merged)

@@ -49,18 +49,28 @@ def _is_git(argv: list[str] | None) -> bool:
     return bool(argv) and os.path.basename(argv[0]) in GIT_NAMES  # type: ignore[index]
 
 
+def command_words(argv: list[str]) -> list[str]:
+    """A git command line from its subcommand on (global options skipped): `git -C x status -s` -> status -s."""
+    i = 1
+    while i < len(argv) and argv[i].startswith("-"):
+        i += 2 if argv[i] in _GLOBAL_WITH_VALUE else 1
+    return argv[i:]
+
+
 def subcommand(argv: list[str]) -> str | None:
     """The git subcommand in a git command line (global options skipped): `git -C x status` -> status."""
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        if arg in _GLOBAL_WITH_VALUE:
-            i += 2
-        elif arg.startswith("-"):
-            i += 1
-        else:
-            return arg
-    return None
+    return next(iter(command_words(argv)), None)
+
+
+def git_above(levels: int = 3) -> list[str]:
+    """command_words of the nearest git process above this one, through a shell (git -> sh -c CMD -> us)."""
+    pid: int | None = os.getppid()
+    for _ in range(levels):
+        argv = _cmdline(pid) if pid else None
+        if _is_git(argv):
+            return command_words(argv)  # type: ignore[arg-type]
+        pid = _parent_of(pid) if pid else None
+    return []
 
 
 def calling_git(pid: int | None = None) -> tuple[str | None, bool]:

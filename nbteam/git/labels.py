@@ -12,8 +12,9 @@ leaves them during the operation:
 - `git am -3` and `git rebase --apply` (rebase-apply/): HEAD, "constructed merge base", and the
   patch's subject (the first line of rebase-apply/final-commit), as git labels them.
 - cherry-pick and revert of several commits: the first command in sequencer/todo.
-- a single cherry-pick or revert, and `git stash pop`/`apply`, leave no state while they
-  merge: the git command that started the driver (its parent process, on Linux) says which.
+- a single cherry-pick or revert, `git stash pop`/`apply`, `git checkout -m` and `git restore -m`
+  leave no state while they merge: the git command that started the driver (its parent
+  process, on Linux) says which.
 Only what is needed is looked up, and git itself is asked only for a commit's short id and
 subject, so a merge without conflicts costs nothing here.
 """
@@ -21,7 +22,7 @@ from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text
+from nbteam.git.run import git_text, locate
 from nbteam.git.settings import attributes
 
 TYPE_CHECKING = False
@@ -69,8 +70,7 @@ def _first_line(path: str) -> str:
 
 def _commit_label(rev: str, cwd: str) -> str | None:
     """`abc1234 (subject)`, as git labels a replayed commit."""
-    out = git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd)
-    return out or None
+    return git_text(["log", "-1", "--no-show-signature", "--format=%h (%s)", rev, "--"], cwd) or None
 
 
 def _todo_commit(line: str) -> str | None:
@@ -78,26 +78,6 @@ def _todo_commit(line: str) -> str | None:
     words = line.split()
     picks = ("pick", "p", "reword", "r", "edit", "e", "squash", "s", "fixup", "f", "revert")
     return words[1] if len(words) >= 2 and words[0] in picks else None
-
-
-def _parent_git_command() -> list[str]:
-    """The `git ...` command line that started this driver (Linux /proc), without git's options."""
-    pid = os.getppid()
-    for _ in range(3):  # git -> sh -c DRIVER -> nbteam, or git -> nbteam
-        try:
-            with open(f"/proc/{pid}/cmdline", "rb") as f:
-                argv = [a.decode("utf-8", "replace") for a in f.read().split(b"\0") if a]
-            with open(f"/proc/{pid}/stat", "rb") as f:
-                stat = f.read().decode("ascii", "replace")
-        except OSError:
-            return []
-        if argv and os.path.basename(argv[0]) == "git":
-            words = argv[1:]
-            while words and words[0].startswith("-"):
-                words = words[2:] if words[0] in ("-c", "-C") else words[1:]
-            return words
-        pid = int(stat.rsplit(")", 1)[1].split()[1])  # the parent's parent
-    return []
 
 
 def _picked(rev: str, cwd: str, revert: bool) -> tuple[str, str, str]:
@@ -125,14 +105,48 @@ def _merge_base_label(theirs_rev: str, cwd: str) -> str:
     return "merged common ancestors"
 
 
+_PICKING = ("-m", "--mainline", "-s", "--strategy", "-X", "--strategy-option", "--cleanup")  # take a value
+_VALUE_OPTIONS = {"checkout": ("-b", "-B", "--orphan", "--conflict", "--pathspec-from-file"),
+                  "switch": ("-c", "-C", "--orphan", "--conflict"), "cherry-pick": _PICKING, "revert": _PICKING}
+
+
+def _operands(command: list[str]) -> list[str]:
+    """A git command line's words that are neither options nor their values (`--` and `-` kept)."""
+    words, found, takes = iter(command[1:]), [], _VALUE_OPTIONS.get(command[0], ())
+    for word in words:
+        if word in takes:
+            next(words, None)  # the option's value
+        elif word in ("--", "-") or not word.startswith("-"):
+            found.append(word)
+    return found
+
+
+def _checkout_labels(command: list[str], cwd: str) -> tuple[str, str, str] | None:
+    """git's labels for `checkout -m`/`switch -m` BRANCH and `checkout -m -- PATH`/`restore -m`; None for others."""
+    if command[:1] not in (["checkout"], ["switch"], ["restore"]):
+        return None
+    names = ["@{-1}" if name == "-" else name for name in _operands(command)]  # git reads `-` as @{-1}
+    if command[0] == "restore" or command[0] == "checkout" and (len(names) != 1 or names[0] == "--" or git_text(
+            ["rev-parse", "-q", "--verify", names[0] + "^{commit}"], cwd) is None):
+        return DEFAULT_LABELS  # paths, not a branch: a conflict recreated
+    if not names:
+        return None
+    new = git_text(["rev-parse", "--abbrev-ref", names[0]], cwd) if names[0].startswith("@{-") else names[0]
+    old = git_text(["symbolic-ref", "-q", "--short", "HEAD"], cwd) or git_text(["rev-parse", "--short", "HEAD"], cwd)
+    return new or names[0], old or "HEAD", "local"  # the driver runs before HEAD moves: HEAD is the branch left
+
+
 def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     """(ours, base, theirs) as git labels the conflict it is merging now (see the module doc)."""
     heads = [(k[len("GITHEAD_"):], v) for k, v in os.environ.items() if k.startswith("GITHEAD_")]
     if len(heads) == 1:
         sha, name = heads[0]
         return "HEAD", _merge_base_label(sha, cwd), name
-    from nbteam.git.run import locate
+    from nbteam.git.caller import git_above
 
+    command = git_above()
+    if (checkout := _checkout_labels(command, cwd)) is not None:  # first: `checkout -m -- PATH` runs mid-merge
+        return checkout
     where = locate(cwd)
     git_dir = where.git_dir if where else os.path.join(cwd, ".git")
     merge_head = _read_lines(os.path.join(git_dir, "MERGE_HEAD"))
@@ -151,11 +165,10 @@ def fallback_labels(cwd: str = ".") -> tuple[str, str, str]:
     todo = _read_lines(os.path.join(git_dir, "sequencer", "todo"))
     if todo and _todo_commit(todo[0]):
         return _picked(str(_todo_commit(todo[0])), cwd, revert=todo[0].split()[0] == "revert")
-    command = _parent_git_command()
     if command[:1] == ["stash"]:
         return STASH_LABELS
     if command[:1] in (["cherry-pick"], ["revert"]):
-        revs = [w for w in command[1:] if not w.startswith("-")]
+        revs = _operands(command)
         if len(revs) == 1:
             return _picked(revs[0], cwd, revert=command[0] == "revert")
     return DEFAULT_LABELS
@@ -176,11 +189,11 @@ def is_commit_id(label: str) -> bool:
 
 
 def readable_labels(labels: Iterable[str], cwd: str = ".") -> dict[str, str]:
-    """How to show the bare commit ids among labels: `abc1234 (subject)`; other labels are left out."""
+    """How to show labels that are a bare commit id (a note after it kept): `abc1234 (subject)`; others left out."""
     found = {}
     for label in set(labels):
-        if is_commit_id(label):
-            described = _commit_label(label, cwd)
-            if described:
-                found[label] = described
+        sha, _, note = label.partition(" ")  # "<id> (deleted this cell)": a note the notebook layer adds
+        described = _commit_label(sha, cwd) if is_commit_id(sha) else None
+        if described:
+            found[label] = f"{described} {note}".rstrip()
     return found

@@ -19,3 +19,6 @@ ALL_HOOKS = tuple(dict.fromkeys(GUARD_HOOKS + NOTICE_HOOKS + OUTPUT_HOOKS + RETI
 # other commits of a rebase or am replay commits already made), and the state dir of that operation.
 CONTINUE_ONLY = {"prepare-commit-msg": "rebase-merge", "pre-applypatch": "rebase-apply",
                  "post-applypatch": "rebase-apply"}
+# How a command line says it continues that operation: `git am --resolved` and `git am -r` are
+# git's other names for `git am --continue`.
+CONTINUE_FLAGS = {"rebase-merge": ("--continue",), "rebase-apply": ("--continue", "--resolved", "-r")}

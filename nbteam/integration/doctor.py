@@ -84,11 +84,16 @@ def check_set_up(root: str | None, cwd: str) -> Check | None:
 
 def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
     """nbteam's hooks are where git runs them (core.hooksPath set after init moves that place)."""
-    from nbteam.integration.hooks import hooks_dir, installed_hooks, is_ours
+    from nbteam.integration.hooks import SHARED_HOOK_LINE, calls_nbteam, hooks_dir, installed_hooks, is_shared, no_hooks
 
     where = hooks_dir(root)
+    if os.path.exists(where) and not os.path.isdir(where):
+        return Check(False, f"hooks: {no_hooks(where).split(';')[0]}", "point core.hooksPath at a directory or unset"
+                     " it (`git config --show-origin core.hooksPath` says where it is set), then nbteam init")
     names = installed_hooks(outputs)
-    missing = [name for name in names if not is_ours(os.path.join(where, name))]
+    # git runs (and so counts) only a hook it can execute: one that lost its x bit is ignored
+    missing = [name for name in names if not (calls_nbteam(os.path.join(where, name), name)
+                                              and os.access(os.path.join(where, name), os.X_OK))]
     if not missing:
         return Check(True, f"hooks: {', '.join(names)} in {where}")
     if len(missing) == len(names) and all(scope not in ("local", "worktree")
@@ -98,8 +103,16 @@ def check_hooks(root: str, outputs: bool, cwd: str) -> Check:
     configured = _git("config", "core.hooksPath", cwd=root).strip()
     why = f" (core.hooksPath = {configured})" if configured else ""
     guard = " the commit guard is off;" if any(name in missing for name in ("pre-commit", "prepare-commit-msg")) else ""
+    shared = [name for name in missing if is_shared(root, os.path.join(where, name))]  # init leaves them alone
+    if shared:
+        rest = "`nbteam init` for the others; " if len(shared) < len(missing) else ""
+        return Check(False, f"hooks: git runs hooks from {where}{why}, where {', '.join(missing)}"
+                            f" {'does' if len(missing) == 1 else 'do'} not call nbteam ({', '.join(shared)}: your"
+                            f" team's, tracked by git):{guard} conflict markers can be committed unnoticed",
+                     f"{rest}add `{SHARED_HOOK_LINE}` to {', '.join(shared)} (NAME: each one's own name)")
     return Check(False, f"hooks: git runs hooks from {where}{why}, where nbteam's {', '.join(missing)}"
-                        f" {'is' if len(missing) == 1 else 'are'} missing:{guard} conflict markers can be committed"
+                        f" {'is' if len(missing) == 1 else 'are'} missing (or not executable, which git ignores):{guard}"
+                        " conflict markers can be committed"
                         " unnoticed", f"nbteam init   (installs them in {where}; hooks of your own there run first)")
 
 

@@ -53,6 +53,42 @@ def _notebook_at(root: str, spec: str, path: str) -> Notebook | None:
         return None
 
 
+def _merge_records(root: str) -> dict[str, dict[str, str]]:
+    """What git records of merges that stopped on a conflict, per path: the blob of each stage it had
+    ("1" base, "2" ours, "3" theirs). That is the resolve-undo record `git add` keeps (until the
+    index is next rebuilt) of the index being committed, and, where a hook sees another index than
+    the repository's own (`git commit PATH` commits a temporary one), that index's record and its
+    paths still unmerged."""
+    queries: list[tuple[list[str], dict[str, str] | None]] = [(["ls-files", "--resolve-undo", "-z"], None)]
+    if "GIT_INDEX_FILE" in os.environ:
+        own = {k: v for k, v in os.environ.items() if k != "GIT_INDEX_FILE"}
+        queries += [(["ls-files", "--resolve-undo", "-z"], own), (["ls-files", "-u", "-z"], own)]
+    records: dict[str, dict[str, str]] = {}
+    for args, env in queries:
+        p = run_git(args, cwd=root, env=env)
+        for entry in paths_z(p.stdout) if p.returncode == 0 else []:
+            meta, _, path = entry.partition("\t")
+            fields = meta.split()
+            if len(fields) == 3:
+                records.setdefault(path, {}).setdefault(fields[2], fields[1])
+    return records
+
+
+def _merged_versions(root: str, path: str, record: dict[str, str] | None, old: str) -> list[Notebook] | None:
+    """The versions a merge of path into `old` (its ours) had, per git's record; None if git records no such merge.
+
+    A record whose ours is not `old` is an earlier merge's, already committed (git keeps the record
+    until the index is next rebuilt). Where `old` has no such path (their side renamed it), the
+    record is this merge's."""
+    if record is None:
+        return None
+    found = run_git(["rev-parse", "-q", "--verify", old], cwd=root)
+    if found.returncode == 0 and record.get("2") != found.stdout.decode().strip():
+        return None
+    versions = [_notebook_at(root, record[stage], path) for stage in ("1", "2", "3") if stage in record]
+    return [v for v in versions if v is not None]
+
+
 def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Callable[[str], str]) -> list[str]:
     """One line per conflict the new version of each path introduces (`new(path)`: its object, `HEAD:path`)."""
     from nbteam.git.labels import marker_sizes
@@ -61,6 +97,7 @@ def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Ca
 
     problems = []
     sizes = marker_sizes([os.path.join(root, path) for path in paths])  # conflict-marker-size as merged
+    records = _merge_records(root) if paths else {}
     for path in paths:
         p = run_git(["cat-file", "blob", new(path)], cwd=root)
         if p.returncode != 0:
@@ -72,9 +109,11 @@ def conflicts_in(root: str, paths: list[str], new: Callable[[str], str], old: Ca
             if has_text_conflict_markers(text) or "<<<<<<< " in text:
                 problems.append(f"{path}: conflict markers in the file itself (a text merge); it is not a notebook yet")
             continue
-        for c in conflicts_to_refuse(nb, _notebook_at(root, old(path), path), sizes[os.path.join(root, path)]):
+        merged = _merged_versions(root, path, records.get(path), old(path))
+        for c in conflicts_to_refuse(nb, _notebook_at(root, old(path), path), sizes[os.path.join(root, path)], merged):
             detail = f": {c.first_line}" if c.first_line else ""
-            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has a {c.kind.value} conflict{detail}")
+            article = "an" if c.kind.value[0] in "aeiou" else "a"
+            problems.append(f"{path}: cell {c.number} ({c.cell_type}) has {article} {c.kind.value} conflict{detail}")
     return problems
 
 
@@ -105,8 +144,8 @@ def committed_notice(root: str) -> str | None:
     if has_parent:
         paths = changed_notebooks(root, "HEAD^", "HEAD")
     else:  # the first commit: everything in it is new
-        p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "*.ipynb"], cwd=root)
-        paths = paths_z(p.stdout)
+        p = run_git(["ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=root)  # its paths are not globs
+        paths = [path for path in paths_z(p.stdout) if path.endswith(".ipynb")]
     problems = conflicts_in(root, paths, lambda p: f"HEAD:{p}", lambda p: f"HEAD^:{p}") if paths else []
     if not problems:
         return None

@@ -2,16 +2,18 @@
 
 Hooks go where git runs them (core.hooksPath, else the common git dir's hooks/). A hook that is
 already there is chained, not replaced: it is renamed `<hook>.pre-nbteam` and nbteam's script
-runs it first (its exit code still stops a commit). `uninstall_hooks` removes exactly nbteam's
-scripts and puts chained hooks back.
+runs it first (its exit code still stops a commit). A chained `#!/bin/sh` script is sourced in a
+subshell, so it sees the `$0` git gave: hook managers (husky) find what to run from that name.
+A hook file git tracks (a team's shared hooks directory) is left alone: nbteam says which line
+to add to it. `uninstall_hooks` removes exactly nbteam's scripts and puts chained hooks back.
 """
 from __future__ import annotations
 
 import os
 
-from nbteam.git.run import git_text, locate
+from nbteam.git.run import git_text, locate, run_git
 from nbteam.git.settings import change_file, drop_empty_sections, file_has, file_value
-from nbteam.integration import (ALL_HOOKS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
+from nbteam.integration import (ALL_HOOKS, CONTINUE_FLAGS, CONTINUE_ONLY, GUARD_HOOKS, NOTICE_HOOKS, OUTPUT_HOOKS, RETIRED_HOOKS,
                                 STDIN_HOOKS)
 from nbteam.integration.registry import ENTRY, command
 
@@ -31,6 +33,22 @@ def hooks_dir(repo_root: str) -> str:
     return found
 
 
+# How nbteam's script runs the hook it chained. A plain `#!/bin/sh` script is sourced in a subshell:
+# it then sees the `$0` git gave (`.../pre-commit`, not `.../pre-commit.pre-nbteam`), as hook
+# managers need (husky's scripts run the hook their own file name names). Anything else (another
+# interpreter, shell options on the #! line, a symbolic link, whose script may find its own
+# files through `readlink -f "$0"`) is run as git would run it.
+CHAIN_FUNCTION = [
+    "run_chained() {",
+    '  first=; test -L "$chained" || IFS= read -r first < "$chained" || :',
+    '  case "$first" in',
+    "    '#!/bin/sh'|'#!/bin/sh '|'#!/usr/bin/env sh'|'#!/usr/bin/env sh ') (. \"$chained\") ;;",
+    '    *) "$chained" "$@" ;;',
+    "  esac",
+    "}",
+]
+
+
 def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
     """The POSIX shell script nbteam installs as hook `name`: chained hook first, then the registered command."""
     run = command(f"hook.{name}", python, entry)
@@ -38,11 +56,12 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
         "#!/bin/sh",
         f"{MARK} {name} (installed by `nbteam init`; `nbteam uninstall` removes it)",
         f'chained="$(dirname "$0")/{name}{CHAINED}"',
+        *CHAIN_FUNCTION,
     ]
     if name in STDIN_HOOKS:
         lines += [
             'input="$(cat)"',
-            f'if test -x "$chained"; then printf \'%s\\n\' "$input" | "$chained" "$@"; fi',
+            f'if test -x "$chained"; then printf \'%s\\n\' "$input" | run_chained "$@"; fi',
         ]
         if name == "reference-transaction":  # only a fetch's finished update matters; skip Python otherwise
             lines += ['test "$1" = committed || exit 0',
@@ -53,12 +72,12 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
                       "test -n \"$(git ls-files -m -- ':(attr:filter=nbteam)' 2>/dev/null)\" || exit 0"]
         lines.append(f"{run} </dev/null")
     elif name in GUARD_HOOKS:
-        lines.append('if test -x "$chained"; then "$chained" "$@" || exit $?; fi')
+        lines.append('if test -x "$chained"; then run_chained "$@" || exit $?; fi')
         lines += _continue_gate(name)
         # no notebook staged: nothing to check, no Python started
         lines += ["git diff --cached --quiet --diff-filter=ACMR -- '*.ipynb' && exit 0", run]
     else:
-        lines += ['if test -x "$chained"; then "$chained" "$@"; fi', *_continue_gate(name)]
+        lines += ['if test -x "$chained"; then run_chained "$@"; fi', *_continue_gate(name)]
         if name == "post-commit":  # a commit that changed no notebook has nothing to say: no Python started
             lines.append("test -n \"$(git diff-tree -r -c --root --no-commit-id --name-only HEAD -- '*.ipynb' 2>/dev/null)\""
                          " || exit 0")
@@ -67,15 +86,17 @@ def hook_script(name: str, python: str, entry: str = ENTRY) -> str:
 
 
 def _continue_gate(name: str) -> list[str]:
-    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` runs it."""
+    """Shell lines that end a CONTINUE_ONLY hook before Python starts unless a `--continue` (or
+    `git am --resolved`, `-r`) runs it."""
     if name not in CONTINUE_ONLY:
         return []
+    continuing = "|".join(f'*" {flag} "*' for flag in CONTINUE_FLAGS[CONTINUE_ONLY[name]])
     return [f'test -d "$(git rev-parse --git-path {CONTINUE_ONLY[name]})" || exit 0',
             'if test -r "/proc/$PPID/cmdline"; then  # Linux: the git above us, and the one above it',
             '  up="$(tr \'\\000\' \' \' < "/proc/$PPID/cmdline")"',
             '  gp="$(sed \'s/.*) [A-Za-z] \\([0-9]*\\).*/\\1/\' "/proc/$PPID/stat")"',
             '  up="$up $(tr \'\\000\' \' \' < "/proc/$gp/cmdline" 2>/dev/null)"',
-            '  case " $up " in *" --continue "*) ;; *) exit 0 ;; esac',
+            f'  case " $up " in {continuing}) ;; *) exit 0 ;; esac',
             'fi']
 
 
@@ -90,6 +111,28 @@ def is_ours(path: str) -> bool:
             return MARK in f.read(4096)
     except OSError:
         return False
+
+
+def calls_nbteam(path: str, name: str) -> bool:
+    """True if a hook file runs nbteam's hook NAME: nbteam's own script, or a shared hook a team added the line to."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as f:
+            text = f.read(65536)
+    except OSError:
+        return False
+    return MARK in text[:4096] or f"nbteam hook {name}" in text
+
+
+def is_shared(repo_root: str, path: str) -> bool:
+    """True for a hook file git tracks: the team's shared hook (husky's `.husky/pre-commit`, say),
+    which nbteam must not rename or replace."""
+    if not os.path.lexists(path):
+        return False
+    return run_git(["ls-files", "--error-unmatch", "--", os.path.abspath(path)], cwd=repo_root).returncode == 0
+
+
+# The line a team's shared hook runs nbteam's with (NAME: the hook's own name).
+SHARED_HOOK_LINE = 'nbteam hook NAME "$@" || exit $?'
 
 
 def _write_script(path: str, text: str) -> None:
@@ -132,21 +175,38 @@ def _record_dir(repo_root: str, where: str) -> None:
         f.write(where + "\n")
 
 
+def no_hooks(where: str) -> str:
+    """Why no hook can run where core.hooksPath names a file (`/dev/null` turns git's hooks off)."""
+    return (f"core.hooksPath is {where}, not a directory: git runs no hooks, so nbteam's commit guard cannot"
+            " run; point it at a directory (or unset it) and run `nbteam init` again")
+
+
 def install_hooks(repo_root: str, python: str | None = None, outputs: bool = True) -> list[str]:
     """Install the commit guard (and, with the output filter, the output hooks); one line per change."""
     import sys
 
     python = os.path.abspath(python or sys.executable)
     where = hooks_dir(repo_root)
-    os.makedirs(where, exist_ok=True)
+    if os.path.exists(where) and not os.path.isdir(where):
+        return [f"note: {no_hooks(where)}"]
+    try:
+        os.makedirs(where, exist_ok=True)
+    except OSError as e:
+        from nbteam.errors import NbteamError
+
+        raise NbteamError(f"cannot install git hooks in {where}: {e.strerror}") from None
     _record_dir(repo_root, where)
-    changes = []
+    changes, shared = [], []
     for name in installed_hooks(outputs):
         path = os.path.join(where, name)
         text = hook_script(name, python)
+        if not is_ours(path) and is_shared(repo_root, path):
+            if not calls_nbteam(path, name):
+                shared.append(name)
+            continue
         if is_ours(path):
             with open(path, encoding="utf-8", errors="replace") as f:
-                if f.read() == text:
+                if f.read() == text and os.access(path, os.X_OK):  # git ignores a hook it cannot run
                     continue
             _write_script(path, text)
             changes.append(f"{path}: updated nbteam's hook")
@@ -161,6 +221,10 @@ def install_hooks(repo_root: str, python: str | None = None, outputs: bool = Tru
             note = f" (your hook, now {os.path.basename(saved)}, runs first)"
         _write_script(path, text)
         changes.append(f"{path}: installed nbteam's {name} hook{note}")
+    if shared:
+        changes.append(f"note: {', '.join(shared)} in {where}: git tracks them (your team's hooks), so nbteam leaves"
+                       f" them alone; add the line `{SHARED_HOOK_LINE}` to each (NAME: its own name;"
+                       " see docs/resolving.md)")
     return changes + _remove_hooks(where, RETIRED_HOOKS)
 
 
