@@ -45,14 +45,20 @@ class MergeResult:
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
-                  markers: Markers) -> list[Entry]:
-    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
+                  markers: Markers, arrived: frozenset[int] = frozenset()) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side
+    (`arrived`: the id() of each entry that is a cell moved into the region, see merge_inserts)."""
     def unchanged(side: list[Item]) -> bool:
         return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
     if unchanged(ours):
         return [e for _, e in theirs]
-    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a[0], b[0]) for (_, a), (_, b) in zip(ours, theirs))):
+    if unchanged(theirs):
+        return [e for _, e in ours]
+    # Both sides made the same change here; but a cell moved here is a cell of its own, never
+    # the same as a new cell alike (one side's copy of it) on the other side.
+    if len(ours) == len(theirs) and all(same_cell(a[0], b[0]) for (_, a), (_, b) in zip(ours, theirs)) and not (
+            arrived and any(id(e) in arrived for _, e in ours + theirs)):
         return [e for _, e in ours]
 
     def slots(side: list[Item]) -> tuple[dict[int, list[Entry]], dict[int, Cell]]:
@@ -71,7 +77,7 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
     for x in range(b0, b0 + len(base) + 1):
-        out += merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers)
+        out += merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers, arrived)
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
@@ -139,6 +145,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
             placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False,
                                         markers, machine)
     moved = set(moved_o.values()) | set(moved_t.values())
+    arrived = frozenset(id(e) for side in placed for e in side.values() if e is not None)
 
     def items(side: int, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[Item]:
         out: list[Item] = []
@@ -156,7 +163,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
-                                 pb, moved, markers)
+                                 pb, moved, markers, arrived)
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
     return out

@@ -165,6 +165,17 @@ def cases():
                            code("sns.boxplot(data=df, y='total')\n", "to3")]
     yield ("both-insert-unrelated-sections", "both add a different section at the end, sharing an import cell: "
            "both sections whole, ours first, the shared cell once (it used to interleave them)", b, ours, theirs, 0)
+    a, bb = "df_a = load('a.csv')\ndf_a.head()\n", "df_b = load('b.csv')\ndf_b.head()\n"
+    base = nb(md("# Inputs"), code(a), code(bb), code(PLOT), minor=4)
+    yield ("both-move-to-one-place", "without ids, ours moves the b cell to the end and edits it, theirs moves "
+           "the alike a cell to the end: two moved cells, not two drafts; both kept, ours first, no insert/insert "
+           "conflict a choice would drop one from", base, nb(md("# Inputs"), code(a), code(PLOT), code(bb + "df_b.info()\n"), minor=4),
+           nb(md("# Inputs"), code(bb), code(PLOT), code(a), minor=4), 0)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"].append(code(LOAD, "o5"))
+    theirs["cells"].append(theirs["cells"].pop(1))
+    yield ("move-vs-copy", "theirs moves the load cell to the end, ours adds a copy of it there: both cells "
+           "stay (a moved cell never cancels against a copy alike)", b, ours, theirs, 0)
 
 
 def v3_case():
