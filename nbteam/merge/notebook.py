@@ -76,14 +76,21 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     ins_o, kept_o = slots(ours)
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
+    # Cells inserted before and after a base cell that goes end up side by side: one place, so
+    # each side's cells there are one block (two drafts of a section meet, ours first).
+    block_o: list[Entry] = []
+    block_t: list[Entry] = []
     for x in range(b0, b0 + len(base) + 1):
-        out += merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers, arrived)
+        block_o += ins_o.get(x, [])
+        block_t += ins_t.get(x, [])
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
         if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+            out += merge_inserts(block_o, block_t, markers, arrived)
+            block_o, block_t = [], []
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
-    return out
+    return out + merge_inserts(block_o, block_t, markers, arrived)
 
 
 def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers,

@@ -165,6 +165,15 @@ def cases():
                            code("sns.boxplot(data=df, y='total')\n", "to3")]
     yield ("both-insert-unrelated-sections", "both add a different section at the end, sharing an import cell: "
            "both sections whole, ours first, the shared cell once (it used to interleave them)", b, ours, theirs, 0)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"][1:2] = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
+                          code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
+    theirs["cells"][1:1] = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
+                            code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"),
+                            code("!python report.py\n", "tq3")]
+    yield ("both-draft-one-deletes-next-cell", "both insert a draft of a Quick start section before the load "
+           "cell, ours also deletes that cell: the drafts still meet at one place, an insert/insert conflict, "
+           "ours first (they used to pass cleanly, theirs first)", b, ours, theirs, 1)
     a, bb = "df_a = load('a.csv')\ndf_a.head()\n", "df_b = load('b.csv')\ndf_b.head()\n"
     base = nb(md("# Inputs"), code(a), code(bb), code(PLOT), minor=4)
     yield ("both-move-to-one-place", "without ids, ours moves the b cell to the end and edits it, theirs moves "
