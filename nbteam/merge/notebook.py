@@ -6,7 +6,8 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
+from nbteam.merge.cell import (deleted_conflict, field_block, machine_ours, merge_cell, merge_values, quiet_filter,
+                               same_cell)
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
@@ -242,7 +243,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
-    shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
+    quiet = machine_keys(NOTEBOOK, machine)
+    metadata, shown = machine_ours(metadata, b["metadata"], o["metadata"], t["metadata"], quiet), quiet_filter(bad, quiet)
     if shown:
         from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 
