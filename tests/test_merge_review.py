@@ -68,6 +68,23 @@ def test_cell_machine_metadata_and_team_keys_keep_ours_whole():
     assert not merge_notebooks(base, ours, theirs).clean
 
 
+@pytest.mark.parametrize("moved", [False, True])
+def test_a_delete_wins_over_a_change_of_machine_metadata_alone(moved):
+    """Theirs deletes a cell whose only change on our side is editor state (VS Code's cell language),
+    even where ours also moved it: deleted, no delete/modify conflict (the fuzz found one)."""
+    base = make_nb("import pandas as pd\n", "df = load()\n", "df.plot()\n")
+    ours = copy.deepcopy(base)
+    ours["cells"][1]["metadata"]["vscode"] = {"languageId": "python"}
+    if moved:
+        ours["cells"].append(ours["cells"].pop(1))
+    theirs = copy.deepcopy(base)
+    del theirs["cells"][1]
+    result = merge_notebooks(base, ours, theirs)
+    assert result.clean and [c["source"] for c in result.notebook["cells"]] == ["import pandas as pd\n", "df.plot()\n"]
+    ours["cells"][-1 if moved else 1]["metadata"]["tags"] = ["keep"]  # work metadata: still a conflict
+    assert [c.kind.value for c in merge_notebooks(base, ours, theirs).conflicts] == ["delete/modify"]
+
+
 # --- item 2: drafts inserted at one place, resolved for real --------------------------------
 
 

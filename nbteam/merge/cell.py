@@ -81,6 +81,19 @@ def same_cell(x: Cell, y: Cell) -> bool:
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 
 
+def same_work(x: Cell, y: Cell, machine: frozenset[str]) -> bool:
+    """Equal apart from the cell id and machine metadata (an editor's state, as an edit no work)."""
+    if same_cell(x, y):
+        return True
+    if not (machine.intersection(x["metadata"]) or machine.intersection(y["metadata"])):
+        return False
+
+    def work(c: Cell) -> Cell:
+        return {**c, "metadata": {k: v for k, v in c["metadata"].items() if k not in machine}}
+
+    return same_cell(work(x), work(y))
+
+
 def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:
     """Conflict markers describing fields (metadata, type, attachments) that both sides changed."""
     from nbteam.notebook.markers import field_line, show_value

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from nbteam.errors import NbteamError
 from nbteam.merge.cell import (deleted_conflict, field_block, machine_ours, merge_cell, merge_values, quiet_filter,
-                               same_cell)
+                               same_cell, same_work)
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
@@ -46,9 +46,11 @@ class MergeResult:
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
-                  markers: Markers, arrived: frozenset[int] = frozenset()) -> list[Entry]:
+                  markers: Markers, arrived: frozenset[int] = frozenset(),
+                  machine: frozenset[str] = frozenset()) -> list[Entry]:
     """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side
-    (`arrived`: the id() of each entry that is a cell moved into the region, see merge_inserts)."""
+    (`arrived`: the id() of each entry that is a cell moved into the region, see merge_inserts;
+    `machine`: cell metadata keys whose change alone never holds off a delete)."""
     def unchanged(side: list[Item]) -> bool:
         return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
@@ -87,7 +89,7 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
-        if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+        if kept is not None and x not in moved and not same_work(kept, base[x - b0], machine):
             out += merge_inserts(block_o, block_t, markers, arrived)
             block_o, block_t = [], []
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
@@ -98,7 +100,7 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
                  machine: frozenset[str]) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
-        return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
+        return None if same_work(mover, base, machine) else deleted_conflict(base, mover, not ours_moved, markers)
     if ours_moved:
         return merge_cell(base, mover, other, markers, machine)
     return merge_cell(base, other, mover, markers, machine)
@@ -171,7 +173,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
-                                 pb, moved, markers, arrived)
+                                 pb, moved, markers, arrived, machine)
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
     return out

@@ -174,6 +174,13 @@ def cases():
     yield ("both-draft-one-deletes-next-cell", "both insert a draft of a Quick start section before the load "
            "cell, ours also deletes that cell: the drafts still meet at one place, an insert/insert conflict, "
            "ours first (they used to pass cleanly, theirs first)", b, ours, theirs, 1)
+    o = copy.deepcopy(b)
+    for n, c in enumerate(o["cells"]):
+        c["metadata"].update(id=f"Xo{n}", colab={"base_uri": "https://localhost:8080/"})
+    t = copy.deepcopy(b)
+    del t["cells"][2]
+    yield ("machine-metadata-vs-delete", "ours opened the notebook in Colab (its bookkeeping in every cell's "
+           "metadata), theirs deletes the clean cell: deleted, no delete/modify conflict over editor state", b, o, t, 0)
     a, bb = "df_a = load('a.csv')\ndf_a.head()\n", "df_b = load('b.csv')\ndf_b.head()\n"
     base = nb(md("# Inputs"), code(a), code(bb), code(PLOT), minor=4)
     yield ("both-move-to-one-place", "without ids, ours moves the b cell to the end and edits it, theirs moves "
