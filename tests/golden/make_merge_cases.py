@@ -150,12 +150,12 @@ def cases():
     moved_edited["cells"][1]["source"] = PLOT.replace("bar", "barh")
     yield ("move-and-edit-vs-delete", "ours moves and edits the plot cell, theirs deletes it: a conflict",
            b, moved_edited, gone, 1)
+    draft_o = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
+               code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
+    draft_t = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
+               code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"), code("!python report.py\n", "tq3")]
     ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
-    ours["cells"][1:1] = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
-                          code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
-    theirs["cells"][1:1] = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
-                            code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"),
-                            code("!python report.py\n", "tq3")]
+    ours["cells"][1:1], theirs["cells"][1:1] = copy.deepcopy(draft_o), copy.deepcopy(draft_t)
     yield ("both-draft-same-section", "both insert their own draft of a Quick start section at one place: "
            "an insert/insert conflict, each draft whole between marker cells, never interleaved", b, ours, theirs, 1)
     ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
@@ -166,11 +166,7 @@ def cases():
     yield ("both-insert-unrelated-sections", "both add a different section at the end, sharing an import cell: "
            "both sections whole, ours first, the shared cell once (it used to interleave them)", b, ours, theirs, 0)
     ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
-    ours["cells"][1:2] = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
-                          code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
-    theirs["cells"][1:1] = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
-                            code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"),
-                            code("!python report.py\n", "tq3")]
+    ours["cells"][1:2], theirs["cells"][1:1] = copy.deepcopy(draft_o), copy.deepcopy(draft_t)
     yield ("both-draft-one-deletes-next-cell", "both insert a draft of a Quick start section before the load "
            "cell, ours also deletes that cell: the drafts still meet at one place, an insert/insert conflict, "
            "ours first (they used to pass cleanly, theirs first)", b, ours, theirs, 1)
