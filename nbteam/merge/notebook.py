@@ -8,19 +8,18 @@ from __future__ import annotations
 from nbteam.errors import NbteamError
 from nbteam.merge.cell import (deleted_conflict, field_block, machine_ours, merge_cell, merge_values, quiet_filter,
                                same_cell, same_work)
-from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
+from nbteam.notebook.ids import ids_meaningful, one_order
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import normalise_notebook
-from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
 
 # The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 # No typing/dataclasses import at run time, nor nbteam.notebook.markers (its enum) on a clean
-# merge's path: driver start-up is user-visible.
+# merge's path, nor the cell alignment where the three versions share one id order (one_order):
+# driver start-up is user-visible.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
@@ -76,6 +75,8 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         inserts[b0 + len(base)] = pending
         return inserts, kept
 
+    from nbteam.merge.inserts import merge_inserts
+
     ins_o, kept_o = slots(ours)
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
@@ -109,6 +110,10 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
 def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine: frozenset[str]) -> list[Entry]:
     """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
     by similarity merge as two edits of an empty cell, so where they differ they conflict."""
+    from nbteam.merge.inserts import merge_inserts
+    from nbteam.notebook.align import match_cells
+    from nbteam.seq.gaps import gaps
+
     out: list[Entry] = []
     for (po, pt), (jo, jt), anchored in gaps(match_cells(ours, theirs), (len(ours), len(theirs))):
         out += merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]], markers)
@@ -128,6 +133,19 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
+    if one_order(base, ours, theirs):
+        # The alignment would pair every cell with its place (a property test checks it does): skip it.
+        return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
+    return _merge_aligned(base, ours, theirs, markers, machine, in_place)
+
+
+def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
+                   machine: frozenset[str], in_place: bool) -> list[Entry]:
+    """merge_cells for versions whose cells must be aligned first (ids missing, changed or reordered)."""
+    from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
+    from nbteam.notebook.ids import id_story
+    from nbteam.seq.gaps import gaps
+
     id_o, id_t = id_story(base, ours), id_story(base, theirs)
     pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o, in_place),
                                   match_cells(base, theirs, id_t, in_place),
@@ -237,8 +255,10 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
-    if not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
-                                                                        [c for c, _ in entries]):
+    # Copies of equal cells are counted only where ids name no cells (fewer_copies_than_git): found once.
+    idless = not (ids_meaningful(b["cells"], o["cells"]) or ids_meaningful(b["cells"], t["cells"]))
+    if idless and not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
+                                                                                   [c for c, _ in entries]):
         # Without ids, which of several equal cells a side rewrote is a guess: read in place,
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
@@ -268,7 +288,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
-    fewer = [] if conflicts else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells)
+    fewer = [] if conflicts or not idless else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells)
     if fewer:  # git, each cell one line, keeps a copy the clean merge lost: a bug
         raise LostWorkError(f"{len(fewer)} cell(s) kept fewer times than git merge-file keeps them, "
                             f"e.g. {fewer[0][:60]!r}")
