@@ -154,6 +154,28 @@ def test_a_block_held_by_the_other_merges_clean_as_one_copy(theirs_block, ids):
     assert [(c["cell_type"], c["source"]) for c in result.notebook["cells"]] == list(ours)
 
 
+def test_unrelated_cells_on_either_side_of_deleted_cells_keep_their_order():
+    """Theirs rewrites the first two of four empty cells, ours the last two (hypothesis found it
+    when drafts around a deleted cell first met at one place): in place, theirs then ours."""
+    nb = lambda *cells: make_nb(*cells, ids=False, minor=4)  # noqa: E731
+    result = merge_notebooks(nb("", "", "", ""), nb("", "", "ours_2 = 2", "ours_3 = 3"),
+                             nb("theirs_0 = 0", "theirs_1 = 1", "", ""))
+    assert result.clean
+    assert [c["source"] for c in result.notebook["cells"]] == ["theirs_0 = 0", "theirs_1 = 1", "ours_2 = 2", "ours_3 = 3"]
+
+
+def test_a_cell_both_insert_on_either_side_of_a_deleted_cell_is_kept_once():
+    """Ours adds a cell before the load cell, theirs the same cell after it and deletes the load
+    cell: side by side in the result, so one copy (it used to be two, caught by the safety net)."""
+    base = make_nb("import pandas as pd\n", "df = load()\n", "df.plot()\n")
+    ours, theirs = copy.deepcopy(base), copy.deepcopy(base)
+    ours["cells"].insert(1, {**copy.deepcopy(base["cells"][0]), "id": "o1", "source": "import numpy as np\n"})
+    theirs["cells"][1] = {**copy.deepcopy(base["cells"][0]), "id": "t1", "source": "import numpy as np\n"}
+    result = merge_notebooks(base, ours, theirs)
+    assert result.clean
+    assert [c["source"] for c in result.notebook["cells"]] == ["import pandas as pd\n", "import numpy as np\n", "df.plot()\n"]
+
+
 # --- item 3: repeated cells without ids -------------------------------------------------
 
 D = "df = df.dropna()"

@@ -75,26 +75,33 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         inserts[b0 + len(base)] = pending
         return inserts, kept
 
-    from nbteam.merge.inserts import merge_inserts
+    from nbteam.merge.inserts import merge_inserts, related_inserts
 
     ins_o, kept_o = slots(ours)
     ins_t, kept_t = slots(theirs)
+
+    def inserted(lo: int, hi: int) -> list[Entry]:
+        """The cells both sides inserted at slots lo..hi, between which every base cell goes:
+        side by side in the result, so one place if they are related (drafts of one thing, or
+        one holding the other), else each slot's in base order."""
+        block_o = [e for x in range(lo, hi + 1) for e in ins_o.get(x, [])]
+        block_t = [e for x in range(lo, hi + 1) for e in ins_t.get(x, [])]
+        if block_o and block_t:
+            related = related_inserts(block_o, block_t, markers, arrived)
+            if related is not None:
+                return related
+        return [e for x in range(lo, hi + 1) for e in merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers,
+                                                                   arrived)]
+
     out: list[Entry] = []
-    # Cells inserted before and after a base cell that goes end up side by side: one place, so
-    # each side's cells there are one block (two drafts of a section meet, ours first).
-    block_o: list[Entry] = []
-    block_t: list[Entry] = []
-    for x in range(b0, b0 + len(base) + 1):
-        block_o += ins_o.get(x, [])
-        block_t += ins_t.get(x, [])
-        if x == b0 + len(base):
-            break
+    lo = b0
+    for x in range(b0, b0 + len(base)):
         kept = kept_o.get(x) or kept_t.get(x)
         if kept is not None and x not in moved and not same_work(kept, base[x - b0], machine):
-            out += merge_inserts(block_o, block_t, markers, arrived)
-            block_o, block_t = [], []
+            out += inserted(lo, x)
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
-    return out + merge_inserts(block_o, block_t, markers, arrived)
+            lo = x + 1
+    return out + inserted(lo, b0 + len(base))
 
 
 def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers,

@@ -177,6 +177,13 @@ def cases():
     del t["cells"][2]
     yield ("machine-metadata-vs-delete", "ours opened the notebook in Colab (its bookkeeping in every cell's "
            "metadata), theirs deletes the clean cell: deleted, no delete/modify conflict over editor state", b, o, t, 0)
+    theirs = copy.deepcopy(b)
+    moved_clean = theirs["cells"].pop(2)
+    theirs["cells"].append({**copy.deepcopy(moved_clean), "id": "t9"})
+    theirs["cells"].append({**moved_clean, "source": CLEAN.replace("dropna()", "dropna(how='all')")})
+    yield ("move-and-copy-vs-edit", "theirs moves the clean cell to the end and edits it, leaving a copy of its "
+           "old text before it; ours edits the clean cell: both edits meet in that cell (by its id), the copy "
+           "stays as it is", b, edit(b, 2, CLEAN + "df = df.reset_index()\n"), theirs, 0)
     a, bb = "df_a = load('a.csv')\ndf_a.head()\n", "df_b = load('b.csv')\ndf_b.head()\n"
     base = nb(md("# Inputs"), code(a), code(bb), code(PLOT), minor=4)
     yield ("both-move-to-one-place", "without ids, ours moves the b cell to the end and edits it, theirs moves "
