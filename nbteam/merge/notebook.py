@@ -83,10 +83,13 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
     def inserted(lo: int, hi: int) -> list[Entry]:
         """The cells both sides inserted at slots lo..hi, between which every base cell goes:
         side by side in the result, so one place if they are related (drafts of one thing, or
-        one holding the other), else each slot's in base order."""
+        one holding the other), else each slot's in base order. Not where both sides deleted
+        cells there: then each side's cells replace cells of its own (edits in place of
+        different cells), in base order."""
         block_o = [e for x in range(lo, hi + 1) for e in ins_o.get(x, [])]
         block_t = [e for x in range(lo, hi + 1) for e in ins_t.get(x, [])]
-        if block_o and block_t:
+        both_deleted = any(x not in kept_o for x in range(lo, hi)) and any(x not in kept_t for x in range(lo, hi))
+        if block_o and block_t and not both_deleted:
             related = related_inserts(block_o, block_t, markers, arrived)
             if related is not None:
                 return related
