@@ -31,6 +31,21 @@ def quiet_filter(paths: list[Path], quiet: frozenset[str]) -> list[Path]:
     return [p for p in paths if not p or p[0] not in quiet]
 
 
+def machine_ours(merged: "Any", base: "Any", ours: "Any", theirs: "Any", quiet: frozenset[str]) -> "Any":
+    """Merged metadata where each quiet (machine) key both sides changed differently holds ours'
+    whole value: a mix of two machines' values (ours' version, theirs' lexer) describes neither."""
+    if not (isinstance(merged, dict) and isinstance(ours, dict) and isinstance(theirs, dict)):
+        return merged
+    b = base if isinstance(base, dict) else {}
+    both = [k for k in quiet.intersection(ours.keys() | theirs.keys())
+            if b.get(k, MISSING) != ours.get(k, MISSING) != theirs.get(k, MISSING) != b.get(k, MISSING)]
+    if not both:
+        return merged
+    out = {k: v for k, v in merged.items() if k not in both}
+    out.update((k, ours[k]) for k in both if k in ours)
+    return out
+
+
 def _merge_list(base: list["Any"], ours: list["Any"], theirs: list["Any"]) -> list["Any"] | None:
     """A JSON list merged as git merges the file's lines, one element per line as Jupyter writes
     a list of strings (tags, say); None where git would conflict."""
@@ -143,7 +158,8 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
     metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"], lists=True)
-    bad = quiet_filter(bad, machine)
+    metadata, bad = machine_ours(metadata, base["metadata"], ours["metadata"], theirs["metadata"], machine), \
+        quiet_filter(bad, machine)
     if bad:
         conflicts.append(ConflictKind.METADATA)
         notes.append(field_block(markers, ConflictKind.METADATA, bad, base["metadata"], ours["metadata"],

@@ -89,7 +89,13 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
                for role, data in raw.items()}
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
-        write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
+        crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
+        try:
+            write_atomic(out, text, crlf=crlf, bom=bom)
+        except UnicodeEncodeError:  # a lone surrogate read from a \udXXX escape: written back as one
+            from nbteam.notebook.io import escape_surrogates
+
+            write_atomic(out, escape_surrogates(text), crlf=crlf, bom=bom)
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")

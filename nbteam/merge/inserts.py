@@ -11,6 +11,9 @@ Each side's inserted cells stay one block, in its order; the two are never inter
   cells holding conflict markers: an insert/insert conflict that `nbteam resolve` and the merge
   tool resolve by taking our block, theirs, or both;
 - otherwise they are unrelated: ours whole, then theirs whole, less any cell ours inserted alike.
+
+A cell a side moved here is no insert: it is never dropped for a cell alike on the other side
+(each is a cell of its own), nor put in an insert/insert conflict a choice would drop it from.
 """
 from __future__ import annotations
 
@@ -50,16 +53,15 @@ def resemble(ours: list[Cell], theirs: list[Cell]) -> bool:
     return bool(pairs) and pairs[0] == (0, 0) and 2 * len(pairs) >= max(len(ours), len(theirs))
 
 
-def merge_inserts(ours: list[Entry], theirs: list[Entry], markers: Markers) -> list[Entry]:
-    """The cells both sides inserted at one place, merged by the rules above."""
-    if not theirs:
-        return ours
-    if not ours:
-        return theirs
+def related_inserts(ours: list[Entry], theirs: list[Entry], markers: Markers,
+                    moved: frozenset[int] = frozenset()) -> list[Entry] | None:
+    """Two blocks both sides inserted, merged where one holds the other or they are drafts of one
+    thing; None where they are unrelated (or hold a moved cell: see merge_inserts)."""
+    if moved and any(id(e) in moved for e in ours + theirs):
+        return None
     from nbteam.seq.match import matched_pairs
 
-    keys_o, keys_t = [_key(e) for e in ours], [_key(e) for e in theirs]
-    pairs = matched_pairs(keys_o, keys_t)
+    pairs = matched_pairs([_key(e) for e in ours], [_key(e) for e in theirs])
     if len(pairs) == min(len(ours), len(theirs)):
         # One block holds the other: only the longer one has cells between the shared ones.
         out: list[Entry] = []
@@ -73,5 +75,19 @@ def merge_inserts(ours: list[Entry], theirs: list[Entry], markers: Markers) -> l
     plain = not any(kinds for _, kinds in ours + theirs)
     if plain and resemble([c for c, _ in ours], [c for c, _ in theirs]):
         return insert_conflict(ours, theirs, markers)
-    ours_keys = set(keys_o)
-    return ours + [e for e, k in zip(theirs, keys_t) if k not in ours_keys]
+    return None
+
+
+def merge_inserts(ours: list[Entry], theirs: list[Entry], markers: Markers,
+                  moved: frozenset[int] = frozenset()) -> list[Entry]:
+    """The cells both sides inserted at one place, merged by the rules above (`moved`: the id()
+    of each entry that is a cell moved here, not inserted)."""
+    if not theirs:
+        return ours
+    if not ours:
+        return theirs
+    related = related_inserts(ours, theirs, markers, moved)
+    if related is not None:
+        return related
+    new_o = {_key(e) for e in ours if id(e) not in moved}
+    return ours + [e for e in theirs if id(e) in moved or _key(e) not in new_o]

@@ -1,7 +1,7 @@
 """Metadata that describes the editor, the kernel or the machine a notebook ran on, not the work.
 
-One rule, one table: where both sides changed such a key differently, ours is kept and no
-conflict is raised (people keep ours every time; the other machine's value is no part of the
+One rule, one table: where both sides changed such a key differently, ours' whole value is
+kept and no conflict is raised (people keep ours every time; the other machine's value is no part of the
 work). A change made on one side only is merged as usual, and `nbteam diff` still shows it.
 A team adds its own keys with `machine_metadata = ["my_ext"]` in `[tool.nbteam]`; those
 apply at both levels.

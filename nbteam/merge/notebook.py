@@ -6,8 +6,8 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import (deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell,
-                              same_work)
+from nbteam.merge.cell import (deleted_conflict, field_block, machine_ours, merge_cell, merge_values, quiet_filter,
+                               same_cell, same_work)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
 from nbteam.notebook.ids import ids_meaningful, one_order
 from nbteam.notebook.io import Cell, Notebook, canonical_json
@@ -46,15 +46,22 @@ class MergeResult:
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
-                  markers: Markers, machine: frozenset[str]) -> list[Entry]:
+                  markers: Markers, arrived: frozenset[int] = frozenset(),
+                  machine: frozenset[str] = frozenset()) -> list[Entry]:
     """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side
-    (a delete wins over a change of `machine` metadata only)."""
+    (`arrived`: the id() of each entry that is a cell moved into the region, see merge_inserts;
+    `machine`: cell metadata keys whose change alone never holds off a delete)."""
     def unchanged(side: list[Item]) -> bool:
         return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
     if unchanged(ours):
         return [e for _, e in theirs]
-    if unchanged(theirs) or (len(ours) == len(theirs) and all(same_cell(a[0], b[0]) for (_, a), (_, b) in zip(ours, theirs))):
+    if unchanged(theirs):
+        return [e for _, e in ours]
+    # Both sides made the same change here; but a cell moved here is a cell of its own, never
+    # the same as a new cell alike (one side's copy of it) on the other side.
+    if len(ours) == len(theirs) and all(same_cell(a[0], b[0]) for (_, a), (_, b) in zip(ours, theirs)) and not (
+            arrived and any(id(e) in arrived for _, e in ours + theirs)):
         return [e for _, e in ours]
 
     def slots(side: list[Item]) -> tuple[dict[int, list[Entry]], dict[int, Cell]]:
@@ -69,19 +76,36 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         inserts[b0 + len(base)] = pending
         return inserts, kept
 
-    from nbteam.merge.inserts import merge_inserts
+    from nbteam.merge.inserts import merge_inserts, related_inserts
 
     ins_o, kept_o = slots(ours)
     ins_t, kept_t = slots(theirs)
+
+    def inserted(lo: int, hi: int) -> list[Entry]:
+        """The cells both sides inserted at slots lo..hi, between which every base cell goes:
+        side by side in the result, so one place if they are related (drafts of one thing, or
+        one holding the other), else each slot's in base order. Not where both sides deleted
+        cells there: then each side's cells replace cells of its own (edits in place of
+        different cells), in base order."""
+        block_o = [e for x in range(lo, hi + 1) for e in ins_o.get(x, [])]
+        block_t = [e for x in range(lo, hi + 1) for e in ins_t.get(x, [])]
+        both_deleted = any(x not in kept_o for x in range(lo, hi)) and any(x not in kept_t for x in range(lo, hi))
+        if block_o and block_t and not both_deleted:
+            related = related_inserts(block_o, block_t, markers, arrived)
+            if related is not None:
+                return related
+        return [e for x in range(lo, hi + 1) for e in merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers,
+                                                                   arrived)]
+
     out: list[Entry] = []
-    for x in range(b0, b0 + len(base) + 1):
-        out += merge_inserts(ins_o.get(x, []), ins_t.get(x, []), markers)
-        if x == b0 + len(base):
-            break
+    lo = b0
+    for x in range(b0, b0 + len(base)):
         kept = kept_o.get(x) or kept_t.get(x)
         if kept is not None and x not in moved and not same_work(kept, base[x - b0], machine):
+            out += inserted(lo, x)
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
-    return out
+            lo = x + 1
+    return out + inserted(lo, b0 + len(base))
 
 
 def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, markers: Markers,
@@ -161,6 +185,7 @@ def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], marke
             placed[1][k] = _merge_moved(base[x], theirs[k], ours[to_ours[x]] if x in to_ours else None, False,
                                         markers, machine)
     moved = set(moved_o.values()) | set(moved_t.values())
+    arrived = frozenset(id(e) for side in placed for e in side.values() if e is not None)
 
     def items(side: int, cells: list[Cell], back: dict[int, int], lo: int, hi: int) -> list[Item]:
         out: list[Item] = []
@@ -180,7 +205,7 @@ def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], marke
         if i > pb or jo > po or jt > pt:
             start = len(out)
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
-                                 pb, moved, markers, machine)
+                                 pb, moved, markers, arrived, machine)
             if as_lines:
                 units.append((pb, i, po, jo, pt, jt, start, len(out)))
         if anchored:
@@ -276,7 +301,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
             entries = again
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
-    shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
+    quiet = machine_keys(NOTEBOOK, machine)
+    metadata, shown = machine_ours(metadata, b["metadata"], o["metadata"], t["metadata"], quiet), quiet_filter(bad, quiet)
     if shown:
         from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
 

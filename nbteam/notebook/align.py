@@ -184,14 +184,20 @@ def find_moves(base: Sequence[Cell], side: Sequence[Cell], matched: dict[int, in
     repeated = {k for k, n in _tally(map(_key, base)).items() if n > 1}
     moves: dict[int, int] = {}
     claimed: set[int] = set()
+    # Ids first: a moved cell keeps its id, so a copy of its old content elsewhere (a new cell)
+    # must not claim it before the cell itself does.
     for j in loose:
-        cell = side[j]
-        found = by_id.get(cell.get("id"))
-        if found is None and cell["source"].strip() and _key(cell) not in repeated:
-            found = by_key.get(_key(cell))
+        found = by_id.get(side[j].get("id"))
         if found is not None and found not in claimed:
             moves[j] = found
             claimed.add(found)
+    for j in loose:
+        cell = side[j]
+        if j not in moves and cell["source"].strip() and _key(cell) not in repeated:
+            found = by_key.get(_key(cell))
+            if found is not None and found not in claimed:
+                moves[j] = found
+                claimed.add(found)
     return moves
 
 

@@ -289,6 +289,12 @@ def dumps_notebook(nb: Notebook) -> str:
     return "".join(out) + "\n"
 
 
+def escape_surrogates(text: str) -> str:
+    """Notebook JSON text with each lone surrogate (legal in a JSON string as `\\udXXX`, not in
+    UTF-8) written as that escape again, so the text can be written as UTF-8."""
+    return "".join(f"\\u{ord(ch):04x}" if "\ud800" <= ch <= "\udfff" else ch for ch in text)
+
+
 def uses_crlf(data: bytes) -> bool:
     """True if the file's lines end in CRLF (a Windows checkout), so we write it back that way."""
     head = data[:65536]

@@ -150,12 +150,12 @@ def cases():
     moved_edited["cells"][1]["source"] = PLOT.replace("bar", "barh")
     yield ("move-and-edit-vs-delete", "ours moves and edits the plot cell, theirs deletes it: a conflict",
            b, moved_edited, gone, 1)
+    draft_o = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
+               code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
+    draft_t = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
+               code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"), code("!python report.py\n", "tq3")]
     ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
-    ours["cells"][1:1] = [md("## Quick start\nInstall the requirements, then run the report.\n", "oq1"),
-                          code("!pip install -r requirements.txt\n", "oq2"), code("!python report.py --month 3\n", "oq3")]
-    theirs["cells"][1:1] = [md("## Quick start\nSet up the environment and run the report:\n", "tq1"),
-                            code("!pip install -r requirements.txt\n!pip install -e .\n", "tq2"),
-                            code("!python report.py\n", "tq3")]
+    ours["cells"][1:1], theirs["cells"][1:1] = copy.deepcopy(draft_o), copy.deepcopy(draft_t)
     yield ("both-draft-same-section", "both insert their own draft of a Quick start section at one place: "
            "an insert/insert conflict, each draft whole between marker cells, never interleaved", b, ours, theirs, 1)
     ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
@@ -186,6 +186,36 @@ def cases():
     t["cells"][2]["metadata"] = {"jupyter": {"outputs_hidden": False}, "tags": ["slow"]}
     yield ("view-state-metadata", "both sides folded a heading and hid outputs differently in JupyterLab, with "
            "different Jupytext versions: ours kept, no conflict; theirs' tag and both source edits merge", b, o, t, 0)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"][1:2], theirs["cells"][1:1] = copy.deepcopy(draft_o), copy.deepcopy(draft_t)
+    yield ("both-draft-one-deletes-next-cell", "both insert a draft of a Quick start section before the load "
+           "cell, ours also deletes that cell: the drafts still meet at one place, an insert/insert conflict, "
+           "ours first (they used to pass cleanly, theirs first)", b, ours, theirs, 1)
+    o = copy.deepcopy(b)
+    for n, c in enumerate(o["cells"]):
+        c["metadata"].update(id=f"Xo{n}", colab={"base_uri": "https://localhost:8080/"})
+    t = copy.deepcopy(b)
+    del t["cells"][2]
+    yield ("machine-metadata-vs-delete", "ours opened the notebook in Colab (its bookkeeping in every cell's "
+           "metadata), theirs deletes the clean cell: deleted, no delete/modify conflict over editor state", b, o, t, 0)
+    theirs = copy.deepcopy(b)
+    moved_clean = theirs["cells"].pop(2)
+    theirs["cells"].append({**copy.deepcopy(moved_clean), "id": "t9"})
+    theirs["cells"].append({**moved_clean, "source": CLEAN.replace("dropna()", "dropna(how='all')")})
+    yield ("move-and-copy-vs-edit", "theirs moves the clean cell to the end and edits it, leaving a copy of its "
+           "old text before it; ours edits the clean cell: both edits meet in that cell (by its id), the copy "
+           "stays as it is", b, edit(b, 2, CLEAN + "df = df.reset_index()\n"), theirs, 0)
+    a, bb = "df_a = load('a.csv')\ndf_a.head()\n", "df_b = load('b.csv')\ndf_b.head()\n"
+    base = nb(md("# Inputs"), code(a), code(bb), code(PLOT), minor=4)
+    yield ("both-move-to-one-place", "without ids, ours moves the b cell to the end and edits it, theirs moves "
+           "the alike a cell to the end: two moved cells, not two drafts; both kept, ours first, no insert/insert "
+           "conflict a choice would drop one from", base, nb(md("# Inputs"), code(a), code(PLOT), code(bb + "df_b.info()\n"), minor=4),
+           nb(md("# Inputs"), code(bb), code(PLOT), code(a), minor=4), 0)
+    ours, theirs = copy.deepcopy(b), copy.deepcopy(b)
+    ours["cells"].append(code(LOAD, "o5"))
+    theirs["cells"].append(theirs["cells"].pop(1))
+    yield ("move-vs-copy", "theirs moves the load cell to the end, ours adds a copy of it there: both cells "
+           "stay (a moved cell never cancels against a copy alike)", b, ours, theirs, 0)
 
     yield ("trailing-newline-vs-edit", "ours ran a formatter that strips the newline at the end of each cell, "
            "theirs edits the plot cell's last line: git conflicts on that line; the text merges cleanly apart "
