@@ -83,13 +83,18 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         # Imported here so that even a broken engine module falls back instead of crashing.
         from nbteam.merge.notebook import merge_notebooks
 
+        # A cell found alike in several versions (most cells of a big notebook) is read once and shared.
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
+        # The result is written in our file's line ends and byte-order mark.
+        crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
+        seen: dict[str, object] = {}
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
-        nbs = {role: parse_notebook(data, role, empty_ok=role == "base", outputs=keep_outputs)
-               for role, data in raw.items()}
+        nbs = {role: parse_notebook(raw.pop(role), role, empty_ok=role == "base", outputs=keep_outputs, seen=seen)
+               for role in ("base", "ours", "theirs")}
+        del seen  # the texts: not needed to merge
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
-        write_atomic(out, text, crlf=uses_crlf(raw["ours"]), bom=raw["ours"].startswith(b"\xef\xbb\xbf"))
+        write_atomic(out, text, crlf=crlf, bom=bom)
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")

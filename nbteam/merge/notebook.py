@@ -218,7 +218,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs.
 
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
-    b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
+    done: dict[int, Cell] = {}  # a cell the versions share is normalised once (see normalise_notebook)
+    b, o, t = (normalise_notebook(nb, keep_outputs, done) for nb in (base, ours, theirs))
     entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
     if not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
                                                                         [c for c, _ in entries]):

@@ -55,18 +55,28 @@ def ids_meaningful(a: Sequence[Cell], b: Sequence[Cell]) -> bool:
     if not common:
         return False
     # Where a cell's content is unchanged and unique, a real id is unchanged too.
-    keys_a = [(c["cell_type"], c["source"]) for c in a]
-    keys_b = [(c["cell_type"], c["source"]) for c in b]
-    count_a, count_b = _tally(keys_a), _tally(keys_b)
-    where_b = dict(zip(keys_b, ids_b))
+    where_a, where_b = _id_by_key(a), _id_by_key(b)
     agree = disagree = 0
-    for k, cid in zip(keys_a, ids_a):
-        if count_a[k] == 1 and count_b.get(k) == 1:
-            if where_b[k] == cid:
+    for k, cid in where_a.items():
+        if cid is not _REPEATED and (other := where_b.get(k, _REPEATED)) is not _REPEATED:
+            if other == cid:
                 agree += 1
             else:
                 disagree += 1
     return agree >= disagree
+
+
+_REPEATED = object()
+
+
+def _id_by_key(cells: Sequence[Cell]) -> dict[tuple[str, str], "str | None | object"]:
+    """Each cell content's id, or _REPEATED where the content is found more than once (one pass:
+    this runs on every cell of a big notebook)."""
+    out: dict[tuple[str, str], "str | None | object"] = {}
+    for c in cells:
+        k = c["cell_type"], c["source"]
+        out[k] = _REPEATED if k in out else c.get("id")
+    return out
 
 
 def id_story(a: Sequence[Cell], b: Sequence[Cell]) -> set[str] | None:
@@ -83,9 +93,12 @@ def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
 
     An id found twice in either version (a copy-paste in some editors) names no cell: such
     cells are matched by content, as if they had no id."""
-    count_a = _tally([c.get("id") for c in a])
-    count_b = _tally([c.get("id") for c in b])
-    return {cid for cid, n in count_a.items() if cid and n == 1 and count_b.get(cid) == 1}
+    ids_a, ids_b = [c.get("id") for c in a], [c.get("id") for c in b]
+    set_a, set_b = set(ids_a), set(ids_b)
+    if len(set_a) == len(ids_a) and len(set_b) == len(ids_b):  # no id repeats (most notebooks)
+        return {cid for cid in set_a & set_b if cid}
+    count_a, count_b = _tally(ids_a), _tally(ids_b)
+    return {cid for cid in set_a & set_b if cid and count_a[cid] == 1 and count_b[cid] == 1}
 
 
 def _id_anchors(a: Sequence[Cell], b: Sequence[Cell], shared: set[str]) -> list[Pair]:

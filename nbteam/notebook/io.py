@@ -132,16 +132,82 @@ def _cut_well(nb: "Any", text: str) -> bool:
         "id" in c or not ids))) for c in cells)
 
 
-def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True) -> Notebook:
+# Jupyter's layout of the cell list: cells open on "  {" and close on "  }", their keys indented by 3.
+_CELLS_HEAD = '{\n "cells": [\n  {\n'
+_CELL_SEP = "\n  },\n  {\n"
+_CELLS_END = "\n  }\n ]"
+
+
+def _parse_cell(piece: str, outputs: bool) -> "Any":
+    """One cell's text (between its braces, in Jupyter's layout) parsed on its own; None if it is not one
+    whole JSON object (or its outputs do not cut cleanly)."""
+    cut = False
+    if not outputs and (i := piece.find(_OUTPUTS)) >= 0:
+        start = i + len(_OUTPUTS) - 2  # at the "["
+        end = piece.find("\n   ]", start)
+        # The outputs' "]" is followed by the source or closes the cell (the piece ends there).
+        if end < 0 or not (end + 5 == len(piece) or piece.startswith(_AFTER_OUTPUTS[0], end + 4)):
+            return None
+        piece, cut = piece[:start] + "[]" + piece[end + 5:], True
+    text = "{\n" + piece + "\n  }"
+    try:
+        cell, end = _scan(text, 0)
+    except (StopIteration, SystemError, ValueError, RecursionError):
+        return None
+    if end != len(text) or type(cell) is not dict:
+        return None
+    if cut and (cell.get("outputs") != [] or (cell.get("cell_type") == "code" and not _CODE_KEYS <= cell.keys())):
+        return None
+    return cell
+
+
+def _parse_shared(text: str, outputs: bool, seen: dict[str, "Any"]) -> Notebook | None:
+    """The notebook parsed cell by cell, reusing the cell parsed from the same text before (seen: text
+    -> cell, shared by the versions of one merge, which are mostly the same cells); None unless the
+    text is in Jupyter's layout and every cell and the rest read back as the whole."""
+    if not text.startswith(_CELLS_HEAD) or (stop := text.find(_CELLS_END, len(_CELLS_HEAD))) < 0:
+        return None
+    pieces = text[len(_CELLS_HEAD):stop].split(_CELL_SEP)
+    cells = []
+    for piece in pieces:
+        cell = seen.get(piece)
+        if cell is None:
+            cell = _parse_cell(piece, outputs)
+            if cell is None:
+                return None
+            seen[piece] = cell
+        cells.append(cell)
+    # The rest of the file, each cell replaced by its number: it must hold them, in order, as its
+    # cell list. Each piece is a whole JSON value (read above), so put back they are that list.
+    skeleton = text[:len(_CELLS_HEAD) - 4] + ",\n  ".join(map(str, range(len(cells)))) + text[stop + 4:]
+    try:
+        nb = loads(skeleton)
+    except (ValueError, RecursionError):
+        return None
+    if type(nb) is not dict or nb.get("cells") != list(range(len(cells))) or nb.get("nbformat") != 4:
+        return None
+    if not outputs and any("id" in c for c in cells) and not all(
+            "id" in c for c in cells if c.get("cell_type") == "code"):
+        return None  # as _cut_well: a code cell without the id the others have is read in full
+    nb["cells"] = cells
+    return nb
+
+
+def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True,
+                   seen: dict[str, "Any"] | None = None) -> Notebook:
     """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError.
 
     With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file).
-    Without outputs, code cells may come back with empty outputs (read faster: the merge strips them)."""
+    Without outputs, code cells may come back with empty outputs (read faster: the merge strips them).
+    With seen (a dict kept across the versions of one merge, with the same `outputs`), a cell whose
+    text was read before is that same dict object: read once, shared, so it must not be modified."""
     if empty_ok and not data:
         return empty_notebook()
     text = decode_text(data, name)
     if not text.strip():
         raise NotebookError(f"{name} is empty")
+    if seen is not None and (shared := _parse_shared(text, outputs, seen)) is not None:
+        return shared
     cut = None if outputs else _without_outputs(text)
     if cut is not None:
         try:
@@ -204,12 +270,8 @@ def join_source(source: "Any") -> str:
 
 def _jupyter_layout(nb: Notebook) -> Notebook:
     """Sources and multi-line output text as lists of lines, as Jupyter saves them."""
-    cells = []
-    for cell in nb.get("cells", []):
-        cell = dict(cell)
-        if isinstance(cell.get("source"), str):
-            cell["source"] = split_lines(cell["source"])
-        cells.append(cell)
+    cells = [{**cell, "source": split_lines(cell["source"])} if isinstance(cell.get("source"), str) else cell
+             for cell in nb.get("cells", [])]
     return {**nb, "cells": cells}
 
 
@@ -230,10 +292,15 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
         sep = "{\n" + inner
         for key in sorted(value):
             item = value[key]
-            if type(item) is str:  # inline the commonest values: a call per value is most of the cost
+            kind = type(item)
+            if kind is str:  # inline the commonest values: a call per value is most of the cost
                 out.append(f"{sep}{_str(key)}: {_str(item)}")
             elif item is None or item is True or item is False:
                 out.append(f"{sep}{_str(key)}: {_SCALARS[item]}")
+            elif kind is int:
+                out.append(f"{sep}{_str(key)}: {int.__repr__(item)}")
+            elif not item and (kind is dict or kind is list):  # a cell's metadata, its outputs
+                out.append(f"{sep}{_str(key)}: {'{}' if kind is dict else '[]'}")
             else:
                 out.append(f"{sep}{_str(key)}: ")
                 _encode(item, inner, out)
@@ -244,9 +311,11 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
             out.append("[]")
             return
         inner = indent + " "
-        if all(type(v) is str for v in value):  # source and text lines: the bulk of a notebook
+        try:  # source and text lines, the bulk of a notebook, at C speed (_str takes only text)
             out.append("[\n" + inner + (",\n" + inner).join(map(_str, value)) + "\n" + indent + "]")
             return
+        except TypeError:
+            pass
         out.append("[\n")
         for n, item in enumerate(value):
             out.append(",\n" + inner if n else inner)

@@ -53,8 +53,12 @@ def normalise_cell(cell: Cell, keep_outputs: bool = False) -> Cell:
     return out
 
 
-def normalise_notebook(nb: Notebook, keep_outputs: bool = False) -> Notebook:
-    """A clean copy of a v4 notebook, ready to align and merge (the input is not modified)."""
+def normalise_notebook(nb: Notebook, keep_outputs: bool = False, done: dict[int, Cell] | None = None) -> Notebook:
+    """A clean copy of a v4 notebook, ready to align and merge (the input is not modified).
+
+    done (id of an input cell -> its clean copy) is kept across the versions of one merge: a cell
+    dict they share (nbteam.notebook.io reads a cell found alike in several versions once) is
+    normalised once, and its copies are one object too, so comparing them is instant."""
     metadata = nb.get("metadata")
     metadata = dict(metadata) if isinstance(metadata, dict) else {}
     if not keep_outputs:
@@ -62,8 +66,20 @@ def normalise_notebook(nb: Notebook, keep_outputs: bool = False) -> Notebook:
             metadata.pop(key, None)
     minor = nb.get("nbformat_minor")
     return {
-        "cells": [normalise_cell(c, keep_outputs) for c in nb.get("cells", []) if isinstance(c, dict)],
+        "cells": _normalise_cells(nb.get("cells", []), keep_outputs, {} if done is None else done),
         "metadata": metadata,
         "nbformat": 4,
         "nbformat_minor": minor if isinstance(minor, int) and minor >= 0 else 4,
     }
+
+
+def _normalise_cells(cells: list[Cell], keep_outputs: bool, done: dict[int, Cell]) -> list[Cell]:
+    out = []
+    for cell in cells:
+        clean = done.get(id(cell))
+        if clean is None:
+            if not isinstance(cell, dict):
+                continue
+            clean = done[id(cell)] = normalise_cell(cell, keep_outputs)
+        out.append(clean)
+    return out
