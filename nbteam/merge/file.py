@@ -9,7 +9,7 @@ import sys
 
 from nbteam.bypass import disabled
 from nbteam.seq.markers import Markers
-from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
+from nbteam.notebook.io import CellCache, NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
 class Outcome:
@@ -87,11 +87,12 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         # The result is written in our file's line ends and byte-order mark.
         crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
-        seen: dict[str, object] = {}
+        cache = CellCache()  # a cell found alike in several versions (most of a big notebook) is read once
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
-        nbs = {role: parse_notebook(raw.pop(role), role, empty_ok=role == "base", outputs=keep_outputs, seen=seen)
+        nbs = {role: parse_notebook(raw.pop(role), role, empty_ok=role == "base", outputs=keep_outputs,
+                                   cache=cache)
                for role in ("base", "ours", "theirs")}
-        del seen  # the texts: not needed to merge
+        del cache  # the cells' texts: not needed to merge
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
         write_atomic(out, text, crlf=crlf, bom=bom)

@@ -9,7 +9,7 @@ from nbteam.errors import NbteamError
 from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
 from nbteam.merge.inserts import merge_inserts
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import align_runs, find_moves, id_story, ids_meaningful, match_cells, pair_lost_cells
+from nbteam.notebook.align import align_runs, find_moves, id_stories, match_cells, pair_lost_cells
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.gaps import gaps
@@ -105,14 +105,15 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                machine: frozenset[str] = frozenset(), in_place: bool = True) -> list[Entry]:
+                machine: frozenset[str] = frozenset(), in_place: bool = True,
+                stories: list[set[str] | None] | None = None) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
     (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
-    in_place: see match_cells)."""
+    in_place: see match_cells; stories: id_stories(base, ours, theirs), if known)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
-    id_o, id_t = id_story(base, ours), id_story(base, theirs)
+    id_o, id_t = stories or id_stories(base, ours, theirs)
     pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o, in_place),
                                   match_cells(base, theirs, id_t, in_place),
                                   id_o, id_t)
@@ -220,13 +221,15 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     done: dict[int, Cell] = {}  # a cell the versions share is normalised once (see normalise_notebook)
     b, o, t = (normalise_notebook(nb, keep_outputs, done) for nb in (base, ours, theirs))
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
+    stories = id_stories(b["cells"], o["cells"], t["cells"])
+    ids = any(story is not None for story in stories)
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, stories)
     if not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
-                                                                        [c for c, _ in entries]):
+                                                                        [c for c, _ in entries], ids):
         # Without ids, which of several equal cells a side rewrote is a guess: read in place,
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
-        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
+        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, False, stories)
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
@@ -251,7 +254,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
-    fewer = [] if conflicts else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells)
+    fewer = [] if conflicts else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, ids)
     if fewer:  # git, each cell one line, keeps a copy the clean merge lost: a bug
         raise LostWorkError(f"{len(fewer)} cell(s) kept fewer times than git merge-file keeps them, "
                             f"e.g. {fewer[0][:60]!r}")
@@ -292,10 +295,14 @@ def _lines(cells: list[Cell], skip: set[str] | frozenset[str] = frozenset()) -> 
     return lines
 
 
-def fewer_copies_than_git(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+def fewer_copies_than_git(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell],
+                          ids: bool | None = None) -> list[str]:
     """Without ids: cells a clean `git merge-file` of the cells (each one line) keeps more often
-    than merged does, save cells unique in base (a delete wins over a move: the documented rule)."""
-    if ids_meaningful(base, ours) or ids_meaningful(base, theirs):
+    than merged does, save cells unique in base (a delete wins over a move: the documented rule).
+    (ids: whether ids mean something between base and either side, if known.)"""
+    if ids is None:
+        ids = any(story is not None for story in id_stories(base, ours, theirs))
+    if ids:
         return []
     tokens: dict[tuple[str, str], str] = {}
 
@@ -340,6 +347,6 @@ def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: l
     # changed cells are read, so a big notebook with few changes costs little.
     unchanged = {c["source"] for c in base}
     added = _lines(ours, unchanged) | _lines(theirs, unchanged)
-    if added:
-        added -= _lines(base)
-    return sorted(added - _lines(merged, unchanged)) if added else []
+    if added:  # base's lines are read only for lines the merge lacks (few or none): they are many
+        added -= _lines(merged, unchanged)
+    return sorted(added - _lines(base)) if added else []

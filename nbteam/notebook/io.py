@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - an interpreter without json's C accele
 
 TYPE_CHECKING = False  # typing is not imported at run time: the merge driver's start-up is user-visible
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 Notebook = dict[str, "Any"]
@@ -132,54 +133,99 @@ def _cut_well(nb: "Any", text: str) -> bool:
         "id" in c or not ids))) for c in cells)
 
 
-# Jupyter's layout of the cell list: cells open on "  {" and close on "  }", their keys indented by 3.
-_CELLS_HEAD = '{\n "cells": [\n  {\n'
-_CELL_SEP = "\n  },\n  {\n"
+# Jupyter's layout of the cell list: each cell opens on "  {" and closes on "  }", its keys indented by 3.
+_CELLS_HEAD = '{\n "cells": [\n  '
+_CELL_END = "\n  },\n  {\n"  # a cell's last line, and the next cell's first
+_NEXT = ",\n  {"
 _CELLS_END = "\n  }\n ]"
 
 
+class CellCache:
+    """Cells read from the versions of one merge, by their text: a cell found alike in several versions
+    (most cells of a big notebook) is read once, and the versions share that dict (never modify it).
+
+    The versions are read in one `outputs` mode. `first` is the first version's cells in order, so
+    the next versions are read by comparing text, mostly without a copy or a hash of it."""
+
+    __slots__ = ("cells", "first")
+
+    def __init__(self) -> None:
+        self.cells: dict[str, tuple["Any", int]] = {}  # a cell's text -> the cell, its place in first (or -1)
+        self.first: list[str] = []
+
+
 def _parse_cell(piece: str, outputs: bool) -> "Any":
-    """One cell's text (between its braces, in Jupyter's layout) parsed on its own; None if it is not one
-    whole JSON object (or its outputs do not cut cleanly)."""
+    """One cell's text (from its "{" to its "}", in Jupyter's layout) parsed on its own; None if it
+    is not one whole JSON object, or its outputs do not cut cleanly."""
     cut = False
     if not outputs and (i := piece.find(_OUTPUTS)) >= 0:
         start = i + len(_OUTPUTS) - 2  # at the "["
         end = piece.find("\n   ]", start)
-        # The outputs' "]" is followed by the source or closes the cell (the piece ends there).
-        if end < 0 or not (end + 5 == len(piece) or piece.startswith(_AFTER_OUTPUTS[0], end + 4)):
+        # The outputs' "]" is followed by the source or closes the cell.
+        if end < 0 or not (end + 9 == len(piece) or piece.startswith(_AFTER_OUTPUTS[0], end + 4)):
             return None
         piece, cut = piece[:start] + "[]" + piece[end + 5:], True
-    text = "{\n" + piece + "\n  }"
     try:
-        cell, end = _scan(text, 0)
+        cell, end = _scan(piece, 0)
     except (StopIteration, SystemError, ValueError, RecursionError):
         return None
-    if end != len(text) or type(cell) is not dict:
+    if end != len(piece) or type(cell) is not dict:
         return None
     if cut and (cell.get("outputs") != [] or (cell.get("cell_type") == "code" and not _CODE_KEYS <= cell.keys())):
         return None
     return cell
 
 
-def _parse_shared(text: str, outputs: bool, seen: dict[str, "Any"]) -> Notebook | None:
-    """The notebook parsed cell by cell, reusing the cell parsed from the same text before (seen: text
-    -> cell, shared by the versions of one merge, which are mostly the same cells); None unless the
-    text is in Jupyter's layout and every cell and the rest read back as the whole."""
-    if not text.startswith(_CELLS_HEAD) or (stop := text.find(_CELLS_END, len(_CELLS_HEAD))) < 0:
+def _cell_texts(text: str, stop: int, cache: CellCache) -> "Iterator[str]":
+    """The texts of the cells from len(_CELLS_HEAD) to stop. Where a cell is the first version's
+    next one (or the one after it: a cell changed or deleted) its text is compared in place."""
+    first, known = cache.first, cache.cells
+    pos, k, n = len(_CELLS_HEAD), 0, len(first)
+    last = stop + 4  # after the last cell's "}"
+    while True:
+        for guess in (k, k + 1):
+            if guess < n:
+                piece = first[guess]
+                end = pos + len(piece)
+                if end <= last and text.startswith(piece, pos) and (end == last or text.startswith(_NEXT, end)):
+                    k = guess + 1
+                    break
+        else:
+            end = text.find(_CELL_END, pos, stop)
+            end = last if end < 0 else end + 4
+            piece = text[pos:end]
+            if (found := known.get(piece)) is not None and found[1] >= 0:
+                k = found[1] + 1  # a cell of the first version, elsewhere: carry on from there
+        yield piece
+        if end == last:
+            return
+        pos = end + len(_NEXT) - 1
+
+
+def _parse_shared(text: str, outputs: bool, cache: CellCache) -> Notebook | None:
+    """The notebook parsed cell by cell, each cell read once across the versions of a merge (cache);
+    None unless the text is in Jupyter's layout and every cell and the rest read back as the whole."""
+    if not text.startswith(_CELLS_HEAD + "{") or (stop := text.rfind(_CELLS_END, len(_CELLS_HEAD))) < 0:
         return None
-    pieces = text[len(_CELLS_HEAD):stop].split(_CELL_SEP)
+    known, first = cache.cells, cache.first
+    reading_first = not first
     cells = []
-    for piece in pieces:
-        cell = seen.get(piece)
-        if cell is None:
+    for piece in _cell_texts(text, stop, cache):
+        found = known.get(piece)
+        if found is None:
             cell = _parse_cell(piece, outputs)
             if cell is None:
+                if reading_first:
+                    known.clear()
+                    first.clear()
                 return None
-            seen[piece] = cell
-        cells.append(cell)
+            found = known[piece] = (cell, len(first) if reading_first else -1)
+            if reading_first:
+                first.append(piece)
+        cells.append(found[0])
     # The rest of the file, each cell replaced by its number: it must hold them, in order, as its
     # cell list. Each piece is a whole JSON value (read above), so put back they are that list.
-    skeleton = text[:len(_CELLS_HEAD) - 4] + ",\n  ".join(map(str, range(len(cells)))) + text[stop + 4:]
+    skeleton = text[:len(_CELLS_HEAD)] + ",\n  ".join(map(str, range(len(cells)))) + text[stop + 4:]
     try:
         nb = loads(skeleton)
     except (ValueError, RecursionError):
@@ -194,19 +240,19 @@ def _parse_shared(text: str, outputs: bool, seen: dict[str, "Any"]) -> Notebook 
 
 
 def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True,
-                   seen: dict[str, "Any"] | None = None) -> Notebook:
+                   cache: CellCache | None = None) -> Notebook:
     """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError.
 
     With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file).
     Without outputs, code cells may come back with empty outputs (read faster: the merge strips them).
-    With seen (a dict kept across the versions of one merge, with the same `outputs`), a cell whose
-    text was read before is that same dict object: read once, shared, so it must not be modified."""
+    With a cache kept across the versions of one merge, a cell whose text was read before is that
+    same dict object (see CellCache)."""
     if empty_ok and not data:
         return empty_notebook()
     text = decode_text(data, name)
     if not text.strip():
         raise NotebookError(f"{name} is empty")
-    if seen is not None and (shared := _parse_shared(text, outputs, seen)) is not None:
+    if cache is not None and (shared := _parse_shared(text, outputs, cache)) is not None:
         return shared
     cut = None if outputs else _without_outputs(text)
     if cut is not None:
