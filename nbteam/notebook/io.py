@@ -368,7 +368,7 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
             _encode(item, inner, out)
         out.append("\n" + indent + "]")
     else:
-        out.append(_scalar(value))
+        out.append(value if kind is _Encoded else _scalar(value))
 
 
 def _scalar(value: "Any") -> str:
@@ -397,10 +397,65 @@ def canonical_json(value: "Any") -> str:
     return "".join(out)
 
 
+class _Encoded(str):
+    """JSON text already encoded (at its place's indent): _encode writes it as it is."""
+
+
+# A cell's commonest shapes, keys sorted: code with empty outputs (as a merge writes it), markdown or raw.
+_CELL_SHAPES = {frozenset(keys): keys for keys in (
+    ("cell_type", "execution_count", "id", "metadata", "outputs", "source"),
+    ("cell_type", "execution_count", "metadata", "outputs", "source"),
+    ("cell_type", "id", "metadata", "source"), ("cell_type", "metadata", "source"))}
+
+
+def _cell_json(cell: Cell) -> str | None:
+    """A cell in one of _CELL_SHAPES with empty metadata (and outputs), its source lines, encoded in
+    one go as _encode encodes it at a cell's indent; None for any other cell. (Most cells of a big
+    notebook: a call per value was most of the time it took to write.)"""
+    keys = _CELL_SHAPES.get(frozenset(cell))
+    source, cell_type = cell["source"] if keys else None, cell.get("cell_type")
+    if keys is None or type(source) is not list or type(cell_type) is not str or cell["metadata"] != {} or type(
+            cell["metadata"]) is not dict:
+        return None
+    try:
+        lines = "[\n    " + ",\n    ".join(map(_str, source)) + "\n   ]" if source else "[]"
+    except TypeError:  # a line that is not text
+        return None
+    head = '{\n   "cell_type": ' + _str(cell_type)
+    if len(keys) > 4:
+        count, outputs = cell["execution_count"], cell["outputs"]
+        if outputs != [] or type(outputs) is not list or not (count is None or type(count) is int):
+            return None
+        head += ',\n   "execution_count": ' + ("null" if count is None else int.__repr__(count))
+    if "id" in keys:
+        if type(cell["id"]) is not str:
+            return None
+        head += ',\n   "id": ' + _str(cell["id"])
+    return head + (',\n   "metadata": {},\n   "outputs": [],\n   "source": ' if len(keys) > 4
+                   else ',\n   "metadata": {},\n   "source": ') + lines + "\n  }"
+
+
+def _cells_json(cells: list[Cell]) -> _Encoded:
+    """The cell list as _encode writes it at the notebook's indent, laid out as Jupyter saves it."""
+    if not cells:
+        return _Encoded("[]")
+    texts = []
+    for cell in cells:
+        if isinstance(cell.get("source"), str):
+            cell = {**cell, "source": split_lines(cell["source"])}
+        text = _cell_json(cell)
+        if text is None:
+            out: list[str] = []
+            _encode(cell, "  ", out)
+            text = "".join(out)
+        texts.append(text)
+    return _Encoded("[\n  " + ",\n  ".join(texts) + "\n ]")
+
+
 def dumps_notebook(nb: Notebook) -> str:
     """Serialise like Jupyter: indent 1, sorted keys, non-ASCII kept, trailing newline."""
     out: list[str] = []
-    _encode(_jupyter_layout(nb), "", out)
+    _encode({**nb, "cells": _cells_json(nb.get("cells", []))}, "", out)
     return "".join(out) + "\n"
 
 
