@@ -83,7 +83,6 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         # Imported here so that even a broken engine module falls back instead of crashing.
         from nbteam.merge.notebook import merge_notebooks
 
-        # A cell found alike in several versions (most cells of a big notebook) is read once and shared.
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
         # The result is written in our file's line ends and byte-order mark.
         crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
@@ -96,6 +95,9 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
         write_atomic(out, text, crlf=crlf, bom=bom)
+        conflicts = result.conflicts
+        # Freed while the collector is off: once back, it would walk them all (a big notebook's millions).
+        del nbs, result, text
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")
@@ -104,10 +106,10 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
     finally:
         if collecting:
             gc.enable()
-    if not result.conflicts:
+    if not conflicts:
         return Outcome(0, f"{name}: merged cleanly")
-    cells = sorted({c.number for c in result.conflicts})
-    n = len(result.conflicts)
+    cells = sorted({c.number for c in conflicts})
+    n = len(conflicts)
     return Outcome(1, f"{name}: merged, {n} conflict{'s' * (n > 1)} in {_cells_phrase(cells)}")
 
 

@@ -74,12 +74,11 @@ def normalise_notebook(nb: Notebook, keep_outputs: bool = False, done: dict[int,
 
 
 def _normalise_cells(cells: list[Cell], keep_outputs: bool, done: dict[int, Cell]) -> list[Cell]:
-    out = []
-    for cell in cells:
-        clean = done.get(id(cell))
-        if clean is None:
-            if not isinstance(cell, dict):
-                continue
-            clean = done[id(cell)] = normalise_cell(cell, keep_outputs)
-        out.append(clean)
+    out = list(map(done.get, map(id, cells)))  # the cells done before, at C speed
+    if None in out:
+        for k, cell in enumerate(cells):
+            if out[k] is None and isinstance(cell, dict):
+                out[k] = done[id(cell)] = normalise_cell(cell, keep_outputs)
+        if None in out:  # not a cell at all: left out
+            out = [c for c in out if c is not None]
     return out
