@@ -82,7 +82,12 @@ class _Ids:
         # Where a cell's content is unchanged and unique, a real id is unchanged too.
         agree = disagree = 0
         get = other.by_key().get
-        for k, cid in self.by_key().items():
+        mine = self.by_key()
+        left = len(mine)  # contents not looked at yet: at most that many more disagreements
+        for k, cid in mine.items():
+            if agree >= disagree + left:  # settled (mostly halfway): the rest cannot change it
+                return True
+            left -= 1
             if cid is not _REPEATED and (found := get(k, _REPEATED)) is not _REPEATED:
                 if found == cid:
                     agree += 1
@@ -340,6 +345,8 @@ def alike_pairs(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
 def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
     """Runs of two or more equal cells in a row: (start, stop) index ranges."""
     keys = [_key(c) for c in cells]
+    if not any(map(tuple.__eq__, keys, keys[1:])):  # no cell equals the next (most notebooks), at C speed
+        return []
     out = []
     start = 0
     for i in range(1, len(keys) + 1):

@@ -408,12 +408,12 @@ _CELL_SHAPES = {frozenset(keys): keys for keys in (
     ("cell_type", "id", "metadata", "source"), ("cell_type", "metadata", "source"))}
 
 
-def _cell_json(cell: Cell) -> str | None:
+def _cell_json(cell: Cell, source: "Any") -> str | None:
     """A cell in one of _CELL_SHAPES with empty metadata (and outputs), its source lines, encoded in
     one go as _encode encodes it at a cell's indent; None for any other cell. (Most cells of a big
-    notebook: a call per value was most of the time it took to write.)"""
+    notebook: a call per value was most of the time it took to write.) source: the cell's, as lines."""
     keys = _CELL_SHAPES.get(frozenset(cell))
-    source, cell_type = cell["source"] if keys else None, cell.get("cell_type")
+    cell_type = cell.get("cell_type")
     if keys is None or type(source) is not list or type(cell_type) is not str or cell["metadata"] != {} or type(
             cell["metadata"]) is not dict:
         return None
@@ -441,12 +441,13 @@ def _cells_json(cells: list[Cell]) -> _Encoded:
         return _Encoded("[]")
     texts = []
     for cell in cells:
-        if isinstance(cell.get("source"), str):
-            cell = {**cell, "source": split_lines(cell["source"])}
-        text = _cell_json(cell)
+        source = cell.get("source")
+        if isinstance(source, str):
+            source = split_lines(source)
+        text = _cell_json(cell, source)
         if text is None:
             out: list[str] = []
-            _encode(cell, "  ", out)
+            _encode({**cell, "source": source} if "source" in cell else cell, "  ", out)
             text = "".join(out)
         texts.append(text)
     return _Encoded("[\n  " + ",\n  ".join(texts) + "\n ]")
