@@ -86,10 +86,12 @@ def _big_merge(tmp: Path, triple: tuple[dict, dict, dict], case: str) -> list[di
         "git merge-file": measure_command(["git", "merge-file", str(work), str(base), str(theirs)], setup=setup,
                                           ok=range(128)),
     }
-    (t_nb, m_nb), (t_git, m_git) = runs["nbteam"], runs["git merge-file"]
+    (t_nb, m_nb, c_nb), (t_git, m_git, c_git) = runs["nbteam"], runs["git merge-file"]
     return [{"case": case, "tool": "nbteam", "seconds": t_nb,
-             "note": f"peak {m_nb / 2**20:.0f} MB: {t_nb / t_git:.2f}x the time, {m_nb / m_git:.2f}x the memory of git"},
-            {"case": case, "tool": "git merge-file", "seconds": t_git, "note": f"peak {m_git / 2**20:.0f} MB"}]
+             "note": f"peak {m_nb / 2**20:.0f} MB, CPU {c_nb:.2f} s: {t_nb / t_git:.2f}x the time "
+                     f"({c_nb / c_git:.2f}x the CPU), {m_nb / m_git:.2f}x the memory of git"},
+            {"case": case, "tool": "git merge-file", "seconds": t_git,
+             "note": f"peak {m_git / 2**20:.0f} MB, CPU {c_git:.2f} s"}]
 
 
 def _tiny_nb(source: str) -> str:

@@ -74,11 +74,9 @@ def normalise_notebook(nb: Notebook, keep_outputs: bool = False, done: dict[int,
 
 
 def _normalise_cells(cells: list[Cell], keep_outputs: bool, done: dict[int, Cell]) -> list[Cell]:
-    out = list(map(done.get, map(id, cells)))  # the cells done before, at C speed
+    out: list[Cell | None] = list(map(done.get, map(id, cells)))  # the cells done before, at C speed
     if None in out:
         for k, cell in enumerate(cells):
             if out[k] is None and isinstance(cell, dict):
                 out[k] = done[id(cell)] = normalise_cell(cell, keep_outputs)
-        if None in out:  # not a cell at all: left out
-            out = [c for c in out if c is not None]
-    return out
+    return [c for c in out if c is not None]  # what is not a cell at all is left out
