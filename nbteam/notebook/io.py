@@ -220,8 +220,8 @@ def _parse_shared(text: str, outputs: bool, cache: CellCache) -> Notebook | None
                     first.clear()
                 return None
             found = known[piece] = (cell, len(first) if reading_first else -1)
-            if reading_first:
-                first.append(piece)
+        if reading_first:  # every cell, repeated ones too: the next versions are compared by place
+            first.append(piece)
         cells.append(found[0])
     # The rest of the file, each cell replaced by its number: it must hold them, in order, as its
     # cell list. Each piece is a whole JSON value (read above), so put back they are that list.
