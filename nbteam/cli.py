@@ -15,7 +15,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "conflicts": ("nbteam.commands.conflicts", "list conflicts left in merged notebooks (exit 1 if any)"),
     "resolve": ("nbteam.commands.resolve", "resolve conflicts: --ours, --theirs or --both per region, or a merge tool"),
     "diff": ("nbteam.commands.diff", "cell-aware diff of two notebooks or git revisions"),
-    "diff-driver": ("nbteam.commands.diff", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
+    "diff-driver": ("nbteam.commands.diff_driver", "git diff driver (GIT_EXTERNAL_DIFF arguments)"),
     "clean": ("nbteam.commands.filter", "clean filter: strip outputs from stdin to stdout"),
     "filter-process": ("nbteam.commands.filter", "git long-running filter process (filter.nbteam.process)"),
     "init": ("nbteam.commands.init", "register nbteam's git drivers and filter in this repository"),

@@ -109,10 +109,9 @@ def open_repo(start: str | os.PathLike[str] = ".") -> tuple[Path, Config]:
 
 def _inside_repo_path(key: str, value: str, source: str) -> str:
     """A repo-relative POSIX path from a config value; refuse absolute paths and `..` escapes."""
-    import re
-
     norm = posixpath.normpath(value.replace("\\", "/"))
-    if not value.strip() or posixpath.isabs(norm) or re.match(r"^[A-Za-z]:", norm) or norm.split("/")[0] == "..":
+    drive = norm[1:2] == ":" and norm[:1].isascii() and norm[:1].isalpha()  # C:... on Windows
+    if not value.strip() or posixpath.isabs(norm) or drive or norm.split("/")[0] == "..":
         raise ConfigError(f"{source}: {key} = {value!r} must be a path inside the repository")
     return norm
 
@@ -193,40 +192,141 @@ def keep_outputs(repo_root: str | os.PathLike[str] = ".", env: Mapping[str, str]
     """The one rule for outputs: does this repository commit and merge notebooks WITH their outputs?
 
     NBTEAM_KEEP_OUTPUTS (any value but empty/0/false/no) overrides; else `keep_outputs` of the
-    team settings (load_config). `nbteam init` writes it (true with --no-filter), the filter keeps
-    outputs when it is true, and the merge driver keeps them through merges. Settings nbteam
-    cannot read count as the default (false): init and doctor report them.
+    team settings (quick_config). `nbteam init` writes it (true with --no-filter), the filter keeps
+    outputs when it is true, and the merge driver keeps them through merges.
     """
     value = (os.environ if env is None else env).get("NBTEAM_KEEP_OUTPUTS")
     if value is not None:
         return value.strip().lower() not in ("", "0", "false", "no")
-    path = settings_file(repo_root)
-    if path is None:
-        return KEEP_OUTPUTS
-    try:
-        with open(path, "rb") as f:
-            if b"keep_outputs" not in f.read():  # most repositories: no TOML parse on the driver's start
-                return KEEP_OUTPUTS
-        return load_config(repo_root).keep_outputs
-    except (OSError, ConfigError, UnicodeDecodeError):
-        return KEEP_OUTPUTS
+    return quick_config(repo_root, "keep_outputs").keep_outputs
 
 
 def machine_metadata(repo_root: str | os.PathLike[str] = ".") -> frozenset[str]:
-    """The team's own machine-state metadata keys (`machine_metadata`), for the merge driver.
+    """The team's own machine-state metadata keys (`machine_metadata`), for the merge driver."""
+    return frozenset(quick_config(repo_root, MACHINE_METADATA).machine_metadata)
 
-    Like keep_outputs(), a settings file that never mentions the key costs no TOML parse, and
-    settings nbteam cannot read count as none (init and doctor report them)."""
+
+def quick_config(repo_root: str | os.PathLike[str], key: str) -> Config:
+    """The settings as the merge driver and the filter need them, on every start: cheaply.
+
+    A settings file that never mentions `key` costs no parse at all, and nbteam's own table in
+    the plain form `nbteam init` writes is read without TOML (simple_table); anything else goes
+    through load_config. Settings nbteam cannot read count as the defaults (init and doctor
+    report them).
+    """
     path = settings_file(repo_root)
     if path is None:
-        return frozenset()
+        return Config()
     try:
         with open(path, "rb") as f:
-            if MACHINE_METADATA.encode() not in f.read():
-                return frozenset()
-        return frozenset(load_config(repo_root).machine_metadata)
+            data = f.read()
+        if key.encode() not in data:
+            return Config()
+        name = os.path.basename(path)
+        table = simple_table(data.decode("utf-8"), name == NBTEAM_TOML)
+        return config_from_table(table, name) if table is not None else load_config(repo_root)
     except (OSError, ConfigError, UnicodeDecodeError):
-        return frozenset()
+        return Config()
+
+
+_BARE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _simple_value(text: str) -> tuple[object, str] | None:
+    """A TOML boolean, one-line string or one-line array of those at the start of text, and
+    the rest of the text; None for anything else (escapes, numbers, tables, nesting)."""
+    if text.startswith(("true", "false")):
+        word = "true" if text[0] == "t" else "false"
+        rest = text[len(word):]
+        return (word == "true", rest) if not rest or rest[0] in " \t#,]" else None
+    if text[:1] in ("'", '"'):
+        end = text.find(text[0], 1)
+        value = text[1:end]
+        if end < 0 or (text[0] == '"' and "\\" in value) or any(ch < " " and ch != "\t" or ch == "\x7f" for ch in value):
+            return None
+        return value, text[end + 1:]
+    if text[:1] == "[":
+        items: list[object] = []
+        rest = text[1:].lstrip(" \t")
+        while not rest.startswith("]"):
+            item = _simple_value(rest)
+            if item is None or isinstance(item[0], list):
+                return None
+            items.append(item[0])
+            rest = item[1].lstrip(" \t")
+            if rest.startswith(","):
+                rest = rest[1:].lstrip(" \t")
+            elif not rest.startswith("]"):
+                return None
+        return items, rest[1:]
+    return None
+
+
+def _header(line: str) -> str | None:
+    """The dotted name of a `[table]` header line of bare keys (spaces dropped); None for any other header."""
+    name, close, tail = line[1:].partition("]")
+    tail = tail.strip(" \t")
+    name = "".join(name.split())
+    if not close or line.startswith("[[") or (tail and not tail.startswith("#")) or not name:
+        return None
+    return name if all(part and _BARE.issuperset(part) for part in name.split(".")) else None
+
+
+def simple_table(text: str, dotfile: bool) -> dict[str, Any] | None:
+    """nbteam's settings table, read without a TOML parser when the file is in the simple form
+    `nbteam init` writes; None whenever it might not be (then TOML decides).
+
+    Simple means: the table is `[tool.nbteam]` (or, in a .nbteam.toml without other tables, the
+    top level); its lines are comments or `key = value` with a bare key and a boolean, a one-line
+    string without escapes or a one-line array of those; the file has no multi-line string (it
+    could hide a header); and no line at the top level, under `[tool]` or under an unusual header
+    names nbteam (a dotted key or an inline table there could define the table too). Other
+    tables ([project], [tool.ruff], ...) may hold anything. A table that passes reads as TOML
+    reads it (a property test checks this against tomllib).
+    """
+    if '"""' in text or "\'\'\'" in text or text.startswith("\ufeff"):
+        return None
+    # Where a line is: nbteam's table (read strictly), a table that cannot define it (skipped), or
+    # a place where a line naming nbteam could (the top level of pyproject.toml, [tool], unknown).
+    table: dict[str, Any] | None = {} if dotfile else None
+    found: dict[str, Any] | None = None
+    risky, others = not dotfile, False
+    for raw in text.splitlines():
+        line = raw.strip(" \t")
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            name = _header(line)
+            if name == "tool.nbteam":
+                if found is not None:
+                    return None  # the table defined twice: TOML refuses the file
+                table = found = {}
+                risky = False
+                continue
+            if name is None or name.startswith("tool.nbteam."):
+                if "nbteam" in line:
+                    return None
+            table, others = None, True
+            risky = name is None or name == "tool"
+            continue
+        if table is None:
+            if risky and "nbteam" in line:
+                return None
+            continue
+        key, eq, value = line.partition("=")
+        key = key.strip(" \t")
+        parsed = _simple_value(value.strip(" \t")) if eq else None
+        if parsed is None or not key or not _BARE.issuperset(key) or key in table:
+            return None
+        tail = parsed[1].strip(" \t")
+        if tail and not tail.startswith("#"):
+            return None
+        table[key] = parsed[0]
+    if found is not None:
+        return found
+    if dotfile and not others and table is not None:
+        return {k: v for k, v in table.items() if k != "tool"}
+    return None
 
 
 def set_keep_outputs(repo_root: str | os.PathLike[str], value: bool) -> str | None:

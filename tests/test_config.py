@@ -167,3 +167,91 @@ def test_machine_metadata_is_a_list_of_keys(tmp_path):
     (tmp_path / ".nbteam.toml").unlink()
     write_default_config(tmp_path)
     assert "machine_metadata" not in (tmp_path / ".nbteam.toml").read_text()
+
+
+# --- quick_config: the settings the merge driver and the filter read on every start ---------------
+
+from hypothesis import example, given, settings, strategies as st  # noqa: E402
+
+from nbteam.config import keep_outputs, machine_metadata, simple_table  # noqa: E402
+
+_KEYS = ["keep_outputs", "scratch_dir", "manifest", "machine_metadata", "other", "keep-outputs"]
+_VALUES = ["true", "false", '"scratch"', "'lit'", '["a", "b"]', "[]", "['x',]", '"a#b"', "1", '"a\\\\b"', "[[1]]",
+           "{a = 1}", "tru", '"open', "[1, 2]", '"tab\there"']
+_LINES = st.one_of(
+    st.builds(lambda k, v, sp, c: f"{k}{sp}={sp}{v}{c}", st.sampled_from(_KEYS), st.sampled_from(_VALUES),
+              st.sampled_from(["", " ", "\t"]), st.sampled_from(["", " # note", "  #"])),
+    st.sampled_from(["[tool.nbteam]", "[ tool . nbteam ]", "[tool.nbteam] # ours", '[tool."nbteam"]', "[tool]",
+                     "[tool.nbteam.sub]", "[[tool.nbteam]]", "[project]", "[tool.ruff]", "[[tool.mypy.overrides]]",
+                     "nbteam = {keep_outputs = true}", "tool.nbteam.keep_outputs = true", 'deps = ["nbteam"]',
+                     "deps = [", '  "nbteam>=1",', "]", "# comment", "", 'x = """', "keep_outputs = true",
+                     "name = 'x'", "  keep_outputs = false  "]),
+)
+
+
+_HEADERS = ["", "[tool.nbteam]", "[tool.nbteam]", "[project]", "[tool]", "[tool.ruff]", "[ tool . nbteam ]",
+             "[tool.nbteam.sub]", '[tool."nbteam"]']
+_SIMPLE = st.builds(lambda k, v, c: f"{k} = {v}{c}", st.sampled_from(_KEYS),
+                    st.sampled_from(["true", "false", '"scratch"', "'lit'", '["a", "b"]', "[]", "['x',]", '"a#b"']),
+                    st.sampled_from(["", " # note"]))
+# Files as sections (a header, then lines), so that most draws are valid TOML with a table to read.
+_FILES = st.lists(st.tuples(st.sampled_from(_HEADERS),
+                            st.lists(st.one_of(_SIMPLE, _SIMPLE, _LINES), max_size=4,
+                                     unique_by=lambda line: line.partition("=")[0].strip())),
+                  max_size=4, unique_by=lambda section: section[0].replace(" ", "")).map(
+    lambda sections: [line for header, lines in sections for line in ([header] if header else []) + lines])
+
+
+def _tomllib_table(text: str, dotfile: bool):
+    """What load_config reads as nbteam's table: None when tomllib refuses the file or there is none."""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return None
+    tool = doc.get("tool")
+    table = tool.get("nbteam") if isinstance(tool, dict) else None
+    if table is None and dotfile:
+        table = {k: v for k, v in doc.items() if k != "tool"}
+    return table
+
+
+@given(st.one_of(st.lists(_LINES, max_size=12), _FILES), st.booleans())
+@example(["[tool.nbteam]", "keep_outputs = true"], False)
+@example(["keep_outputs = true", "[tool]", "nbteam = {keep_outputs = false}"], True)
+@settings(max_examples=300)
+def test_simple_table_reads_what_toml_reads(lines, dotfile):
+    """Wherever the quick reader answers for a valid TOML file, it answers what tomllib reads."""
+    text = "\n".join(lines) + "\n"
+    quick = simple_table(text, dotfile)
+    if quick is not None:
+        try:
+            tomllib.loads(text)
+        except tomllib.TOMLDecodeError:
+            return  # TOML refuses the file; nbteam's own table, read simply, decides (documented)
+        assert quick == _tomllib_table(text, dotfile)
+
+
+@pytest.mark.parametrize("text", [
+    '[tool.nbteam]\nkeep_outputs = true\nnote = """\n[tool.nbteam]\n"""\n',  # a multi-line string
+    "tool.nbteam.keep_outputs = true\n",  # a dotted key at the top level
+    "[tool]\nnbteam = {keep_outputs = true}\n",  # an inline table under [tool]
+    '[tool."nbteam"]\nkeep_outputs = true\n',  # a quoted header
+    "[tool.nbteam]\nkeep_outputs = true\nkeep_outputs = false\n",  # a key twice: TOML refuses the file
+    "[tool.nbteam]\nmachine_metadata = [\n  \"a\",\n]\n",  # a multi-line array
+    '[tool.nbteam]\nscratch_dir = "a\\tb"\n',  # an escape
+])
+def test_simple_table_leaves_anything_unusual_to_toml(text):
+    assert simple_table(text, dotfile=False) is None
+
+
+def test_quick_settings_agree_with_load_config(tmp_path):
+    """keep_outputs() and machine_metadata() read what load_config reads, quick or not."""
+    simple = ('[project]\nname = "x"\ndependencies = [\n  "nbteam>=0.2",\n]\n\n[tool.nbteam]\n'
+              'keep_outputs = true # the team decided\nmachine_metadata = ["my_ext", \'other\']\n')
+    for text in (simple, simple.replace("[tool.nbteam]\n", "[tool.nbteam]\nnote = '''x'''\n")):
+        (tmp_path / "pyproject.toml").write_text(text)
+        assert (simple_table(text, False) is None) == ("'''" in text)
+        assert keep_outputs(tmp_path, env={}) is load_config(tmp_path).keep_outputs is True
+        assert machine_metadata(tmp_path) == frozenset(load_config(tmp_path).machine_metadata) == {"my_ext", "other"}
+    (tmp_path / "pyproject.toml").write_text('[tool.nbteam]\nkeep_outputs = "yes"\n')  # a wrong type: defaults
+    assert keep_outputs(tmp_path, env={}) is False

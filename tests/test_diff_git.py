@@ -283,3 +283,26 @@ def test_textconv_cache_is_on_and_its_output_stable(inited):
     first = git(inited, "log", "-p").stdout
     assert git(inited, "rev-parse", "-q", "--verify", "refs/notes/textconv/nbteam", check=False).returncode == 0
     assert git(inited, "log", "-p").stdout == first == uncached
+
+
+def test_textconv_of_a_version_starts_light_and_reads_as_before(inited, tmp_path):
+    """git starts the textconv view once per version `git log -p` shows, each from a temporary file:
+    git's own arguments skip argparse, and the view imports no json, re, typing, enum, hashlib or git
+    runner. What it prints equals the argparse path's (a changed view would stale git's cache)."""
+    import subprocess
+    import sys
+
+    from nbteam.integration.registry import ENTRY
+
+    nb = make_nb("x = 1", "é = 2")
+    nb["cells"][0]["metadata"] = {"tags": ["slow"], "a": {"b": [1.5, None]}}
+    nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": ["hi\n"]}]
+    version = write_nb(tmp_path / "blob.ipynb", nb)  # absolute, as git's temporary files are
+    fast = subprocess.run([sys.executable, "-X", "importtime", "-I", "-S", ENTRY, "diff-driver", "--view=1",
+                           "--textconv", str(version)], cwd=inited, capture_output=True)
+    slow = subprocess.run([sys.executable, "-I", "-S", ENTRY, "diff-driver", "--textconv", str(version), "--view=1"],
+                          cwd=inited, capture_output=True)
+    assert fast.stdout == slow.stdout and b"# metadata.a: {\"b\": [1.5, null]}" in fast.stdout
+    assert b"# output 1: stream stdout, 61 B, 3f49f87\n" in fast.stdout  # the digest as json and hashlib made it
+    imported = {line.rsplit("|", 1)[1].strip() for line in fast.stderr.decode().splitlines() if "|" in line}
+    assert not imported & {"argparse", "json", "re", "typing", "enum", "hashlib", "subprocess", "nbteam.git.run"}

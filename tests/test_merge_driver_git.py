@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import shlex
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -208,14 +209,25 @@ def test_machine_metadata_from_repository_config_never_conflicts(repo):
 # so this set is its start-up cost. Conflict writing (markers, kinds, labels, the style from git's
 # config) and the enums that come with it are imported only when a conflict is written.
 CLEAN_MERGE_NBTEAM = {
-    "nbteam", "nbteam.cli", "nbteam.errors", "nbteam.commands", "nbteam.commands.merge_driver", "nbteam.bypass",
-    "nbteam.config", "nbteam.merge", "nbteam.merge.file", "nbteam.merge.options", "nbteam.merge.notebook",
-    "nbteam.merge.cell", "nbteam.merge.inserts", "nbteam.merge.machine", "nbteam.notebook", "nbteam.notebook.io",
-    "nbteam.notebook.align", "nbteam.notebook.normalise", "nbteam.seq", "nbteam.seq.markers", "nbteam.seq.gaps",
-    "nbteam.seq.lis",
+    "nbteam", "nbteam.integration", "nbteam.integration.launch", "nbteam.cli", "nbteam.errors", "nbteam.commands",
+    "nbteam.commands.merge_driver", "nbteam.bypass", "nbteam.config", "nbteam.merge", "nbteam.merge.file",
+    "nbteam.merge.options", "nbteam.merge.notebook", "nbteam.merge.cell", "nbteam.merge.machine", "nbteam.notebook",
+    "nbteam.notebook.io", "nbteam.notebook.ids", "nbteam.notebook.normalise", "nbteam.seq", "nbteam.seq.markers",
 }
-CLEAN_MERGE_STDLIB = {"__future__", "_json", "gc", "bisect", "_bisect",
+CLEAN_MERGE_STDLIB = {"__future__", "_json", "gc",
                       "os", "stat", "_stat", "posixpath", "genericpath", "_collections_abc"}  # os: entry.py
+
+# The team settings as `nbteam init` leaves them: none yet, its own .nbteam.toml, or a [tool.nbteam]
+# table added to a project's pyproject.toml (which names nbteam among its dependencies, as teams do).
+SETTINGS = {
+    "none": {},
+    "dotfile": {".nbteam.toml": '# nbteam settings\nscratch_dir = "scratch"\nmanifest = ".nbteam/promotions.jsonl"\n'
+                                'keep_outputs = false\n'},
+    "pyproject": {"pyproject.toml": '[project]\nname = "analysis"\ndependencies = [\n  "nbteam>=0.2",\n  "pandas",\n]\n\n'
+                                    '[tool.ruff]\nline-length = 100\n\n[tool.nbteam]\nscratch_dir = "scratch"\n'
+                                    'manifest = ".nbteam/promotions.jsonl"\nkeep_outputs = false\n'
+                                    'machine_metadata = ["my_extension"]\n'},
+}
 
 
 def imported(stderr: str) -> set[str]:
@@ -224,13 +236,17 @@ def imported(stderr: str) -> set[str]:
         "imported package"}
 
 
-def test_a_clean_merge_imports_only_what_it_needs(repo):
+@pytest.mark.parametrize("settings", sorted(SETTINGS))
+def test_a_clean_merge_imports_only_what_it_needs(repo, settings):
     """The registered command (`-I -S` entry.py), run by a real `git merge` that merges cleanly, imports
-    the merge and nothing for conflicts: no enum, collections, functools, typing, re, json or git."""
+    the merge and nothing for conflicts, nor for aligning cells that keep their ids and order: no enum,
+    collections, functools, typing, re, json, git, nor (with the settings nbteam init writes) tomllib."""
     import subprocess
 
     from nbteam.integration.registry import ENTRY
 
+    for name, text in SETTINGS[settings].items():
+        (repo / name).write_text(text)
     cells = [f"y{k} = {k}\n" for k in range(40)]
     branches(repo, make_nb(*cells), make_nb(*cells[:5], "ours\n", *cells[6:]),
              make_nb(*cells[:30], "theirs\n", *cells[31:]))
@@ -247,6 +263,21 @@ def test_a_clean_merge_imports_only_what_it_needs(repo):
     assert {m for m in extra if not m.startswith("nbteam")} <= CLEAN_MERGE_STDLIB
 
 
+def test_a_clean_merge_that_moves_cells_aligns_them(repo):
+    """Where a side inserts a cell, the cells are aligned (the alignment is imported): the set above is
+    the shortcut for cells that keep their ids and order, not blindness to imports."""
+    from nbteam.integration.registry import ENTRY
+
+    cells = [f"y{k} = {k}\n" for k in range(10)]
+    branches(repo, make_nb(*cells), make_nb(*cells[:5], "ours\n", *cells[6:]), make_nb(*cells, "new\n"))
+    git(repo, "config", "merge.nbteam.driver",
+        f"{shlex.quote(sys.executable)} -X importtime -I -S {shlex.quote(ENTRY)} merge-driver %O %A %B %L %P")
+    p = git(repo, "merge", "--no-edit", "other", check=False)
+    assert p.returncode == 0, p.stdout + p.stderr
+    assert sources(repo / "nb.ipynb")[5:] == ["ours\n", *cells[6:], "new\n"]
+    assert {"nbteam.notebook.align", "nbteam.seq.gaps"} <= imported(p.stderr)
+
+
 def test_a_conflict_imports_what_writing_it_needs(repo):
     """The other side of the test above: the same command on a conflict does import the conflict
     machinery (so the clean set is not just blind to imports)."""
@@ -258,3 +289,25 @@ def test_a_conflict_imports_what_writing_it_needs(repo):
     p = git(repo, "merge", "--no-edit", "other", check=False)
     assert p.returncode != 0
     assert {"enum", "nbteam.notebook.markers", "nbteam.seq.style", "nbteam.seq.merge3"} <= imported(p.stderr)
+
+
+def test_the_standard_librarys_platform_probes_do_not_load_site_packages(repo):
+    """subprocess tries msvcrt and copy tries Jython's org.python.core: under the isolated entry those
+    are found nowhere, and must not make every start that runs git scan site-packages for them."""
+    import subprocess
+
+    from nbteam.integration.launch import SiteOnDemand
+    from nbteam.integration.registry import ENTRY
+
+    assert SiteOnDemand.find_spec("msvcrt") is None and SiteOnDemand.find_spec("org.python.core") is None
+    git(repo, "commit", "-q", "--allow-empty", "-m", "start")
+    p = subprocess.run([sys.executable, "-X", "importtime", "-I", "-S", ENTRY, "doctor"], cwd=repo,
+                       capture_output=True, text=True)
+    assert "subprocess" in imported(p.stderr) and "site" not in imported(p.stderr)
+    # A module that only site-packages has (a dependency) still imports, by adding them then.
+    p = subprocess.run([sys.executable, "-I", "-S", "-c", f"import runpy, sys; sys.argv = [{ENTRY!r}];"
+                        f" sys.path[:0] = [{str(Path(ENTRY).parents[2])!r}];"
+                        " from nbteam.integration.launch import SiteOnDemand; sys.meta_path.append(SiteOnDemand);"
+                        " import diff_match_patch, site; print(diff_match_patch.__name__)"],
+                       capture_output=True, text=True)
+    assert p.stdout.strip() == "diff_match_patch", p.stderr

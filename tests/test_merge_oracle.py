@@ -234,3 +234,88 @@ def test_safety_net_catches_a_cell_added_twice(tmp_path):
     outcome = merge_files(*paths, paths[1], "nb.ipynb")
     assert outcome.code == 1 and "added alike would be added twice" in outcome.message
     assert "<<<<<<<" in Path(paths[1]).read_text(encoding="utf-8")
+
+
+# Cells as git reads the file: a header line per cell, then its source lines.
+HEADERS = ["@code\n", "@markdown\n"]
+
+
+@st.composite
+def cell_triples(draw):
+    """base, ours, theirs as flat line lists whose cells are split at header lines."""
+    base = draw(st.lists(st.sampled_from(LINES[:4] + HEADERS), max_size=10))
+
+    def edit() -> list:
+        out = list(base)
+        for _ in range(draw(st.integers(1, 3))):
+            k = draw(st.integers(0, len(out)))
+            op = draw(st.sampled_from("idr"))
+            line = draw(st.sampled_from(LINES[:4] + HEADERS))
+            if op == "i":
+                out.insert(k, line)
+            elif k < len(out):
+                if op == "d":
+                    del out[k]
+                else:
+                    out[k] = line
+        return out
+
+    return ["@code\n"] + base, ["@code\n"] + edit(), ["@code\n"] + edit()
+
+
+def _cells_of(lines: list) -> list:
+    cells = []
+    for line in lines:
+        if line in HEADERS:
+            cells.append({"cell_type": line[1:-1], "metadata": {}, "source": ""})
+        else:
+            cells[-1]["source"] += line
+    return cells
+
+
+def test_cells_merged_as_lines_are_git_merge_file_on_the_cells(tmp_path):
+    """nbteam.merge.lines (a conflicting stretch merged again as lines) is `git merge-file` on the
+    stretch written as git sees the file: each cell a header line and its source lines. Where git
+    is clean, the cells are git's result, unless git keeps a line fewer times than both sides do
+    or, where both added copies, more often than either (then nothing is taken, as where git conflicts)."""
+    from collections import Counter
+
+    from nbteam.merge.lines import merge_as_lines
+
+    @SETTINGS
+    @given(cell_triples())
+    @example((["@code\n", "a\n"], ["@code\n", "b\n", "a\n"], ["@code\n", "a\n", "b\n"]))  # b added twice
+    def check(t):
+        text, code = git_merge_file(tmp_path, *("".join(x) for x in t))
+        got = merge_as_lines(*(_cells_of(x) for x in t), Markers())
+        b, o, th, m = (Counter(x) for x in (*t, text.splitlines(keepends=True)))
+        if code or any(m[x] < min(o[x], th[x]) or (m[x] > max(o[x], th[x]) and min(o[x], th[x]) > b[x])
+                       for x in o | th if x not in HEADERS):
+            assert got is None
+        else:
+            assert got is not None and [(c["cell_type"], c["source"]) for c in got] == \
+                [(c["cell_type"], c["source"]) for c in _cells_of(text.splitlines(keepends=True))]
+
+    check()
+
+
+def _typed_nb(cells):
+    nb = make_nb(*(s for _, s in cells), ids=False, minor=4)
+    for cell, (kind, _) in zip(nb["cells"], cells):
+        cell["cell_type"] = kind
+        if kind == "markdown":
+            del cell["outputs"], cell["execution_count"]
+    return nb
+
+
+def test_a_clean_stretch_the_safety_net_would_refuse_is_not_taken():
+    """Found by a seeded fuzz: the stretch merged as lines is clean, but holds a cell both sides
+    added twice; the merge keeps its conflict instead of failing over to a text merge."""
+    base = [("markdown", "c\ny\n\ny\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"), ("code", "y\n"),
+            ("markdown", "c\nb\na\n")]
+    ours = [("markdown", "c\ny\n"), ("markdown", "\ny\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"),
+            ("code", "y\n"), ("code", "c\n"), ("markdown", "c\nb\na\n")]
+    theirs = [("markdown", "c\ny\n\ny\n"), ("markdown", "\n"), ("markdown", "print(x)\n\nprint(x)\nprint(x)\ny\n"),
+              ("code", "y\n"), ("markdown", "c\n"), ("markdown", "b\na\n")]
+    result = merge_notebooks(_typed_nb(base), _typed_nb(ours), _typed_nb(theirs))
+    assert result.conflicts

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import nbformat
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from nbteam.notebook.conflicts import find_conflicts
@@ -168,3 +168,34 @@ def test_edits_follow_cells_the_other_side_moved(case):
     edited = {c["id"]: c["source"] for c in theirs["cells"]}
     assert result.clean
     assert [c["source"] for c in result.notebook["cells"]] == [edited[c["id"]] for c in ours["cells"]]
+
+
+@st.composite
+def same_id_order(draw):
+    """Three versions with one id order: only sources, types and metadata change (the usual merge)."""
+    base = draw(st.lists(cell, min_size=1, max_size=8))
+    versions = []
+    for _ in range(3):
+        cells = [dict(draw(cell)) if draw(st.booleans()) else dict(c) for c in base]
+        for n, c in enumerate(cells):
+            c["id"] = f"id{n}"
+            if c["cell_type"] == "code":
+                c.update(outputs=[], execution_count=None)
+        versions.append(cells)
+    versions[0] = [dict(c, source=b["source"]) if draw(st.booleans()) else c for c, b in zip(versions[0], base)]
+    return versions
+
+
+@given(same_id_order())
+@SETTINGS
+def test_cells_in_one_id_order_merge_as_the_alignment_would(versions):
+    """merge_cells skips aligning cells that keep their ids and order; the alignment pairs them alike."""
+    from nbteam.merge.machine import CELL, machine_keys
+    from nbteam.merge.notebook import _merge_aligned, merge_cells
+    from nbteam.notebook.ids import one_order
+    from nbteam.seq.markers import Markers
+
+    b, o, t = ([normalise_notebook({"cells": v})["cells"][k] for k in range(len(v))] for v in versions)
+    assume(one_order(b, o, t))  # not where ids look regenerated (unique cells changed places)
+    machine = machine_keys(CELL)
+    assert merge_cells(b, o, t, Markers()) == _merge_aligned(b, o, t, Markers(), machine, True)

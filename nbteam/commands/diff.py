@@ -1,27 +1,20 @@
-"""`nbteam diff` (two files, or git revisions like `git diff`) and `nbteam diff-driver` (what git runs).
-
-diff-driver serves both of git's hooks: as `diff.nbteam.command` it gets GIT_EXTERNAL_DIFF's
-arguments; with --textconv FILE it prints the text view git's own line diff uses in
-`git log -p` and `git show`. It always exits 0: git stops the whole diff on a failure.
-"""
+"""`nbteam diff`: two files, or git revisions like `git diff` (commands/diff_driver.py is what git runs)."""
 from __future__ import annotations
 
-import argparse
 import os
 import sys
-from typing import TYPE_CHECKING
 
+TYPE_CHECKING = False  # git runs diff_driver, which prints through this module, once per file: no typing import
 if TYPE_CHECKING:
+    import argparse
+
     from nbteam.diff.render import Palette
 
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
-    """The options of `nbteam diff` or `nbteam diff-driver`."""
-    if name == "diff-driver":
-        parser.add_argument("--textconv", metavar="FILE", help="print FILE as text for git's textconv")
-        parser.add_argument("--view", help=argparse.SUPPRESS)  # the view's version: in the command for git's cache
-        parser.add_argument("args", nargs="*", help="GIT_EXTERNAL_DIFF's arguments")
-        return
+    """The options of `nbteam diff`."""
+    import argparse
+
     parser.usage = ("nbteam diff [--outputs] [--color=WHEN] [--web] OLD.ipynb NEW.ipynb\n"
                     "       nbteam diff [--cached] [--exit-code] [--outputs] [--web] [REV [REV]] [-- PATH...]")
     parser.add_argument("--cached", "--staged", action="store_true", help="staged changes (as git diff --cached)")
@@ -52,7 +45,7 @@ def palette(setting: str = "auto") -> Palette:
     return COLOUR if tty else PLAIN
 
 
-def _utf8(text: str) -> bytes:
+def utf8(text: str) -> bytes:
     """File names git gave as undecodable bytes go out as those bytes; a lone surrogate from a
     notebook's JSON (e.g. "\\ud800"), which no UTF-8 can hold, goes out escaped."""
     try:
@@ -61,52 +54,12 @@ def _utf8(text: str) -> bytes:
         return text.encode("utf-8", "backslashreplace")
 
 
-def _emit(lines: list[str]) -> None:
+def emit(lines: list[str]) -> None:
     """Print report lines (bytes as _utf8 writes them)."""
     if lines:
         sys.stdout.flush()
-        sys.stdout.buffer.write(_utf8("\n".join(lines) + "\n"))
+        sys.stdout.buffer.write(utf8("\n".join(lines) + "\n"))
         sys.stdout.buffer.flush()
-
-
-def _as_stored(path: str, data: bytes) -> bytes:
-    """A work-tree file as git would store it (through nbteam's filter), else the data as it is.
-
-    git hands textconv a blob as a temporary file (an absolute path) but the working copy as the
-    file itself, by its path from the top of the work tree, without running the clean filter: the
-    outputs kept in the working copy would show as changes beside every committed version.
-    """
-    if os.path.isabs(path):
-        return data
-    from nbteam.git.blobs import attribute
-
-    if attribute(path, "filter") != "nbteam":
-        return data
-    from nbteam.notebook.strip import strip_notebook
-
-    return strip_notebook(data, os.path.basename(path))[0]
-
-
-def run_driver(args: argparse.Namespace) -> int:
-    """git's side: GIT_EXTERNAL_DIFF arguments, or --textconv FILE. Always 0."""
-    if args.textconv:
-        from nbteam.diff.textconv import raw_view, textconv
-
-        try:
-            with open(args.textconv, "rb") as f:
-                data = f.read()
-        except OSError as e:
-            _emit([raw_view(b"", f"cannot read {args.textconv}: {e.strerror}").rstrip("\n")])
-            return 0
-        sys.stdout.buffer.write(_utf8(textconv(_as_stored(args.textconv, data), os.path.basename(args.textconv))))
-        return 0
-    from nbteam.diff.gitdiff import driver_lines
-
-    lines, warning = driver_lines(args.args, palette())
-    if warning:
-        print(f"nbteam diff-driver: {warning}", file=sys.stderr)
-    _emit(lines)
-    return 0
 
 
 def _web(args: argparse.Namespace, rest: list[str], files: bool) -> int:
@@ -126,9 +79,7 @@ def _web(args: argparse.Namespace, rest: list[str], files: bool) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    """`nbteam diff` or `nbteam diff-driver`."""
-    if args.command == "diff-driver":
-        return run_driver(args)
+    """`nbteam diff`."""
     rest = list(args.args)
     files = "--" not in rest and len(rest) == 2 and all(os.path.isfile(x) for x in rest)
     if args.web:
@@ -140,12 +91,12 @@ def run(args: argparse.Namespace) -> int:
     if files:
         result = file_diff(read_input(rest[0]), read_input(rest[1]), rest[0], rest[1], pal, with_outputs=args.outputs)
         if result.differs:
-            _emit(result.lines)
+            emit(result.lines)
         return 1 if result.differs else 0
     from nbteam.git.blobs import toplevel
 
     differs = False
     for report in revision_reports((args.git_options or []) + rest, toplevel(), args.cached, pal, args.outputs):
         differs = differs or report.differs
-        _emit(report.lines)
+        emit(report.lines)
     return 1 if args.exit_code and differs else 0

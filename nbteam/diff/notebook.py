@@ -13,14 +13,13 @@ from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from nbteam.diff.outputs import attachment_summaries, output_lines
+from nbteam.diff.values import CELL_KEYS, NOTEBOOK_KEYS, compact, dict_of, list_of  # noqa: F401  (re-exported)
 from nbteam.notebook.align import find_moves, match_cells
 from nbteam.notebook.io import Cell, Notebook
 from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
 from nbteam.seq.diff import Hunk, unified_hunks, whole
 
 EMPTY: Notebook = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
-NOTEBOOK_KEYS = ("cells", "metadata", "nbformat", "nbformat_minor")
-CELL_KEYS = ("cell_type", "id", "metadata", "source", "outputs", "execution_count", "attachments")
 SHORT_VALUE = 60  # compact JSON up to this long is shown as `key: old -> new` on one line
 
 
@@ -93,25 +92,10 @@ def source_lines(cell: Cell) -> list[str]:
     return str(cell["source"]).splitlines()
 
 
-def compact(value: Any) -> str:
-    """A value as one line of JSON with sorted keys (how metadata values are shown)."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
-
-
 def _output_key(output: Any) -> str:
     if isinstance(output, dict):
         output = {k: v for k, v in output.items() if k != "execution_count"}
     return compact(output)
-
-
-def dict_of(value: Any) -> dict[str, Any]:
-    """value if it is a dict, else an empty one (for fields a hand-edited file may have wrong)."""
-    return value if isinstance(value, dict) else {}
-
-
-def list_of(value: Any) -> list[Any]:
-    """value if it is a list, else an empty one."""
-    return value if isinstance(value, list) else []
 
 
 def _outputs(cell: Cell) -> list[Any]:

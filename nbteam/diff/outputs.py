@@ -5,20 +5,26 @@ Text outputs (streams, `text/plain` results, errors) are shown as their text; ev
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import re
-from typing import Any
+from nbteam.diff.values import one_line
+
+try:
+    from _sha1 import sha1  # type: ignore[import-not-found]  # hashlib would load OpenSSL on every textconv start
+except ImportError:  # pragma: no cover - a Python built without its own hashes
+    from hashlib import sha1
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 TEXT_MIME = "text/plain"
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")  # tracebacks are coloured with terminal escapes
+_ANSI = r"\x1b\[[0-9;]*[A-Za-z]"  # tracebacks are coloured with terminal escapes
 
 
 def _text(value: Any) -> str:
     """Jupyter's multi-line text (a string or a list of lines) as one string."""
     if isinstance(value, list):
         return "".join(x for x in value if isinstance(x, str))
-    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
+    return value if isinstance(value, str) else one_line(value, ascii_only=True)
 
 
 def size_text(n: int) -> str:
@@ -33,7 +39,7 @@ def size_text(n: int) -> str:
 def digest(data: Any) -> str:
     """`12.3 kB, 1a2b3c4`: the size and a short sha-1 of data as stored (text as is, else JSON)."""
     raw = _text(data).encode("utf-8", "surrogatepass")
-    return f"{size_text(len(raw))}, {hashlib.sha1(raw).hexdigest()[:7]}"
+    return f"{size_text(len(raw))}, {sha1(raw).hexdigest()[:7]}"
 
 
 def summary(mime: str, data: Any) -> str:
@@ -53,10 +59,12 @@ def _bundle_lines(data: Any) -> list[str]:
 
 def output_lines(outputs: list[Any]) -> list[str]:
     """A cell's outputs as lines: a `[out N: kind]` line per output, then its text or summaries."""
+    import re  # only where outputs are shown: not on the textconv view's start
+
     lines: list[str] = []
     for n, out in enumerate(outputs, 1):
         if not isinstance(out, dict):
-            lines.append(f"[out {n}: {json.dumps(out, default=str)[:80]}]")
+            lines.append(f"[out {n}: {one_line(out, ascii_only=True, sort_keys=False)[:80]}]")
             continue
         kind = out.get("output_type")
         if kind == "stream":
@@ -65,7 +73,7 @@ def output_lines(outputs: list[Any]) -> list[str]:
         elif kind == "error":
             lines.append(f"[out {n}: error {out.get('ename', '')}: {out.get('evalue', '')}]")
             tb = out.get("traceback")
-            lines += [_ANSI.sub("", x) for t in (tb if isinstance(tb, list) else []) for x in _text(t).splitlines()]
+            lines += [re.sub(_ANSI, "", x) for t in (tb if isinstance(tb, list) else []) for x in _text(t).splitlines()]
         else:
             lines.append(f"[out {n}: {kind}]")
             lines += _bundle_lines(out.get("data", {}))

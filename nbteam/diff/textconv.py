@@ -9,12 +9,14 @@ as its raw text after a one-line note.
 """
 from __future__ import annotations
 
-from typing import Any
-
-from nbteam.diff.notebook import CELL_KEYS, NOTEBOOK_KEYS, compact, dict_of, list_of
 from nbteam.diff.outputs import attachment_summaries, digest
+from nbteam.diff.values import CELL_KEYS, NOTEBOOK_KEYS, compact, dict_of, list_of
 from nbteam.notebook.io import Notebook, NotebookError, parse_notebook
 from nbteam.notebook.normalise import TRANSIENT_NOTEBOOK_METADATA, normalise_cell
+
+TYPE_CHECKING = False  # git starts the view once per version it shows: no typing import
+if TYPE_CHECKING:
+    from typing import Any
 
 NOTE = "# nbteam: not shown as a notebook ({reason}); raw text follows"
 

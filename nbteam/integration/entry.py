@@ -1,77 +1,12 @@
-"""The script git runs for everything nbteam registers (drivers, filter, hooks, merge tool): `PYTHON -I -S .../entry.py COMMAND`.
+"""The script git runs for everything nbteam registers: `PYTHON -I -S .../entry.py COMMAND` (see launch.py).
 
-git starts one merge-driver process per notebook, so start-up is most of a merge's cost.
-`-S` skips site.py, which in a virtualenv runs every .pth file (editable installs import
-importlib machinery and pathlib); `-I` keeps PYTHONPATH, the user's site and the current directory (the work tree) out, so what runs
-is the nbteam `nbteam init` registered. This file puts that nbteam on sys.path and hands over
-to nbteam.cli. The merge driver, the filter and the hooks need nothing else, so the interpreter's
-site-packages are added only when a module is found nowhere (textual for the merge tool, say):
-then, once, those, the user site and the directories that .pth files name (without running .pth
-code), so packages installed any of those ways still import. Finding site-packages imports
-`site`, a cost every driver start would otherwise pay.
+A script is compiled on every start (only imported modules keep their bytecode), so this stays a few lines.
 """
-from __future__ import annotations
-
 import os
 import sys
 
-TYPE_CHECKING = False
-if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from importlib.machinery import ModuleSpec
-
-
-def site_dirs() -> list[str]:
-    """The interpreter's site-packages as site.py would add them (venv first), without .pth processing."""
-    import site
-
-    base = site.getsitepackages()  # under -S these are the base interpreter's
-    exe_dir = os.path.dirname(os.path.abspath(sys.executable))
-    for prefix in (exe_dir, os.path.dirname(exe_dir)):
-        cfg = os.path.join(prefix, "pyvenv.cfg")
-        if os.path.isfile(cfg):
-            with open(cfg, encoding="utf-8") as f:
-                system = any(line.partition("=")[0].strip().lower() == "include-system-site-packages"
-                             and line.partition("=")[2].strip().lower() == "true" for line in f)
-            venv = os.path.dirname(exe_dir)
-            return site.getsitepackages([venv]) + (base if system else [])
-    return base
-
-
-class SiteOnDemand:
-    """Last meta-path finder: on the first module found nowhere, add site-packages and what .pth files and the user site add."""
-
-    @classmethod
-    def find_spec(cls, name: str, path: Sequence[str] | None = None, target: object = None) -> ModuleSpec | None:
-        """Add the directories named by .pth files and the user site (once, running no .pth code), then retry."""
-        sys.meta_path.remove(cls)  # type: ignore[arg-type]
-        import site
-        from importlib.machinery import PathFinder
-
-        dirs = [*site_dirs(), site.getusersitepackages()]
-        for directory in dirs:
-            try:
-                names = sorted(n for n in os.listdir(directory) if n.endswith(".pth"))
-            except OSError:
-                continue
-            for pth in names:
-                # Plain path lines only: `import` lines run code, which must not happen mid-import.
-                with open(os.path.join(directory, pth), encoding="utf-8", errors="replace") as f:
-                    dirs += [os.path.join(directory, line.rstrip()) for line in f
-                             if line.strip() and not line.startswith(("#", "import ", "import\t"))]
-        sys.path += [d for d in dirs if d not in sys.path and os.path.isdir(d)]
-        return PathFinder.find_spec(name, path)
-
-
-def main() -> None:
-    """Put this nbteam and its dependencies on sys.path and run the command line."""
-    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-    sys.path[:0] = [root]
-    sys.meta_path.append(SiteOnDemand)  # type: ignore[arg-type]
-    from nbteam.cli import main as cli_main
-
-    sys.exit(cli_main())
-
-
 if __name__ == "__main__":
+    sys.path[:0] = [os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))]
+    from nbteam.integration.launch import main
+
     main()

@@ -6,7 +6,7 @@ disagreement is written into the cell's source so that it is visible in Jupyter.
 from __future__ import annotations
 
 from nbteam.merge.machine import CELL_MACHINE_METADATA
-from nbteam.notebook.io import MISSING, Cell
+from nbteam.notebook.io import MISSING, Cell, canonical_json
 
 # No typing, and nbteam.notebook.markers (its enum), nbteam.seq.merge3 only where a cell needs
 # them: a clean merge, the driver's usual case, never writes a conflict, and its start-up is user-visible.
@@ -31,8 +31,24 @@ def quiet_filter(paths: list[Path], quiet: frozenset[str]) -> list[Path]:
     return [p for p in paths if not p or p[0] not in quiet]
 
 
-def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = ()) -> tuple["Any", list[Path]]:
-    """Three-way merge of JSON values (dicts key by key); ours wins conflicts, whose paths are returned."""
+def _merge_list(base: list["Any"], ours: list["Any"], theirs: list["Any"]) -> list["Any"] | None:
+    """A JSON list merged as git merges the file's lines, one element per line as Jupyter writes
+    a list of strings (tags, say); None where git would conflict."""
+    from nbteam.seq.merge3 import merge3_lines
+
+    element: dict[str, "Any"] = {}
+    texts: list[list[str]] = []
+    for side in (base, ours, theirs):
+        texts.append([canonical_json(x) + "\n" for x in side])
+        element.update(zip(texts[-1], side))
+    merged, conflicts = merge3_lines(texts[0], texts[1], texts[2])
+    return None if conflicts else [element[line] for line in merged]
+
+
+def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = (),
+                 lists: bool = False) -> tuple["Any", list[Path]]:
+    """Three-way merge of JSON values (dicts key by key; with `lists`, lists element by element as
+    git merges lines); ours wins conflicts, whose paths are returned."""
     if ours == theirs or theirs == base:
         return ours, []
     if ours == base:
@@ -45,11 +61,15 @@ def merge_values(base: "Any", ours: "Any", theirs: "Any", path: Path = ()) -> tu
         conflicts: list[Path] = []
         for key in list(ours) + [k for k in theirs if k not in ours]:
             value, sub = merge_values(b.get(key, MISSING), ours.get(key, MISSING), theirs.get(key, MISSING),
-                                      (*path, key))
+                                      (*path, key), lists)
             conflicts += sub
             if value is not MISSING:
                 merged[key] = value
         return merged, conflicts
+    if lists and isinstance(base, list) and isinstance(ours, list) and isinstance(theirs, list):
+        merged_list = _merge_list(base, ours, theirs)
+        if merged_list is not None:
+            return merged_list, []
     return ours, [path]
 
 
@@ -66,6 +86,19 @@ def same_cell(x: Cell, y: Cell) -> bool:
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 
 
+def same_work(x: Cell, y: Cell, machine: frozenset[str]) -> bool:
+    """Equal apart from the cell id, the `machine` metadata keys (editor or machine state) and the
+    whitespace at the source's end (a newline a formatter adds or strips): no part of the work."""
+    if same_cell(x, y):
+        return True
+
+    def work(c: Cell) -> Cell:
+        return {**c, "metadata": {k: v for k, v in c["metadata"].items() if k not in machine},
+                "source": c["source"].rstrip()}
+
+    return same_cell(work(x), work(y))
+
+
 def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any", o: "Any", t: "Any") -> str:
     """Conflict markers describing fields (metadata, type, attachments) that both sides changed."""
     from nbteam.notebook.markers import field_line, show_value
@@ -74,6 +107,21 @@ def field_block(markers: Markers, kind: ConflictKind, paths: list[Path], b: "Any
         return "".join(field_line(kind, ".".join(p), show_value(_dig(v, p))) for p in paths)
 
     return markers.block(lines(o), lines(t), lines(b))
+
+
+def _merge_source(base: str, ours: str, theirs: str, markers: Markers) -> tuple[str, int]:
+    """git's line merge of a cell's source; where it conflicts, the whitespace at the cell's end (a
+    final newline a formatter adds or strips) is merged apart from the text, if the text then merges cleanly."""
+    from nbteam.seq.merge3 import merge3_text
+
+    source, n = merge3_text(base, ours, theirs, markers)
+    if n:
+        texts = base.rstrip(), ours.rstrip(), theirs.rstrip()
+        body, m = merge3_text(*texts, markers)
+        if not m:
+            tail, _ = merge_values(base[len(texts[0]):], ours[len(texts[1]):], theirs[len(texts[2]):])
+            return body + tail, 0
+    return source, n
 
 
 def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
@@ -86,7 +134,6 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
     if same_cell(ours, base):
         return {**theirs, **({"id": ours["id"]} if "id" in ours else {})}, []
     from nbteam.notebook.markers import ConflictKind
-    from nbteam.seq.merge3 import merge3_text
 
     conflicts: CellConflicts = []
     notes: list[str] = []
@@ -95,7 +142,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         conflicts.append(ConflictKind.CELL_TYPE)
         notes.append(field_block(markers, ConflictKind.CELL_TYPE, [()], base["cell_type"], ours["cell_type"],
                                  theirs["cell_type"]))
-    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"])
+    metadata, bad = merge_values(base["metadata"], ours["metadata"], theirs["metadata"], lists=True)
     bad = quiet_filter(bad, machine)
     if bad:
         conflicts.append(ConflictKind.METADATA)
@@ -106,7 +153,7 @@ def merge_cell(base: Cell, ours: Cell, theirs: Cell, markers: Markers,
         conflicts.append(ConflictKind.ATTACHMENTS)
         notes.append(field_block(markers, ConflictKind.ATTACHMENTS, bad, *(c.get("attachments", {})
                                                                              for c in (base, ours, theirs))))
-    source, n = merge3_text(base["source"], ours["source"], theirs["source"], markers)
+    source, n = _merge_source(base["source"], ours["source"], theirs["source"], markers)
     conflicts += [ConflictKind.SOURCE] * n
     cell: Cell = {"cell_type": cell_type, "metadata": metadata, "source": "".join(notes) + source}
     for side in (ours, theirs, base):

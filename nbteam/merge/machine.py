@@ -44,6 +44,16 @@ MACHINE_METADATA: dict[str, tuple[str, str]] = {
     "pycharm": (BOTH, "PyCharm: editor state"),
     "microsoft": (NOTEBOOK, "Azure ML / VS Code: host and spell-check state"),
     "deepnote": (NOTEBOOK, "Deepnote: editor state"),
+    "jupytext": (NOTEBOOK, "Jupytext: paired formats and the version that wrote the text"),
+    "instance_type": (NOTEBOOK, "SageMaker Studio: the instance it ran on"),
+    "availableInstances": (NOTEBOOK, "SageMaker Studio: the instance types on offer"),
+    "lcc_arn": (NOTEBOOK, "SageMaker Studio: the lifecycle configuration"),
+    "jupyter": (CELL, "JupyterLab: source or outputs hidden (view state)"),
+    "jp-MarkdownHeadingCollapsed": (CELL, "JupyterLab: heading collapsed (view state)"),
+    "trusted": (CELL, "Jupyter: whether this machine trusted the outputs"),
+    "nbpresent": (CELL, "nbpresent: the cell's own id"),
+    "ein.tags": (CELL, "Emacs IPython Notebook: editor state"),
+    "ein.hycell": (CELL, "Emacs IPython Notebook: editor state"),
 }
 
 

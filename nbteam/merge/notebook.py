@@ -6,25 +6,26 @@ markers in some cell's source, so it is visible in Jupyter and greppable.
 from __future__ import annotations
 
 from nbteam.errors import NbteamError
-from nbteam.merge.cell import deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell
-from nbteam.merge.inserts import merge_inserts
+from nbteam.merge.cell import (deleted_conflict, field_block, merge_cell, merge_values, quiet_filter, same_cell,
+                              same_work)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.align import align_runs, find_moves, id_stories, match_cells, pair_lost_cells
+from nbteam.notebook.ids import id_stories, one_order
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import normalise_notebook
-from nbteam.seq.gaps import gaps
 from nbteam.seq.markers import Markers
 
 # The raw cell that carries a conflict in the notebook's own metadata starts with this note.
 _ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
 # No typing/dataclasses import at run time, nor nbteam.notebook.markers (its enum) on a clean
-# merge's path: driver start-up is user-visible.
+# merge's path, nor the cell alignment where the three versions share one id order (one_order):
+# driver start-up is user-visible.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
     from nbteam.merge.cell import CellConflicts, Entry
+    from nbteam.merge.lines import Unit
     from nbteam.notebook.conflicts import Conflict
     from nbteam.notebook.markers import ConflictKind
 
@@ -45,8 +46,9 @@ class MergeResult:
 
 
 def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: int, moved: set[int],
-                  markers: Markers) -> list[Entry]:
-    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side."""
+                  markers: Markers, machine: frozenset[str]) -> list[Entry]:
+    """Merge a region between anchors: every base cell here was deleted (or moved) by at least one side
+    (a delete wins over a change of `machine` metadata only)."""
     def unchanged(side: list[Item]) -> bool:
         return len(side) == len(base) and all(x is not None and same_cell(e[0], base[x - b0]) for x, e in side)
 
@@ -67,6 +69,8 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         inserts[b0 + len(base)] = pending
         return inserts, kept
 
+    from nbteam.merge.inserts import merge_inserts
+
     ins_o, kept_o = slots(ours)
     ins_t, kept_t = slots(theirs)
     out: list[Entry] = []
@@ -75,7 +79,7 @@ def _merge_region(base: list[Cell], ours: list[Item], theirs: list[Item], b0: in
         if x == b0 + len(base):
             break
         kept = kept_o.get(x) or kept_t.get(x)
-        if kept is not None and x not in moved and not same_cell(kept, base[x - b0]):
+        if kept is not None and x not in moved and not same_work(kept, base[x - b0], machine):
             out.append(deleted_conflict(base[x - b0], kept, x not in kept_o, markers))
     return out
 
@@ -84,7 +88,7 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
                  machine: frozenset[str]) -> Entry | None:
     """A cell one side moved: merged with the other side's version, at its new place."""
     if other is None:  # the other side deleted it: a pure move yields to the delete
-        return None if same_cell(mover, base) else deleted_conflict(base, mover, not ours_moved, markers)
+        return None if same_work(mover, base, machine) else deleted_conflict(base, mover, not ours_moved, markers)
     if ours_moved:
         return merge_cell(base, mover, other, markers, machine)
     return merge_cell(base, other, mover, markers, machine)
@@ -93,6 +97,10 @@ def _merge_moved(base: Cell, mover: Cell, other: Cell | None, ours_moved: bool, 
 def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine: frozenset[str]) -> list[Entry]:
     """Both sides filled an empty notebook (git's add/add): cells the sides share in content or
     by similarity merge as two edits of an empty cell, so where they differ they conflict."""
+    from nbteam.merge.inserts import merge_inserts
+    from nbteam.notebook.align import match_cells
+    from nbteam.seq.gaps import gaps
+
     out: list[Entry] = []
     for (po, pt), (jo, jt), anchored in gaps(match_cells(ours, theirs), (len(ours), len(theirs))):
         out += merge_inserts([(c, []) for c in ours[po:jo]], [(c, []) for c in theirs[pt:jt]], markers)
@@ -105,14 +113,28 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                machine: frozenset[str] = frozenset(), in_place: bool = True,
+                machine: frozenset[str] = frozenset(), in_place: bool = True, as_lines: bool = False,
                 stories: list[set[str] | None] | None = None) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
     (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
-    in_place: see match_cells; stories: id_stories(base, ours, theirs), if known)."""
+    in_place: see match_cells; as_lines: conflicting stretches merged again as git merges lines,
+    see nbteam.merge.lines; stories: id_stories(base, ours, theirs), if known)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
+    if not as_lines and one_order(base, ours, theirs):
+        # The alignment would pair every cell with its place (a property test checks it does): skip it.
+        return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
+    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines, stories)
+
+
+def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
+                   machine: frozenset[str], in_place: bool, as_lines: bool = False,
+                   stories: list[set[str] | None] | None = None) -> list[Entry]:
+    """merge_cells for versions whose cells must be aligned first (ids missing, changed or reordered)."""
+    from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
+    from nbteam.seq.gaps import gaps
+
     id_o, id_t = stories or id_stories(base, ours, theirs)
     pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o, in_place),
                                   match_cells(base, theirs, id_t, in_place),
@@ -154,12 +176,23 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     from_theirs = {j: i for i, j in to_theirs.items()}
     anchors = [(i, to_ours[i], to_theirs[i]) for i in range(len(base)) if i in to_ours and i in to_theirs]
     out: list[Entry] = []
+    units: list[Unit] = []  # with as_lines: each part's base, ours, theirs ranges and its entries
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
+            start = len(out)
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
-                                 pb, moved, markers)
+                                 pb, moved, markers, machine)
+            if as_lines:
+                units.append((pb, i, po, jo, pt, jt, start, len(out)))
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
+            if as_lines:
+                units.append((i, i + 1, jo, jo + 1, jt, jt + 1, len(out) - 1, len(out)))
+    if as_lines:
+        from nbteam.merge.lines import merge_conflicting_stretches
+
+        out = merge_conflicting_stretches(units, out, base, ours, theirs, (moved, set(placed[0]), set(placed[1])),
+                                          markers)
     return out
 
 
@@ -221,17 +254,33 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
     done: dict[int, Cell] = {}  # a cell the versions share is normalised once (see normalise_notebook)
     b, o, t = (normalise_notebook(nb, keep_outputs, done) for nb in (base, ours, theirs))
+    # What ids say, worked out once for every merge_cells below and the checks.
     stories = id_stories(b["cells"], o["cells"], t["cells"])
-    ids = any(story is not None for story in stories)
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, stories)
-    if not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
-                                                                        [c for c, _ in entries], ids):
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, False, stories)
+    in_place = True
+    # Copies of equal cells are counted only where ids name no cells (fewer_copies_than_git): found once.
+    idless = all(story is None for story in stories)
+    if idless and not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
+                                                                                   [c for c, _ in entries], False):
         # Without ids, which of several equal cells a side rewrote is a guess: read in place,
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
-        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, False, stories)
+        in_place = False
+        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False, stories=stories)
+    if any(kinds for _, kinds in entries):
+        # Where git's line merge is clean around a conflict (a cell split, joined or rewritten on
+        # one side), take it, unless that adds a doubled cell or a shortfall the checks below refuse.
+        again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True,
+                            stories=stories)
+        cells = [c for c, _ in again]
+        doubled = doubled_cells(b["cells"], o["cells"], t["cells"], cells)
+        if any(kinds for _, kinds in again):
+            if set(doubled) <= set(doubled_cells(b["cells"], o["cells"], t["cells"], [c for c, _ in entries])):
+                entries = again
+        elif not doubled and not fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, not idless):
+            entries = again
 
-    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"])
+    metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
     shown = quiet_filter(bad, machine_keys(NOTEBOOK, machine))
     if shown:
         from nbteam.notebook.markers import NOTEBOOK_METADATA_NOTE, ConflictKind
@@ -254,7 +303,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
-    fewer = [] if conflicts else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, ids)
+    fewer = [] if conflicts or not idless else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, False)
     if fewer:  # git, each cell one line, keeps a copy the clean merge lost: a bug
         raise LostWorkError(f"{len(fewer)} cell(s) kept fewer times than git merge-file keeps them, "
                             f"e.g. {fewer[0][:60]!r}")

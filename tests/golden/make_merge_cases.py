@@ -165,7 +165,43 @@ def cases():
                            code("sns.boxplot(data=df, y='total')\n", "to3")]
     yield ("both-insert-unrelated-sections", "both add a different section at the end, sharing an import cell: "
            "both sections whole, ours first, the shared cell once (it used to interleave them)", b, ours, theirs, 0)
+    joined = copy.deepcopy(b)
+    joined["cells"][2]["source"] = CLEAN + PLOT
+    del joined["cells"][3]
+    yield ("cells-joined-vs-edit", "ours joins the clean and plot cells into one, theirs edits the plot's last "
+           "line: git's line merge of the cells is clean, so is nbteam's (the edit lands in the joined cell)",
+           b, joined, edit(b, 3, PLOT.replace("'Sales'", "'Revenue'")), 0)
+    hidden = edit(b, 1, LOAD + "df.head()\n")
+    hidden["cells"][3]["metadata"] = {"jupyter": {"source_hidden": True}, "vscode": {"languageId": "python"}}
+    yield ("delete-vs-machine-metadata", "ours only hid the plot cell's code in JupyterLab (and edited the load "
+           "cell), theirs deletes the plot cell: view state is no part of the work, so the delete wins",
+           b, hidden, gone, 0)
+    o = edit(b, 1, LOAD + "df.head()\n")
+    o["metadata"]["jupytext"] = {"text_representation": {"jupytext_version": "1.14.5"}}
+    o["cells"][0]["metadata"] = {"jp-MarkdownHeadingCollapsed": True}
+    o["cells"][2]["metadata"] = {"jupyter": {"outputs_hidden": True}}
+    t = edit(b, 3, PLOT.replace("bar", "barh"))
+    t["metadata"]["jupytext"] = {"text_representation": {"jupytext_version": "1.16.1"}}
+    t["cells"][0]["metadata"] = {"jp-MarkdownHeadingCollapsed": False}
+    t["cells"][2]["metadata"] = {"jupyter": {"outputs_hidden": False}, "tags": ["slow"]}
+    yield ("view-state-metadata", "both sides folded a heading and hid outputs differently in JupyterLab, with "
+           "different Jupytext versions: ours kept, no conflict; theirs' tag and both source edits merge", b, o, t, 0)
 
+    yield ("trailing-newline-vs-edit", "ours ran a formatter that strips the newline at the end of each cell, "
+           "theirs edits the plot cell's last line: git conflicts on that line; the text merges cleanly apart "
+           "from the cell's final whitespace, so the result is theirs' edit without the final newline",
+           b, edit(b, 3, PLOT.rstrip("\n")), edit(b, 3, PLOT.replace("'Sales'", "'Revenue'")), 0)
+    tagged = edit(b, 2, metadata={"tags": ["hide-input", "parameters", "slow"]})
+    yield ("tags-merge-as-lines", "ours drops the first tag of a cell, theirs adds one at the end: merged as "
+           "git merges the lines of the list (one tag a line, as Jupyter writes it), no conflict",
+           tagged, edit(tagged, 2, metadata={"tags": ["parameters", "slow"]}),
+           edit(tagged, 2, metadata={"tags": ["hide-input", "parameters", "slow", "skip-ci"]}), 0)
+    formatted = copy.deepcopy(b)
+    for c in formatted["cells"]:
+        c["source"] = c["source"].rstrip("\n")
+    yield ("delete-vs-final-newline", "ours ran a formatter that strips the newline at the end of each cell, "
+           "theirs deletes the plot cell: the newline is no part of the work, so the delete wins",
+           b, formatted, gone, 0)
 
 def v3_case():
     """nbformat 3 base and ours, theirs upgraded to v4 by Jupyter: merged by upgrading, not refused."""
