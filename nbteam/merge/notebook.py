@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from nbteam.merge.cell import CellConflicts, Entry
     from nbteam.merge.lines import Unit
+
+    Stretches = tuple[list[Unit], tuple[set[int], set[int], set[int]]]  # an alignment's parts, its moved cells
     from nbteam.notebook.conflicts import Conflict
     from nbteam.notebook.markers import ConflictKind
 
@@ -114,23 +116,25 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
                 machine: frozenset[str] = frozenset(), in_place: bool = True, as_lines: bool = False,
-                stories: list[set[str] | None] | None = None) -> list[Entry]:
+                stories: list[set[str] | None] | None = None, record: list[Stretches] | None = None) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
     (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
     in_place: see match_cells; as_lines: conflicting stretches merged again as git merges lines,
-    see nbteam.merge.lines; stories: id_stories(base, ours, theirs), if known)."""
+    see nbteam.merge.lines; stories: id_stories(base, ours, theirs), if known; record: where the
+    cells were aligned, their parts are appended to it, so the same merge as lines needs no second
+    alignment, see stretches_as_lines)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
     if not as_lines and one_order(base, ours, theirs):
         # The alignment would pair every cell with its place (a property test checks it does): skip it.
         return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
-    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines, stories)
+    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines, stories, record)
 
 
 def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
                    machine: frozenset[str], in_place: bool, as_lines: bool = False,
-                   stories: list[set[str] | None] | None = None) -> list[Entry]:
+                   stories: list[set[str] | None] | None = None, record: list[Stretches] | None = None) -> list[Entry]:
     """merge_cells for versions whose cells must be aligned first (ids missing, changed or reordered)."""
     from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
     from nbteam.seq.gaps import gaps
@@ -177,22 +181,25 @@ def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], marke
     anchors = [(i, to_ours[i], to_theirs[i]) for i in range(len(base)) if i in to_ours and i in to_theirs]
     out: list[Entry] = []
     units: list[Unit] = []  # with as_lines: each part's base, ours, theirs ranges and its entries
+    track = as_lines or record is not None
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
             start = len(out)
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
                                  pb, moved, markers, machine)
-            if as_lines:
+            if track:
                 units.append((pb, i, po, jo, pt, jt, start, len(out)))
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
-            if as_lines:
+            if track:
                 units.append((i, i + 1, jo, jo + 1, jt, jt + 1, len(out) - 1, len(out)))
+    fixed = (moved, set(placed[0]), set(placed[1]))
+    if record is not None:
+        record.append((units, fixed))
     if as_lines:
         from nbteam.merge.lines import merge_conflicting_stretches
 
-        out = merge_conflicting_stretches(units, out, base, ours, theirs, (moved, set(placed[0]), set(placed[1])),
-                                          markers)
+        out = merge_conflicting_stretches(units, out, base, ours, theirs, fixed, markers)
     return out
 
 
@@ -256,7 +263,8 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     b, o, t = (normalise_notebook(nb, keep_outputs, done) for nb in (base, ours, theirs))
     # What ids say, worked out once for every merge_cells below and the checks.
     stories = id_stories(b["cells"], o["cells"], t["cells"])
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, False, stories)
+    record: list[Stretches] = []  # how the cells were aligned, if they were (see merge_cells)
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, False, stories, record)
     in_place = True
     # Copies of equal cells are counted only where ids name no cells (fewer_copies_than_git): found once.
     idless = all(story is None for story in stories)
@@ -266,12 +274,20 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
         in_place = False
-        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False, stories=stories)
+        record = []
+        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False, stories=stories,
+                              record=record)
     if any(kinds for _, kinds in entries):
         # Where git's line merge is clean around a conflict (a cell split, joined or rewritten on
         # one side), take it, unless that adds a doubled cell or a shortfall the checks below refuse.
-        again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True,
-                            stories=stories)
+        if record:  # merge_cells with as_lines is these entries, their conflicting stretches merged as lines
+            from nbteam.merge.lines import merge_conflicting_stretches
+
+            units, fixed = record[-1]
+            again = merge_conflicting_stretches(units, entries, b["cells"], o["cells"], t["cells"], fixed, markers)
+        else:
+            again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True,
+                                stories=stories)
         cells = [c for c, _ in again]
         doubled = doubled_cells(b["cells"], o["cells"], t["cells"], cells)
         if any(kinds for _, kinds in again):
