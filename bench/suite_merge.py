@@ -10,7 +10,7 @@ import json
 import subprocess
 
 from common import git_env, measure_command, time_command, tool_path, without_rfc3987
-from notebooks import three_way, write_triple
+from notebooks import busy_three_way, heavy_outputs_three_way, three_way, write_triple
 
 DESCRIPTION = "one merge-driver process per notebook, as git runs it (median wall time)"
 
@@ -56,7 +56,13 @@ def run(quick: bool) -> list[dict]:
                 env = without_rfc3987(tmp) if tool == FAST else None
                 secs = time_command(cmd, repeat=repeat, setup=lambda: shutil.copy(ours, work), ok=range(128), env=env)
                 rows.append({"case": name, "tool": tool, "seconds": secs})
-        rows += _big_merge(tmp / "big", 5000 if quick else 20000)
+        big = 5000 if quick else 20000
+        rows += _big_merge(tmp / "big", three_way(cells=big), f"{big:,} cells with ids (goal <= 3x time, 1.5x memory)")
+        # Other big shapes a user may hit: none may be far slower than git or grow faster than the notebook.
+        rows += _big_merge(tmp / "busy", busy_three_way(big), f"{big:,} cells, both sides edit 30%")
+        rows += _big_merge(tmp / "busy-noids", busy_three_way(big, ids=False), f"{big:,} cells, both edit 30%, no ids")
+        rows += _big_merge(tmp / "heavy", heavy_outputs_three_way(12 if quick else 50),
+                           f"60 cells, {12 if quick else 50} MB of outputs, a 2 MB line")
         rows += _driver_start(tmp / "start")
         rows += _many_notebooks(tmp / "many", 60 if quick else 300)
         rows.append({"case": "interpreter start-up (floor)", "tool": "nbteam", "seconds": time_command(
@@ -68,12 +74,11 @@ def run(quick: bool) -> list[dict]:
     return rows
 
 
-def _big_merge(tmp: Path, cells: int) -> list[dict]:
-    """A big notebook (with ids and outputs, ~14 MB a side at 20,000 cells): time and peak memory of
-    one driver process beside `git merge-file` on the same files (goal: at most 3x and 1.5x)."""
-    base, ours, theirs = write_triple(tmp, three_way(cells=cells))
+def _big_merge(tmp: Path, triple: tuple[dict, dict, dict], case: str) -> list[dict]:
+    """A big notebook (the 20,000-cell one with ids and outputs: ~14 MB a side): time and peak memory
+    of one driver process beside `git merge-file` on the same files (goal: at most 3x and 1.5x)."""
+    base, ours, theirs = write_triple(tmp, triple)
     work = ours.with_name("work.ipynb")
-    case = f"{cells:,} cells with ids (goal <= 3x time, 1.5x memory)"
     setup = lambda: shutil.copy(ours, work)  # noqa: E731
     runs = {
         "nbteam": measure_command([sys.executable, "-m", "nbteam", "merge-driver", str(base), str(work), str(theirs),
@@ -81,10 +86,12 @@ def _big_merge(tmp: Path, cells: int) -> list[dict]:
         "git merge-file": measure_command(["git", "merge-file", str(work), str(base), str(theirs)], setup=setup,
                                           ok=range(128)),
     }
-    (t_nb, m_nb), (t_git, m_git) = runs["nbteam"], runs["git merge-file"]
+    (t_nb, m_nb, c_nb), (t_git, m_git, c_git) = runs["nbteam"], runs["git merge-file"]
     return [{"case": case, "tool": "nbteam", "seconds": t_nb,
-             "note": f"peak {m_nb / 2**20:.0f} MB: {t_nb / t_git:.2f}x the time, {m_nb / m_git:.2f}x the memory of git"},
-            {"case": case, "tool": "git merge-file", "seconds": t_git, "note": f"peak {m_git / 2**20:.0f} MB"}]
+             "note": f"peak {m_nb / 2**20:.0f} MB, CPU {c_nb:.2f} s: {t_nb / t_git:.2f}x the time "
+                     f"({c_nb / c_git:.2f}x the CPU), {m_nb / m_git:.2f}x the memory of git"},
+            {"case": case, "tool": "git merge-file", "seconds": t_git,
+             "note": f"peak {m_git / 2**20:.0f} MB, CPU {c_git:.2f} s"}]
 
 
 def _tiny_nb(source: str) -> str:

@@ -199,3 +199,25 @@ def test_cells_in_one_id_order_merge_as_the_alignment_would(versions):
     assume(one_order(b, o, t))  # not where ids look regenerated (unique cells changed places)
     machine = machine_keys(CELL)
     assert merge_cells(b, o, t, Markers()) == _merge_aligned(b, o, t, Markers(), machine, True)
+
+
+@given(triples(), st.booleans())
+@SETTINGS
+def test_the_as_lines_merge_from_a_recorded_alignment_is_the_merge_as_lines(t, in_place):
+    """A merge with conflicts takes its as-lines variant from the alignment it made (the parts
+    recorded by merge_cells) instead of aligning again: the same cells as merge_cells(as_lines=True),
+    and the id stories worked out once are those of each side alone."""
+    from nbteam.merge.lines import merge_conflicting_stretches
+    from nbteam.merge.notebook import merge_cells
+    from nbteam.notebook.ids import id_stories, id_story
+    from nbteam.seq.markers import Markers
+
+    b, o, th = (normalise_notebook(nb)["cells"] for nb in t)
+    stories = id_stories(b, o, th)
+    assert stories == [id_story(b, o), id_story(b, th)]
+    record: list = []
+    entries = merge_cells(b, o, th, Markers(), frozenset(), in_place, False, stories, record)
+    assume(record)  # the cells were aligned (not the one-id-order shortcut, not an empty base)
+    units, fixed = record[-1]
+    again = merge_conflicting_stretches(units, entries, b, o, th, fixed, Markers())
+    assert again == merge_cells(b, o, th, Markers(), frozenset(), in_place, True)

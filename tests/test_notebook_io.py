@@ -123,3 +123,83 @@ def test_outputs_cut_never_loses_a_key_in_an_odd_layout():
     fast = parse_notebook(text.encode(), outputs=False)
     assert {k: v for k, v in fast["cells"][0].items() if k != "outputs"} == \
         {k: v for k, v in full["cells"][0].items() if k != "outputs"}
+
+
+cell_sources = st.lists(st.text(alphabet="ab\n ]}{,\"", max_size=6), max_size=4)
+
+
+@st.composite
+def cells(draw):
+    """Cells in the shapes a merge writes (and some it never does): with or without an id, empty or
+    other metadata and outputs, source as one text or as lines."""
+    kind = draw(st.sampled_from(["code", "markdown", "raw", 7]))
+    cell = {"cell_type": kind, "metadata": draw(st.sampled_from([{}, {"tags": ["a"]}, []])),
+            "source": draw(st.one_of(cell_sources.map("".join), cell_sources, st.just(["a", 1])))}
+    if kind == "code" or draw(st.booleans()):
+        cell["outputs"] = draw(st.sampled_from([[], [{"output_type": "stream", "text": "x"}], {}]))
+        cell["execution_count"] = draw(st.sampled_from([None, 3, True, 1.5, "2"]))
+    if draw(st.booleans()):
+        cell["id"] = draw(st.sampled_from(["a-1", "", 5]))
+    if draw(st.booleans()):
+        cell[draw(st.sampled_from(["attachments", "x"]))] = {}
+    return cell
+
+
+@given(st.lists(cells(), max_size=5))
+def test_dumps_writes_every_cell_shape_as_json_does(cell_list):
+    """The encoder's one-go path for the commonest cell shapes, and the general one for the rest."""
+    nb = {"cells": cell_list, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    assert dumps_notebook(nb) == reference(nb)
+
+
+@given(st.lists(cells(), min_size=1, max_size=6), st.lists(st.integers(0, 5), max_size=4), st.booleans())
+def test_versions_read_through_one_cache_read_as_alone(cell_list, changed, outputs):
+    """Three versions read through one CellCache (cells shared by text, later versions compared in
+    place) are what each reads alone, outputs cut or not; a cell alike in two versions is one object."""
+    from nbteam.notebook.io import CellCache, parse_notebook
+
+    base = {"cells": cell_list, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    ours = json.loads(json.dumps(base))
+    for k in changed:
+        if k < len(ours["cells"]):
+            ours["cells"][k]["source"] = "changed\n"
+    new = {"cell_type": "markdown", "metadata": {}, "source": "new\n"}
+    theirs = {**base, "cells": base["cells"][1:] + [new]}
+    texts = [dumps_notebook(nb).encode() for nb in (base, ours, theirs)]
+    cache = CellCache()
+    read = [parse_notebook(t, outputs=outputs, cache=cache) for t in texts]
+    alone = [parse_notebook(t, outputs=outputs) for t in texts]
+    assert read == alone
+    if outputs:
+        assert alone == [json.loads(t) for t in texts]
+    # (Without outputs, a version where some code cells lack the id others have is read in full.)
+    if outputs and len(base["cells"]) > 1 and read[0]["cells"][1] == read[2]["cells"][0]:
+        assert read[0]["cells"][1] is read[2]["cells"][0]
+
+
+def test_cache_reads_odd_layouts_in_full():
+    """Where the text only looks like Jupyter's layout (a cell's nested lines at a cell's indent, a
+    cell list closed early, keys after the cells), the cached reading gives up and the whole file is
+    read: the same notebook as json reads, nothing shared with a wrong cell."""
+    from nbteam.notebook.io import CellCache, parse_notebook
+
+    odd = [
+        # a nested object laid out like two cells: its pieces are no whole JSON values
+        '{\n "cells": [\n  {\n   "cell_type": "raw", "metadata": {"a": [\n  {\n"b": 1\n  },\n  {\n"c": 2\n  }]},\n'
+        '   "source": "x"\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n "nbformat_minor": 4\n}\n',
+        # "\n  }\n ]" inside the notebook's metadata, after the cells
+        '{\n "cells": [\n  {\n   "cell_type": "raw",\n   "metadata": {},\n   "source": "x"\n  }\n ],\n'
+        ' "metadata": {"k": [{\n  }\n ]},\n "nbformat": 4,\n "nbformat_minor": 4\n}\n',
+        # a cell's outputs that do not close as Jupyter closes them
+        '{\n "cells": [\n  {\n   "cell_type": "code",\n   "execution_count": null,\n   "metadata": {},\n'
+        '   "outputs": [\n    1\n   ], "source": "y"\n  }\n ],\n "metadata": {},\n "nbformat": 4,\n'
+        ' "nbformat_minor": 4\n}\n',
+    ]
+    for text in odd:
+        cache = CellCache()
+        for _ in range(2):  # first as the first version, then compared with it
+            got = parse_notebook(text.encode(), cache=cache)
+            assert got == json.loads(text)
+            cut = parse_notebook(text.encode(), outputs=False, cache=cache)
+            assert [{k: v for k, v in c.items() if k != "outputs"} for c in cut["cells"]] == \
+                [{k: v for k, v in c.items() if k != "outputs"} for c in got["cells"]]

@@ -96,7 +96,7 @@ def _dig(value: "Any", path: Path) -> "Any":
 
 def same_cell(x: Cell, y: Cell) -> bool:
     """Equal apart from the cell id (ids alone never make a change)."""
-    if x == y:  # most cells, compared at C speed
+    if x is y or x == y:  # most cells (one object where the versions share a cell), compared at C speed
         return True
     return all(x.get(k) == y.get(k) for k in set(x) | set(y) if k != "id")
 

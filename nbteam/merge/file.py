@@ -9,7 +9,7 @@ import sys
 
 from nbteam.bypass import disabled
 from nbteam.seq.markers import Markers
-from nbteam.notebook.io import NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
+from nbteam.notebook.io import CellCache, NotebookError, dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
 
 class Outcome:
@@ -84,18 +84,25 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
         from nbteam.merge.notebook import merge_notebooks
 
         raw = {role: _read(path) for role, path in (("base", base), ("ours", ours), ("theirs", theirs))}
+        # The result is written in our file's line ends and byte-order mark.
+        crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
+        cache = CellCache()  # a cell found alike in several versions (most of a big notebook) is read once
         # An empty base: both sides added the file (git's add/add), so base is an empty notebook.
-        nbs = {role: parse_notebook(data, role, empty_ok=role == "base", outputs=keep_outputs)
-               for role, data in raw.items()}
+        nbs = {role: parse_notebook(raw.pop(role), role, empty_ok=role == "base", outputs=keep_outputs,
+                                   cache=cache)
+               for role in ("base", "ours", "theirs")}
+        del cache  # the cells' texts: not needed to merge
         result = merge_notebooks(nbs["base"], nbs["ours"], nbs["theirs"], markers, keep_outputs, machine)
         text = dumps_notebook(result.notebook)
-        crlf, bom = uses_crlf(raw["ours"]), raw["ours"].startswith(b"\xef\xbb\xbf")
         try:
             write_atomic(out, text, crlf=crlf, bom=bom)
         except UnicodeEncodeError:  # a lone surrogate read from a \udXXX escape: written back as one
             from nbteam.notebook.io import escape_surrogates
 
             write_atomic(out, escape_surrogates(text), crlf=crlf, bom=bom)
+        conflicts = result.conflicts
+        # Freed while the collector is off: once back, it would walk them all (a big notebook's millions).
+        del nbs, result, text
     except (NotebookError, OSError) as e:
         return _fallback(base, ours, theirs, out, name, markers, str(e) if isinstance(e, NotebookError)
                          else f"cannot read or write a file: {e}")
@@ -104,10 +111,10 @@ def merge_files(base: str, ours: str, theirs: str, out: str, name: str, markers:
     finally:
         if collecting:
             gc.enable()
-    if not result.conflicts:
+    if not conflicts:
         return Outcome(0, f"{name}: merged cleanly")
-    cells = sorted({c.number for c in result.conflicts})
-    n = len(result.conflicts)
+    cells = sorted({c.number for c in conflicts})
+    n = len(conflicts)
     return Outcome(1, f"{name}: merged, {n} conflict{'s' * (n > 1)} in {_cells_phrase(cells)}")
 
 

@@ -9,7 +9,7 @@ from nbteam.errors import NbteamError
 from nbteam.merge.cell import (deleted_conflict, field_block, machine_ours, merge_cell, merge_values, quiet_filter,
                                same_cell, same_work)
 from nbteam.merge.machine import CELL, NOTEBOOK, machine_keys
-from nbteam.notebook.ids import ids_meaningful, one_order
+from nbteam.notebook.ids import id_stories, one_order
 from nbteam.notebook.io import Cell, Notebook, canonical_json
 from nbteam.notebook.normalise import normalise_notebook
 from nbteam.seq.markers import Markers
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
     from nbteam.merge.cell import CellConflicts, Entry
     from nbteam.merge.lines import Unit
+
+    Stretches = tuple[list[Unit], tuple[set[int], set[int], set[int]]]  # an alignment's parts, its moved cells
     from nbteam.notebook.conflicts import Conflict
     from nbteam.notebook.markers import ConflictKind
 
@@ -137,28 +139,31 @@ def _merge_added(ours: list[Cell], theirs: list[Cell], markers: Markers, machine
 
 
 def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                machine: frozenset[str] = frozenset(), in_place: bool = True, as_lines: bool = False) -> list[Entry]:
+                machine: frozenset[str] = frozenset(), in_place: bool = True, as_lines: bool = False,
+                stories: list[set[str] | None] | None = None, record: list[Stretches] | None = None) -> list[Entry]:
     """Merge three versions of a (normalised) cell list into cells with their conflicts
     (`machine`: the team's own machine-metadata keys, besides nbteam.merge.machine's table;
     in_place: see match_cells; as_lines: conflicting stretches merged again as git merges lines,
-    see nbteam.merge.lines)."""
+    see nbteam.merge.lines; stories: id_stories(base, ours, theirs), if known; record: where the
+    cells were aligned, their parts are appended to it, so the same merge as lines needs no second
+    alignment, see stretches_as_lines)."""
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
     if not as_lines and one_order(base, ours, theirs):
         # The alignment would pair every cell with its place (a property test checks it does): skip it.
         return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
-    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines)
+    return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines, stories, record)
 
 
 def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers: Markers,
-                   machine: frozenset[str], in_place: bool, as_lines: bool = False) -> list[Entry]:
+                   machine: frozenset[str], in_place: bool, as_lines: bool = False,
+                   stories: list[set[str] | None] | None = None, record: list[Stretches] | None = None) -> list[Entry]:
     """merge_cells for versions whose cells must be aligned first (ids missing, changed or reordered)."""
     from nbteam.notebook.align import align_runs, find_moves, match_cells, pair_lost_cells
-    from nbteam.notebook.ids import id_story
     from nbteam.seq.gaps import gaps
 
-    id_o, id_t = id_story(base, ours), id_story(base, theirs)
+    id_o, id_t = stories or id_stories(base, ours, theirs)
     pairs_o, pairs_t = align_runs(base, ours, theirs, match_cells(base, ours, id_o, in_place),
                                   match_cells(base, theirs, id_t, in_place),
                                   id_o, id_t)
@@ -201,22 +206,25 @@ def _merge_aligned(base: list[Cell], ours: list[Cell], theirs: list[Cell], marke
     anchors = [(i, to_ours[i], to_theirs[i]) for i in range(len(base)) if i in to_ours and i in to_theirs]
     out: list[Entry] = []
     units: list[Unit] = []  # with as_lines: each part's base, ours, theirs ranges and its entries
+    track = as_lines or record is not None
     for (pb, po, pt), (i, jo, jt), anchored in gaps(anchors, (len(base), len(ours), len(theirs))):
         if i > pb or jo > po or jt > pt:
             start = len(out)
             out += _merge_region(base[pb:i], items(0, ours, from_ours, po, jo), items(1, theirs, from_theirs, pt, jt),
                                  pb, moved, markers, arrived, machine)
-            if as_lines:
+            if track:
                 units.append((pb, i, po, jo, pt, jt, start, len(out)))
         if anchored:
             out.append(merge_cell(base[i], ours[jo], theirs[jt], markers, machine))
-            if as_lines:
+            if track:
                 units.append((i, i + 1, jo, jo + 1, jt, jt + 1, len(out) - 1, len(out)))
+    fixed = (moved, set(placed[0]), set(placed[1]))
+    if record is not None:
+        record.append((units, fixed))
     if as_lines:
         from nbteam.merge.lines import merge_conflicting_stretches
 
-        out = merge_conflicting_stretches(units, out, base, ours, theirs, (moved, set(placed[0]), set(placed[1])),
-                                          markers)
+        out = merge_conflicting_stretches(units, out, base, ours, theirs, fixed, markers)
     return out
 
 
@@ -276,28 +284,41 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     """Three-way merge of parsed v4 notebooks; outputs are stripped unless keep_outputs.
 
     `machine`: the team's own metadata keys that never conflict (`machine_metadata` setting)."""
-    b, o, t = (normalise_notebook(nb, keep_outputs) for nb in (base, ours, theirs))
-    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine)
+    done: dict[int, Cell] = {}  # a cell the versions share is normalised once (see normalise_notebook)
+    b, o, t = (normalise_notebook(nb, keep_outputs, done) for nb in (base, ours, theirs))
+    # What ids say, worked out once for every merge_cells below and the checks.
+    stories = id_stories(b["cells"], o["cells"], t["cells"])
+    record: list[Stretches] = []  # how the cells were aligned, if they were (see merge_cells)
+    entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, True, False, stories, record)
     in_place = True
     # Copies of equal cells are counted only where ids name no cells (fewer_copies_than_git): found once.
-    idless = not (ids_meaningful(b["cells"], o["cells"]) or ids_meaningful(b["cells"], t["cells"]))
+    idless = all(story is None for story in stories)
     if idless and not any(kinds for _, kinds in entries) and fewer_copies_than_git(b["cells"], o["cells"], t["cells"],
-                                                                                   [c for c, _ in entries]):
+                                                                                   [c for c, _ in entries], False):
         # Without ids, which of several equal cells a side rewrote is a guess: read in place,
         # each side's rewrite may take a different copy, and a copy both sides keep is lost.
         # git's alignment (cells as lines) keeps it; the safety net below checks the retry.
         in_place = False
-        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False)
+        record = []
+        entries = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place=False, stories=stories,
+                              record=record)
     if any(kinds for _, kinds in entries):
         # Where git's line merge is clean around a conflict (a cell split, joined or rewritten on
         # one side), take it, unless that adds a doubled cell or a shortfall the checks below refuse.
-        again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True)
+        if record:  # merge_cells with as_lines is these entries, their conflicting stretches merged as lines
+            from nbteam.merge.lines import merge_conflicting_stretches
+
+            units, fixed = record[-1]
+            again = merge_conflicting_stretches(units, entries, b["cells"], o["cells"], t["cells"], fixed, markers)
+        else:
+            again = merge_cells(b["cells"], o["cells"], t["cells"], markers, machine, in_place, as_lines=True,
+                                stories=stories)
         cells = [c for c, _ in again]
         doubled = doubled_cells(b["cells"], o["cells"], t["cells"], cells)
         if any(kinds for _, kinds in again):
             if set(doubled) <= set(doubled_cells(b["cells"], o["cells"], t["cells"], [c for c, _ in entries])):
                 entries = again
-        elif not doubled and not fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells):
+        elif not doubled and not fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, not idless):
             entries = again
 
     metadata, bad = merge_values(b["metadata"], o["metadata"], t["metadata"], lists=True)
@@ -324,7 +345,7 @@ def merge_notebooks(base: Notebook, ours: Notebook, theirs: Notebook, markers: M
     if doubled:  # both sides added a cell alike and the clean merge holds it twice: a bug
         raise LostWorkError(f"{len(doubled)} cell(s) both sides added alike would be added twice, "
                             f"e.g. {doubled[0][:60]!r}")
-    fewer = [] if conflicts or not idless else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells)
+    fewer = [] if conflicts or not idless else fewer_copies_than_git(b["cells"], o["cells"], t["cells"], cells, False)
     if fewer:  # git, each cell one line, keeps a copy the clean merge lost: a bug
         raise LostWorkError(f"{len(fewer)} cell(s) kept fewer times than git merge-file keeps them, "
                             f"e.g. {fewer[0][:60]!r}")
@@ -365,10 +386,14 @@ def _lines(cells: list[Cell], skip: set[str] | frozenset[str] = frozenset()) -> 
     return lines
 
 
-def fewer_copies_than_git(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell]) -> list[str]:
+def fewer_copies_than_git(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: list[Cell],
+                          ids: bool | None = None) -> list[str]:
     """Without ids: cells a clean `git merge-file` of the cells (each one line) keeps more often
-    than merged does, save cells unique in base (a delete wins over a move: the documented rule)."""
-    if ids_meaningful(base, ours) or ids_meaningful(base, theirs):
+    than merged does, save cells unique in base (a delete wins over a move: the documented rule).
+    (ids: whether ids mean something between base and either side, if known.)"""
+    if ids is None:
+        ids = any(story is not None for story in id_stories(base, ours, theirs))
+    if ids:
         return []
     tokens: dict[tuple[str, str], str] = {}
 
@@ -413,6 +438,6 @@ def lost_lines(base: list[Cell], ours: list[Cell], theirs: list[Cell], merged: l
     # changed cells are read, so a big notebook with few changes costs little.
     unchanged = {c["source"] for c in base}
     added = _lines(ours, unchanged) | _lines(theirs, unchanged)
-    if added:
-        added -= _lines(base)
-    return sorted(added - _lines(merged, unchanged)) if added else []
+    if added:  # base's lines are read only for lines the merge lacks (few or none): they are many
+        added -= _lines(merged, unchanged)
+    return sorted(added - _lines(base)) if added else []

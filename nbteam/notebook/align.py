@@ -18,7 +18,7 @@ TYPE_CHECKING = False  # no collections import at run time: driver start-up is u
 if TYPE_CHECKING:
     from collections import Counter
     from collections.abc import Hashable, Iterable, Sequence
-    from typing import TypeVar
+    from typing import Any, TypeVar
 
     K = TypeVar("K", bound=Hashable)
 
@@ -45,28 +45,41 @@ def _id_anchors(a: Sequence[Cell], b: Sequence[Cell], shared: set[str]) -> list[
     return longest_increasing([(i, where_b[c["id"]]) for i, c in enumerate(a) if c.get("id") in shared])
 
 
-def _dice(x: Counter[str], y: Counter[str]) -> float:
+def _dice(x: Counter[Hashable], y: Counter[Hashable]) -> float:
     total = sum(x.values()) + sum(y.values())
-    return 2 * sum((x & y).values()) / total if total else 0.0
+    if not total:
+        return 0.0
+    if len(x) > len(y):
+        x, y = y, x
+    get = y.get  # the size of the multiset intersection, without building it (as x & y would)
+    return 2 * sum(n if n < (m := get(k, 0)) else m for k, n in x.items()) / total
 
 
-def similarity(x: Cell, y: Cell) -> float:
+def similarity(x: Cell, y: Cell, counted: dict[tuple[str, bool], Counter[Hashable]] | None = None) -> float:
     """How alike two cells' sources are, 0..1 (different cell types count half).
 
     Linear-time Dice coefficients: of character pairs for short sources, of words for long ones.
+    (counted: a source's counts by (source, by words), kept while one cell is compared with several.)
     """
     from collections import Counter  # only where cells are paired by similarity, not on every merge
+
+    def count(source: str, words: bool) -> Counter[Hashable]:
+        found = counted.get((source, words)) if counted is not None else None
+        if found is None:
+            # Character pairs as (char, char) tuples: counted at C speed, the same counts as 2-char strings.
+            found = Counter(source.split()) if words else Counter(zip(source, source[1:]))
+            if counted is not None:
+                counted[source, words] = found
+        return found
 
     sx, sy = x["source"], y["source"]
     if sx == sy:
         score = 1.0
     elif not sx.strip() or not sy.strip():
         score = 0.0
-    elif len(sx) + len(sy) <= MAX_CHAR_COMPARE:
-        score = _dice(Counter(sx[k : k + 2] for k in range(len(sx) - 1)),
-                      Counter(sy[k : k + 2] for k in range(len(sy) - 1)))
     else:
-        score = _dice(Counter(sx.split()), Counter(sy.split()))
+        words = len(sx) + len(sy) > MAX_CHAR_COMPARE
+        score = _dice(count(sx, words), count(sy, words))
     return score if x["cell_type"] == y["cell_type"] else score / 2
 
 
@@ -82,7 +95,8 @@ def _pair_gap(a: Sequence[Cell], b: Sequence[Cell], ia: int, ib: int, lone_edit:
     if n * m > MAX_GAP_GRID:
         # Too big to compare all pairs: pair cell-for-cell in place where alike.
         return [(ia + k, ib + k) for k in range(min(n, m)) if similarity(a[k], b[k]) >= MIN_SIMILARITY]
-    sim = [[similarity(x, y) for y in b] for x in a]
+    counted: dict[tuple[str, bool], Counter[Hashable]] = {}  # each cell is compared with several
+    sim = [[similarity(x, y, counted) for y in b] for x in a]
     # Best monotone matching: dynamic programme over the small grid.
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(n - 1, -1, -1):
@@ -239,6 +253,8 @@ def alike_pairs(a: Sequence[Cell], b: Sequence[Cell]) -> list[Pair]:
 def _runs(cells: Sequence[Cell]) -> list[tuple[int, int]]:
     """Runs of two or more equal cells in a row: (start, stop) index ranges."""
     keys = [_key(c) for c in cells]
+    if not any(map(tuple.__eq__, keys, keys[1:])):  # no cell equals the next (most notebooks), at C speed
+        return []
     out = []
     start = 0
     for i in range(1, len(keys) + 1):

@@ -96,6 +96,10 @@ def _insert_conflicts(cells: list[dict], size: int) -> list[Conflict]:
     found: list[Conflict] = []
     i = 0
     while i < len(cells):
+        source = cells[i].get("source")
+        if type(source) is str and source[:1] != "<":  # no opening marker cell (most cells: no more work)
+            i += 1
+            continue
         line = _marker_line(cells[i])
         n = opener_size(line, size) if line and line.rstrip("\n").endswith(INSERTED_NOTE) else 0
         separator = close = -1

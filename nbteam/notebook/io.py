@@ -18,6 +18,7 @@ except ImportError:  # pragma: no cover - an interpreter without json's C accele
 
 TYPE_CHECKING = False  # typing is not imported at run time: the merge driver's start-up is user-visible
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from typing import Any
 
 Notebook = dict[str, "Any"]
@@ -132,16 +133,127 @@ def _cut_well(nb: "Any", text: str) -> bool:
         "id" in c or not ids))) for c in cells)
 
 
-def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True) -> Notebook:
+# Jupyter's layout of the cell list: each cell opens on "  {" and closes on "  }", its keys indented by 3.
+_CELLS_HEAD = '{\n "cells": [\n  '
+_CELL_END = "\n  },\n  {\n"  # a cell's last line, and the next cell's first
+_NEXT = ",\n  {"
+_CELLS_END = "\n  }\n ]"
+
+
+class CellCache:
+    """Cells read from the versions of one merge, by their text: a cell found alike in several versions
+    (most cells of a big notebook) is read once, and the versions share that dict (never modify it).
+
+    The versions are read in one `outputs` mode. `first` is the first version's cells in order, so
+    the next versions are read by comparing text, mostly without a copy or a hash of it."""
+
+    __slots__ = ("cells", "first")
+
+    def __init__(self) -> None:
+        self.cells: dict[str, tuple["Any", int]] = {}  # a cell's text -> the cell, its place in first (or -1)
+        self.first: list[str] = []
+
+
+def _parse_cell(piece: str, outputs: bool) -> "Any":
+    """One cell's text (from its "{" to its "}", in Jupyter's layout) parsed on its own; None if it
+    is not one whole JSON object, or its outputs do not cut cleanly."""
+    cut = False
+    if not outputs and (i := piece.find(_OUTPUTS)) >= 0:
+        start = i + len(_OUTPUTS) - 2  # at the "["
+        end = piece.find("\n   ]", start)
+        # The outputs' "]" is followed by the source or closes the cell.
+        if end < 0 or not (end + 9 == len(piece) or piece.startswith(_AFTER_OUTPUTS[0], end + 4)):
+            return None
+        piece, cut = piece[:start] + "[]" + piece[end + 5:], True
+    try:
+        cell, end = _scan(piece, 0)
+    except (StopIteration, SystemError, ValueError, RecursionError):
+        return None
+    if end != len(piece) or type(cell) is not dict:
+        return None
+    if cut and (cell.get("outputs") != [] or (cell.get("cell_type") == "code" and not _CODE_KEYS <= cell.keys())):
+        return None
+    return cell
+
+
+def _cell_texts(text: str, stop: int, cache: CellCache) -> "Iterator[str]":
+    """The texts of the cells from len(_CELLS_HEAD) to stop. Where a cell is the first version's
+    next one (or the one after it: a cell changed or deleted) its text is compared in place."""
+    first, known = cache.first, cache.cells
+    pos, k, n = len(_CELLS_HEAD), 0, len(first)
+    last = stop + 4  # after the last cell's "}"
+    while True:
+        for guess in (k, k + 1):
+            if guess < n:
+                piece = first[guess]
+                end = pos + len(piece)
+                if end <= last and text.startswith(piece, pos) and (end == last or text.startswith(_NEXT, end)):
+                    k = guess + 1
+                    break
+        else:
+            end = text.find(_CELL_END, pos, stop)
+            end = last if end < 0 else end + 4
+            piece = text[pos:end]
+            if (found := known.get(piece)) is not None and found[1] >= 0:
+                k = found[1] + 1  # a cell of the first version, elsewhere: carry on from there
+        yield piece
+        if end == last:
+            return
+        pos = end + len(_NEXT) - 1
+
+
+def _parse_shared(text: str, outputs: bool, cache: CellCache) -> Notebook | None:
+    """The notebook parsed cell by cell, each cell read once across the versions of a merge (cache);
+    None unless the text is in Jupyter's layout and every cell and the rest read back as the whole."""
+    if not text.startswith(_CELLS_HEAD + "{") or (stop := text.rfind(_CELLS_END, len(_CELLS_HEAD))) < 0:
+        return None
+    known, first = cache.cells, cache.first
+    reading_first = not first
+    cells = []
+    for piece in _cell_texts(text, stop, cache):
+        found = known.get(piece)
+        if found is None:
+            cell = _parse_cell(piece, outputs)
+            if cell is None:
+                if reading_first:
+                    known.clear()
+                    first.clear()
+                return None
+            found = known[piece] = (cell, len(first) if reading_first else -1)
+        if reading_first:  # every cell, repeated ones too: the next versions are compared by place
+            first.append(piece)
+        cells.append(found[0])
+    # The rest of the file, each cell replaced by its number: it must hold them, in order, as its
+    # cell list. Each piece is a whole JSON value (read above), so put back they are that list.
+    skeleton = text[:len(_CELLS_HEAD)] + ",\n  ".join(map(str, range(len(cells)))) + text[stop + 4:]
+    try:
+        nb = loads(skeleton)
+    except (ValueError, RecursionError):
+        return None
+    if type(nb) is not dict or nb.get("cells") != list(range(len(cells))) or nb.get("nbformat") != 4:
+        return None
+    if not outputs and any("id" in c for c in cells) and not all(
+            "id" in c for c in cells if c.get("cell_type") == "code"):
+        return None  # as _cut_well: a code cell without the id the others have is read in full
+    nb["cells"] = cells
+    return nb
+
+
+def parse_notebook(data: bytes, name: str = "notebook", empty_ok: bool = False, outputs: bool = True,
+                   cache: CellCache | None = None) -> Notebook:
     """Parse .ipynb bytes into a v4 notebook dict, upgrading nbformat 3; raise NotebookError.
 
     With empty_ok, empty bytes are an empty notebook (git's base when both sides added the file).
-    Without outputs, code cells may come back with empty outputs (read faster: the merge strips them)."""
+    Without outputs, code cells may come back with empty outputs (read faster: the merge strips them).
+    With a cache kept across the versions of one merge, a cell whose text was read before is that
+    same dict object (see CellCache)."""
     if empty_ok and not data:
         return empty_notebook()
     text = decode_text(data, name)
     if not text.strip():
         raise NotebookError(f"{name} is empty")
+    if cache is not None and (shared := _parse_shared(text, outputs, cache)) is not None:
+        return shared
     cut = None if outputs else _without_outputs(text)
     if cut is not None:
         try:
@@ -204,12 +316,8 @@ def join_source(source: "Any") -> str:
 
 def _jupyter_layout(nb: Notebook) -> Notebook:
     """Sources and multi-line output text as lists of lines, as Jupyter saves them."""
-    cells = []
-    for cell in nb.get("cells", []):
-        cell = dict(cell)
-        if isinstance(cell.get("source"), str):
-            cell["source"] = split_lines(cell["source"])
-        cells.append(cell)
+    cells = [{**cell, "source": split_lines(cell["source"])} if isinstance(cell.get("source"), str) else cell
+             for cell in nb.get("cells", [])]
     return {**nb, "cells": cells}
 
 
@@ -230,10 +338,15 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
         sep = "{\n" + inner
         for key in sorted(value):
             item = value[key]
-            if type(item) is str:  # inline the commonest values: a call per value is most of the cost
+            kind = type(item)
+            if kind is str:  # inline the commonest values: a call per value is most of the cost
                 out.append(f"{sep}{_str(key)}: {_str(item)}")
             elif item is None or item is True or item is False:
                 out.append(f"{sep}{_str(key)}: {_SCALARS[item]}")
+            elif kind is int:
+                out.append(f"{sep}{_str(key)}: {int.__repr__(item)}")
+            elif not item and (kind is dict or kind is list):  # a cell's metadata, its outputs
+                out.append(f"{sep}{_str(key)}: {'{}' if kind is dict else '[]'}")
             else:
                 out.append(f"{sep}{_str(key)}: ")
                 _encode(item, inner, out)
@@ -244,16 +357,18 @@ def _encode(value: "Any", indent: str, out: list[str]) -> None:
             out.append("[]")
             return
         inner = indent + " "
-        if all(type(v) is str for v in value):  # source and text lines: the bulk of a notebook
+        try:  # source and text lines, the bulk of a notebook, at C speed (_str takes only text)
             out.append("[\n" + inner + (",\n" + inner).join(map(_str, value)) + "\n" + indent + "]")
             return
+        except TypeError:
+            pass
         out.append("[\n")
         for n, item in enumerate(value):
             out.append(",\n" + inner if n else inner)
             _encode(item, inner, out)
         out.append("\n" + indent + "]")
     else:
-        out.append(_scalar(value))
+        out.append(value if kind is _Encoded else _scalar(value))
 
 
 def _scalar(value: "Any") -> str:
@@ -282,10 +397,66 @@ def canonical_json(value: "Any") -> str:
     return "".join(out)
 
 
+class _Encoded(str):
+    """JSON text already encoded (at its place's indent): _encode writes it as it is."""
+
+
+# A cell's commonest shapes, keys sorted: code with empty outputs (as a merge writes it), markdown or raw.
+_CELL_SHAPES = {frozenset(keys): keys for keys in (
+    ("cell_type", "execution_count", "id", "metadata", "outputs", "source"),
+    ("cell_type", "execution_count", "metadata", "outputs", "source"),
+    ("cell_type", "id", "metadata", "source"), ("cell_type", "metadata", "source"))}
+
+
+def _cell_json(cell: Cell, source: "Any") -> str | None:
+    """A cell in one of _CELL_SHAPES with empty metadata (and outputs), its source lines, encoded in
+    one go as _encode encodes it at a cell's indent; None for any other cell. (Most cells of a big
+    notebook: a call per value was most of the time it took to write.) source: the cell's, as lines."""
+    keys = _CELL_SHAPES.get(frozenset(cell))
+    cell_type = cell.get("cell_type")
+    if keys is None or type(source) is not list or type(cell_type) is not str or cell["metadata"] != {} or type(
+            cell["metadata"]) is not dict:
+        return None
+    try:
+        lines = "[\n    " + ",\n    ".join(map(_str, source)) + "\n   ]" if source else "[]"
+    except TypeError:  # a line that is not text
+        return None
+    head = '{\n   "cell_type": ' + _str(cell_type)
+    if len(keys) > 4:
+        count, outputs = cell["execution_count"], cell["outputs"]
+        if outputs != [] or type(outputs) is not list or not (count is None or type(count) is int):
+            return None
+        head += ',\n   "execution_count": ' + ("null" if count is None else int.__repr__(count))
+    if "id" in keys:
+        if type(cell["id"]) is not str:
+            return None
+        head += ',\n   "id": ' + _str(cell["id"])
+    return head + (',\n   "metadata": {},\n   "outputs": [],\n   "source": ' if len(keys) > 4
+                   else ',\n   "metadata": {},\n   "source": ') + lines + "\n  }"
+
+
+def _cells_json(cells: list[Cell]) -> _Encoded:
+    """The cell list as _encode writes it at the notebook's indent, laid out as Jupyter saves it."""
+    if not cells:
+        return _Encoded("[]")
+    texts = []
+    for cell in cells:
+        source = cell.get("source")
+        if isinstance(source, str):
+            source = split_lines(source)
+        text = _cell_json(cell, source)
+        if text is None:
+            out: list[str] = []
+            _encode({**cell, "source": source} if "source" in cell else cell, "  ", out)
+            text = "".join(out)
+        texts.append(text)
+    return _Encoded("[\n  " + ",\n  ".join(texts) + "\n ]")
+
+
 def dumps_notebook(nb: Notebook) -> str:
     """Serialise like Jupyter: indent 1, sorted keys, non-ASCII kept, trailing newline."""
     out: list[str] = []
-    _encode(_jupyter_layout(nb), "", out)
+    _encode({**nb, "cells": _cells_json(nb.get("cells", []))}, "", out)
     return "".join(out) + "\n"
 
 

@@ -53,8 +53,12 @@ def normalise_cell(cell: Cell, keep_outputs: bool = False) -> Cell:
     return out
 
 
-def normalise_notebook(nb: Notebook, keep_outputs: bool = False) -> Notebook:
-    """A clean copy of a v4 notebook, ready to align and merge (the input is not modified)."""
+def normalise_notebook(nb: Notebook, keep_outputs: bool = False, done: dict[int, Cell] | None = None) -> Notebook:
+    """A clean copy of a v4 notebook, ready to align and merge (the input is not modified).
+
+    done (id of an input cell -> its clean copy) is kept across the versions of one merge: a cell
+    dict they share (nbteam.notebook.io reads a cell found alike in several versions once) is
+    normalised once, and its copies are one object too, so comparing them is instant."""
     metadata = nb.get("metadata")
     metadata = dict(metadata) if isinstance(metadata, dict) else {}
     if not keep_outputs:
@@ -62,8 +66,17 @@ def normalise_notebook(nb: Notebook, keep_outputs: bool = False) -> Notebook:
             metadata.pop(key, None)
     minor = nb.get("nbformat_minor")
     return {
-        "cells": [normalise_cell(c, keep_outputs) for c in nb.get("cells", []) if isinstance(c, dict)],
+        "cells": _normalise_cells(nb.get("cells", []), keep_outputs, {} if done is None else done),
         "metadata": metadata,
         "nbformat": 4,
         "nbformat_minor": minor if isinstance(minor, int) and minor >= 0 else 4,
     }
+
+
+def _normalise_cells(cells: list[Cell], keep_outputs: bool, done: dict[int, Cell]) -> list[Cell]:
+    out: list[Cell | None] = list(map(done.get, map(id, cells)))  # the cells done before, at C speed
+    if None in out:
+        for k, cell in enumerate(cells):
+            if out[k] is None and isinstance(cell, dict):
+                out[k] = done[id(cell)] = normalise_cell(cell, keep_outputs)
+    return [c for c in out if c is not None]  # what is not a cell at all is left out

@@ -17,6 +17,8 @@ TYPE_CHECKING = False  # no typing import at run time: driver start-up is user-v
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from nbteam.seq.xdiff import Change
+
 EAGER, ZEALOUS, ZEALOUS_ALNUM = 1, 2, 3  # xdiff's merge levels
 CONFLICT, OURS, THEIRS, SAME = 0, 1, 2, 4  # what a merged region takes
 
@@ -47,10 +49,10 @@ def _append(regions: list[_Region], mode: int, i0: int, chg0: int, i1: int, chg1
         regions.append(_Region(mode, i0, chg0, i1, chg1, i2, chg2))
 
 
-def _regions(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], level: int) -> list[_Region]:
-    """Walk both sides' changes in base order and classify each stretch (xdl_do_merge)."""
-    from nbteam.seq.xdiff import diff
-    s1, s2 = diff(base, ours), diff(base, theirs)
+def _regions(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str], level: int,
+             s1: list[Change], s2: list[Change]) -> list[_Region]:
+    """Walk both sides' changes in base order (s1, s2: their diffs from base) and classify each
+    stretch (xdl_do_merge)."""
     regions: list[_Region] = []
     x = y = 0
     while x < len(s1) and y < len(s2):
@@ -143,21 +145,24 @@ def merge3_lines(base: Sequence[str], ours: Sequence[str], theirs: Sequence[str]
     # Imported on first need: most cells change on one side only and never get here.
     from nbteam.seq.xdiff import diff
 
-    if not diff(base, ours):
+    s1 = diff(base, ours)
+    if not s1:
         return list(theirs), 0
-    if not diff(base, theirs):
+    s2 = diff(base, theirs)  # each diff once: on a long text they are most of the time
+    if not s2:
         return list(ours), 0
     from nbteam.seq.style import ConflictStyle  # the enum import only when both sides changed the text
 
     if markers.style is ConflictStyle.ZDIFF3:
-        regions = _regions(base, ours, theirs, EAGER)
+        regions = _regions(base, ours, theirs, EAGER, s1, s2)
         for m in regions:  # only the lines both sides share at a conflict's ends leave it
             while m.mode == CONFLICT and m.chg1 and m.chg2 and ours[m.i1] == theirs[m.i2]:
                 m.i1, m.i2, m.chg1, m.chg2 = m.i1 + 1, m.i2 + 1, m.chg1 - 1, m.chg2 - 1
             while m.mode == CONFLICT and m.chg1 and m.chg2 and ours[m.i1 + m.chg1 - 1] == theirs[m.i2 + m.chg2 - 1]:
                 m.chg1, m.chg2 = m.chg1 - 1, m.chg2 - 1
     else:
-        regions = _regions(base, ours, theirs, EAGER if markers.style is ConflictStyle.DIFF3 else ZEALOUS_ALNUM)
+        level = EAGER if markers.style is ConflictStyle.DIFF3 else ZEALOUS_ALNUM
+        regions = _regions(base, ours, theirs, level, s1, s2)
     out: list[str] = []
     conflicts = 0
     i = 0
