@@ -79,16 +79,20 @@ def test_example_markers_in_a_fence_commit_however_they_are_added(tmp_path, git_
     assert p.returncode == 1 and "nb.ipynb: cell 4 (code) has a source conflict" in p.stderr, p.stderr
 
 
+def _stash_pop_conflict(repo, fenced, ids: bool) -> None:
+    """A fenced block edited in a stash and on the branch: `git stash pop` conflicts there, then `git add`."""
+    assert _commit(repo, _nb(fenced(0), ("code", "a"), ids=ids), "base").returncode == 0
+    write_nb(repo / "nb.ipynb", _nb(fenced(1), ("code", "a"), ids=ids))
+    git(repo, "stash", "-q")
+    assert _commit(repo, _nb(fenced(2), ("code", "a"), ids=ids), "main").returncode == 0
+    assert git(repo, "stash", "pop", check=False).returncode != 0
+    git(repo, "add", "nb.ipynb")
+
+
 def test_a_stash_pop_conflict_inside_a_fence_is_refused(tmp_path, git_env):
     """git stash pop leaves no MERGE_HEAD: only git's resolve-undo record says the notebook was merged."""
     repo = _repo(tmp_path)
-    fenced = lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n")  # noqa: E731
-    assert _commit(repo, _nb(fenced(0), ("code", "a"), ids=False), "base").returncode == 0
-    write_nb(repo / "nb.ipynb", _nb(fenced(1), ("code", "a"), ids=False))
-    git(repo, "stash", "-q")
-    assert _commit(repo, _nb(fenced(2), ("code", "a"), ids=False), "main").returncode == 0
-    assert git(repo, "stash", "pop", check=False).returncode != 0
-    git(repo, "add", "nb.ipynb")
+    _stash_pop_conflict(repo, lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n"), ids=False)
     p = git(repo, "commit", "-qm", "popped", check=False)
     assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
     git(repo, "commit", "-qm", "resolved later", "--no-verify")
@@ -148,13 +152,8 @@ def test_a_fenced_conflict_without_gits_record_is_still_refused(tmp_path, git_en
     """Switching branches drops git's record of a stash pop: the fenced block that HEAD's cell holds
     with our side's lines in place of the markers is what a merge leaves, not an example."""
     repo = _repo(tmp_path)
-    fenced = lambda x: ("markdown", f"Run this:\n\n```\nimport os\nx = {x}\nprint(x)\n```\n\nThen go on.\n")  # noqa: E731
-    assert _commit(repo, _nb(fenced(0), ("code", "a"), ids=True), "base").returncode == 0
-    write_nb(repo / "nb.ipynb", _nb(fenced(1), ("code", "a"), ids=True))
-    git(repo, "stash", "-q")
-    assert _commit(repo, _nb(fenced(2), ("code", "a"), ids=True), "main").returncode == 0
-    assert git(repo, "stash", "pop", check=False).returncode != 0
-    git(repo, "add", "nb.ipynb")
+    _stash_pop_conflict(repo, lambda x: ("markdown", f"Run this:\n\n```\nimport os\nx = {x}\nprint(x)\n```\n\n"
+                                                   "Then go on.\n"), ids=True)
     git(repo, "checkout", "-qb", "elsewhere")
     assert git(repo, "ls-files", "--resolve-undo").stdout == ""  # the record is gone
     p = git(repo, "commit", "-qm", "popped", check=False)
