@@ -92,7 +92,8 @@ def _stash_pop_conflict(repo, fenced, ids: bool) -> None:
 def test_a_stash_pop_conflict_inside_a_fence_is_refused(tmp_path, git_env):
     """git stash pop leaves no MERGE_HEAD: only git's resolve-undo record says the notebook was merged."""
     repo = _repo(tmp_path)
-    _stash_pop_conflict(repo, lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n"), ids=False)
+    fenced = lambda x: ("markdown", f"Run this:\n\n```\nx = {x}\n```\n")  # noqa: E731
+    _stash_pop_conflict(repo, fenced, ids=False)
     p = git(repo, "commit", "-qm", "popped", check=False)
     assert p.returncode == 1 and "nb.ipynb: cell 1 (markdown) has a source conflict" in p.stderr, p.stderr
     git(repo, "commit", "-qm", "resolved later", "--no-verify")
