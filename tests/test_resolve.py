@@ -164,3 +164,40 @@ def test_the_merge_tool_takes_a_block_of_inserted_cells():
         assert session.resolved().notebook == read_notebook(case / f"{side.value}.ipynb")
         assert join_source(session.cell()["source"]) == ("## Setup\nInstall it first:" if side is Side.THEIRS
                                                          else "## Setup\nInstall first.")
+
+
+TUTORIAL = "## What a conflict looks like\n\n```\n<<<<<<< HEAD\nx = 1\n=======\nx = 2\n>>>>>>> feature\n```\n"
+
+
+def _tutorial(code: str, ids: bool) -> dict:
+    nb = make_nb(TUTORIAL, code, ids=ids)
+    nb["cells"][0] = {k: v for k, v in nb["cells"][0].items() if k not in ("outputs", "execution_count")}
+    nb["cells"][0]["cell_type"] = "markdown"
+    return nb
+
+
+@pytest.mark.parametrize("ids", [True, False])
+@pytest.mark.parametrize("side", ["ours", "theirs", "both"])
+def test_resolve_leaves_the_example_markers_a_side_holds(repo, side, ids):
+    """A tutorial's example markers, held by both sides, are text: resolving the merge's real conflict
+    (through git's stages) must not take a side of them too, and says it left them."""
+    assert nbteam("init", cwd=repo).returncode == 0
+    p = merge_branches(repo, _tutorial("a = 1\n", ids), _tutorial("a = 3\n", ids), _tutorial("a = 2\n", ids))
+    assert p.returncode != 0
+    assert len(find_conflicts(read_notebook(repo / "nb.ipynb"))) == 2  # the example reads as a block too
+    p = nbteam("resolve", f"--{side}", "nb.ipynb", cwd=repo)
+    assert p.returncode == 0, p.stderr
+    assert "resolved 1 conflict" in p.stdout and "1 marker block a side itself holds" in p.stdout, p.stdout
+    cells = read_notebook(repo / "nb.ipynb")["cells"]
+    assert join_source(cells[0]["source"]) == TUTORIAL
+    assert join_source(cells[1]["source"]) == {"ours": "a = 3\n", "theirs": "a = 2\n", "both": "a = 3\na = 2\n"}[side]
+
+
+def test_the_mergetool_form_leaves_the_example_markers_its_sides_hold(tmp_path):
+    paths = [str(write_nb(tmp_path / f"{k}.ipynb", _tutorial(code, True)))
+             for k, code in (("base", "a = 1\n"), ("local", "a = 10\n"), ("remote", "a = 100\n"))]
+    merged = tmp_path / "merged.ipynb"
+    p = nbteam("resolve", "--base", paths[0], "--local", paths[1], "--remote", paths[2], "--theirs", str(merged))
+    assert p.returncode == 0, p.stderr
+    cells = read_notebook(merged)["cells"]
+    assert [join_source(c["source"]) for c in cells] == [TUTORIAL, "a = 100\n"]

@@ -13,6 +13,10 @@ import sys
 
 from nbteam.errors import NbteamError
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from nbteam.notebook.io import Notebook
+
 
 def add_arguments(parser: argparse.ArgumentParser, name: str) -> None:
     """The command's arguments."""
@@ -69,11 +73,43 @@ def _premerge(args: argparse.Namespace) -> None:
             os.remove(result)
 
 
-def _resolve_file(path: str, side_name: str) -> str:
-    """Resolve one file in place; return the line to print."""
+def _sides(path: str, local: str | None, remote: str | None) -> list[Notebook]:
+    """The versions merged into the file, as far as they are known: the merge tool's $LOCAL and
+    $REMOTE, else git's stages 2 and 3 of an unmerged path (none outside a merge)."""
+    from nbteam.notebook.io import NotebookError, parse_notebook
+
+    if local and remote:
+        texts = []
+        for name in (local, remote):
+            try:
+                with open(name, "rb") as f:
+                    texts.append(f.read())
+            except OSError:
+                pass
+    else:
+        from nbteam.git.blobs import unmerged_stages
+        from nbteam.git.run import GitFailed
+
+        try:
+            stages = unmerged_stages(os.path.basename(path), os.path.dirname(os.path.abspath(path)))
+        except (GitFailed, OSError):
+            stages = {}
+        texts = [stages[n] for n in (2, 3) if n in stages]
+    sides = []
+    for data in texts:
+        try:
+            sides.append(parse_notebook(data, path, empty_ok=True))
+        except NotebookError:  # a side nbteam cannot read holds no example it could keep
+            pass
+    return sides
+
+
+def _resolve_file(path: str, side_name: str, sides: list[Notebook]) -> str:
+    """Resolve one file in place, leaving the marker blocks a side itself holds; return the line to print."""
     from nbteam.git.labels import marker_sizes
     from nbteam.merge.resolve import Side, resolve_all
     from nbteam.notebook.conflicts import find_conflicts
+    from nbteam.notebook.examples import held_by
     from nbteam.notebook.io import dumps_notebook, parse_notebook, uses_crlf, write_atomic
 
     target = _write_path(path)
@@ -84,12 +120,16 @@ def _resolve_file(path: str, side_name: str) -> str:
         raise NbteamError(f"cannot read {path}: {e.strerror}") from None
     nb = parse_notebook(raw, path)
     size = marker_sizes([target])[target]
-    found = len(find_conflicts(nb, size))
+    blocks = find_conflicts(nb, size)
+    held = sum(held_by(nb, c, sides, size) for c in blocks)
+    found = len(blocks) - held
+    kept = (f"; {held} marker block{'s' * (held > 1)} a side itself holds (example text) left as"
+            f" {'they are' if held > 1 else 'it is'}") if held else ""
     if not found:
-        return f"{path}: no conflicts"
-    resolved = resolve_all(nb, Side(side_name), size)
+        return f"{path}: no conflicts{kept}"
+    resolved = resolve_all(nb, Side(side_name), size, keep=lambda n, c: held_by(n, c, sides, size))
     write_atomic(target, dumps_notebook(resolved), crlf=uses_crlf(raw), bom=raw.startswith(b"\xef\xbb\xbf"))
-    return f"{path}: resolved {found} conflict{'s' * (found > 1)} taking {side_name}"
+    return f"{path}: resolved {found} conflict{'s' * (found > 1)} taking {side_name}{kept}"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -108,7 +148,7 @@ def run(args: argparse.Namespace) -> int:
                               "pass --ours, --theirs or --both") from None
         return max(run_merge_tool(f) for f in args.files)
     for path in args.files:
-        print(_resolve_file(path, args.side))
+        print(_resolve_file(path, args.side, _sides(path, args.local, args.remote)))
     if args.add:
         from nbteam.git.run import run_git
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import enum
+from collections.abc import Callable
 from typing import Any
 
 from nbteam.errors import NbteamError
@@ -171,11 +172,16 @@ def replace_conflict(nb: Notebook, index: int, text: str, size: int = 7) -> Note
     return _replace(nb, _conflict(nb, index, size), None, text)
 
 
-def resolve_all(nb: Notebook, side: Side, size: int = 7) -> Notebook:
-    """A new notebook with every conflict taken from `side`."""
+def resolve_all(nb: Notebook, side: Side, size: int = 7,
+                keep: Callable[[Notebook, Conflict], bool] | None = None) -> Notebook:
+    """A new notebook with every conflict taken from `side`, but the blocks `keep` says are text to
+    leave as it is (marker lines a side itself holds: a tutorial's example)."""
     remaining = len(find_conflicts(nb, size))
     while remaining:
-        nb = resolve_conflict(nb, 0, side, size)
+        todo = [i for i, c in enumerate(find_conflicts(nb, size)) if keep is None or not keep(nb, c)]
+        if not todo:
+            break
+        nb = resolve_conflict(nb, todo[0], side, size)
         left = len(find_conflicts(nb, size))
         if left >= remaining:  # cannot happen: each step removes one block; never loop forever
             break

@@ -75,20 +75,25 @@ def conflicts_to_refuse(nb: Notebook, head: Notebook | None, size: int = 7,
     earlier = [v for v in (head, *(merged or ())) if v is not None]
     refused: list[Conflict] = []
     for c in find_conflicts(nb, size):
-        if c.kind is ConflictKind.INSERT_INSERT:
-            # Its block spans cells (start and end are cell indexes): compare whole conflicts.
-            if not _same_insert_conflict(c, earlier, size):
-                refused.append(c)
-            continue
-        text = _source(nb["cells"][c.cell])
-        block_text = "".join(text.splitlines(keepends=True)[c.block.start:c.block.end])
-        earlier_texts = _earlier_texts(nb["cells"][c.cell], earlier)
-        if any(block_text in old for old in earlier_texts):
+        if held_by(nb, c, earlier, size):
             continue  # committed before: not introduced by this commit
-        if c.cell_type == "markdown" and merged is None and _example(text, c, earlier_texts, size):
+        if c.kind is not ConflictKind.INSERT_INSERT and c.cell_type == "markdown" and merged is None and _example(
+                _source(nb["cells"][c.cell]), c, _earlier_texts(nb["cells"][c.cell], earlier), size):
             continue  # example text in a markdown cell's fenced block, in a notebook nothing merged
         refused.append(c)
     return refused
+
+
+def held_by(nb: Notebook, c: Conflict, versions: Sequence[Notebook], size: int = 7) -> bool:
+    """True if the conflict block already stands in its cell in one of `versions` (by cell id; without
+    ids, in any cell), or the versions hold the same insert/insert conflict: text a version holds
+    (a tutorial's example), not a conflict written between them."""
+    if c.kind is ConflictKind.INSERT_INSERT:
+        # Its block spans cells (start and end are cell indexes): compare whole conflicts.
+        return _same_insert_conflict(c, versions, size)
+    text = _source(nb["cells"][c.cell])
+    block_text = "".join(text.splitlines(keepends=True)[c.block.start:c.block.end])
+    return any(block_text in old for old in _earlier_texts(nb["cells"][c.cell], versions))
 
 
 def _example(text: str, c: Conflict, earlier: list[str], size: int) -> bool:
