@@ -99,3 +99,16 @@ def save_in_jupyter(repo: Path, nb: dict) -> None:
 
     write_nb(repo / "nb.ipynb", nb)
     saved(str(repo / "nb.ipynb"))
+
+
+def conflicted_after_a_run(path: Path, run=run_notebook) -> Path:
+    """A new repository where ours and branch `feature` both changed cell c, nb.ipynb was run
+    (`run`), and `git merge feature` stopped on that conflict with nbteam's outputs put back."""
+    repo = new_repo(path)
+    branch_with(repo, "feature", "a", "b", "c theirs")
+    commit_sources(repo, "a", "b", "c ours")
+    run(repo)
+    assert git(repo, "merge", "feature", check=False).returncode == 1
+    assert outputs_by_source(repo / "nb.ipynb")["a"] == ["run: a\n"]  # nbteam put them back
+    return repo
+

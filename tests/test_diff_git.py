@@ -243,14 +243,9 @@ def test_history_views_go_on_through_a_lone_surrogate(inited):
 
 
 def test_git_diff_during_a_conflict_does_not_show_outputs_put_back(tmp_path, git_env):
-    from outputs_helpers import branch_with, commit_sources, new_repo, outputs_by_source, run_notebook
+    from outputs_helpers import conflicted_after_a_run
 
-    repo = new_repo(tmp_path / "repo")
-    branch_with(repo, "feature", "a", "b", "c theirs")
-    commit_sources(repo, "a", "b", "c ours")
-    run_notebook(repo)
-    assert git(repo, "merge", "feature", check=False).returncode == 1
-    assert outputs_by_source(repo / "nb.ipynb")["a"] == ["run: a\n"]  # nbteam put them back
+    repo = conflicted_after_a_run(tmp_path / "repo")
     shown = git(repo, "diff").stdout
     assert "<<<<<<<" in shown and "c theirs" in shown
     assert "execution_count" not in shown and "# output" not in shown and "output)" not in shown, shown

@@ -157,14 +157,20 @@ def test_write_cell_edited_and_rerun_with_its_append_cell_promotes_without_force
 
 # --- 3. --stage, with and without `nbteam init` -----------------------------------------------------
 
-@pytest.mark.parametrize("init", [True, False], ids=["after nbteam init", "without nbteam init"])
-def test_stage_never_stages_outputs(two, init):
+def _ada_without_nbteam_on_path(two, init: bool):
+    """Ada's clone and an environment whose PATH holds no nbteam; set up by `nbteam init` (committed) when init."""
     ada, _, envs = two
     env = {**envs["ada"], "PATH": no_venv_path()}
     if init:
         assert nbteam("init", cwd=ada, env=envs["ada"]).returncode == 0
         git(ada, "add", "-A", env=env)
         git(ada, "commit", "-qm", "nbteam init", env=env)
+    return ada, env
+
+
+@pytest.mark.parametrize("init", [True, False], ids=["after nbteam init", "without nbteam init"])
+def test_stage_never_stages_outputs(two, init):
+    ada, env = _ada_without_nbteam_on_path(two, init)
     nb = make_nb("import pandas as pd", MAGIC + WRITE, MAGIC_A + APPEND)
     nb["cells"][0]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "loaded\n"}]
     nb["cells"][0]["execution_count"] = 1
@@ -180,10 +186,7 @@ def test_stage_never_stages_outputs(two, init):
 
 @pytest.mark.parametrize("init", [True, False], ids=["after nbteam init", "without nbteam init"])
 def test_stage_of_a_copy_flowing_back_never_stages_outputs(two, init):
-    ada, _, envs = two
-    env = {**envs["ada"], "PATH": no_venv_path()}
-    if init:
-        assert nbteam("init", cwd=ada, env=envs["ada"]).returncode == 0
+    ada, env = _ada_without_nbteam_on_path(two, init)
     team = make_nb("import pandas as pd", "df = pd.read_csv('sales.csv')", "df.describe()")
     team["cells"][2]["outputs"] = [{"output_type": "stream", "name": "stdout", "text": "stats\n"}]
     team["cells"][2]["execution_count"] = 3
@@ -321,12 +324,18 @@ def test_two_people_promote_at_once_and_pull_each_others_records(two):
     assert listed.stdout.count("in sync") == 3, listed.stdout
 
 
-def test_an_append_cell_edited_and_run_alone_twice_in_the_module_is_refused(two):
-    ada, _, envs = two
-    nb = run_and_promote(ada, envs["ada"], APPEND)
+def _append_cell_edited(ada, env) -> str:
+    """Promote ada's write and append cells, then edit the append cell (not run yet); the edited text."""
+    nb = run_and_promote(ada, env, APPEND)
     edited = APPEND.replace("n=3", "n=4")
     nb["cells"][2]["source"] = MAGIC_A + edited
     save(ada / NB, nb)
+    return edited
+
+
+def test_an_append_cell_edited_and_run_alone_twice_in_the_module_is_refused(two):
+    ada, _, envs = two
+    edited = _append_cell_edited(ada, envs["ada"])
     jupyter_run(ada, (edited, "a"))  # Jupyter appends again: the old block and the new one
     p = promote(ada, envs["ada"])
     module = (ada / MODULE).read_text()
@@ -335,10 +344,7 @@ def test_an_append_cell_edited_and_run_alone_twice_in_the_module_is_refused(two)
 
 def test_append_cell_edited_and_run_all_promotes_without_force(two):
     ada, _, envs = two
-    nb = run_and_promote(ada, envs["ada"], APPEND)
-    edited = APPEND.replace("n=3", "n=4")
-    nb["cells"][2]["source"] = MAGIC_A + edited
-    save(ada / NB, nb)
+    edited = _append_cell_edited(ada, envs["ada"])
     jupyter_run(ada, (WRITE, "w"), (edited, "a"))  # Run All
     p = promote(ada, envs["ada"])
     assert p.returncode == 0, p.stdout + p.stderr

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from helpers import git, make_nb, nbteam, write_nb
-from outputs_helpers import branch_with, commit_sources, new_repo, outputs_by_source, run_notebook, status
+from outputs_helpers import (branch_with, commit_sources, conflicted_after_a_run, new_repo, outputs_by_source,
+                             run_notebook, status)
 
 _clock = [1_600_000_000]
 
@@ -302,12 +303,7 @@ def test_hooks_with_nothing_to_do_start_no_python(tmp_path, git_env):
 
 def test_a_conflicted_merge_puts_no_output_into_the_object_database(tmp_path, git_env):
     """The conflicted file gets outputs as git writes it (smudge); no object git stores ever holds them."""
-    repo = new_repo(tmp_path / "repo")
-    branch_with(repo, "feature", "a", "b", "c theirs")
-    commit_sources(repo, "a", "b", "c ours")
-    run_and_record(repo)
-    assert git(repo, "merge", "feature", check=False).returncode == 1
-    assert outputs_by_source(repo / "nb.ipynb")["a"] == ["run: a\n"]
+    repo = conflicted_after_a_run(tmp_path / "repo", run_and_record)
     objects = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch"], cwd=repo,
                              capture_output=True, check=True).stdout
     assert b"run: a" not in objects
