@@ -150,7 +150,7 @@ def merge_cells(base: list[Cell], ours: list[Cell], theirs: list[Cell], markers:
     machine = machine_keys(CELL, machine)
     if not base and ours and theirs:
         return _merge_added(ours, theirs, markers, machine)
-    if not as_lines and one_order(base, ours, theirs):
+    if not as_lines and one_order(base, ours, theirs, stories=stories):
         # The alignment would pair every cell with its place (a property test checks it does): skip it.
         return [merge_cell(b, o, t, markers, machine) for b, o, t in zip(base, ours, theirs)]
     return _merge_aligned(base, ours, theirs, markers, machine, in_place, as_lines, stories, record)

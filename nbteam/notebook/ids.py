@@ -114,11 +114,15 @@ def shared_ids(a: Sequence[Cell], b: Sequence[Cell]) -> set[str]:
     return _Ids(a).shared(_Ids(b))
 
 
-def one_order(*versions: Sequence[Cell]) -> bool:
+def one_order(*versions: Sequence[Cell], stories: Sequence[set[str] | None] | None = None) -> bool:
     """True if every version holds the same cells by id, in the same order (ids present and
-    unique), and those ids mean something to each later version (ids_meaningful with the first)."""
+    unique), and those ids mean something to each later version (ids_meaningful with the first;
+    `stories`: id_stories of the versions, if known, says so already)."""
     first = _Ids(versions[0])
     ids = first.ids
-    return bool(ids) and None not in ids and len(first.id_set()) == len(ids) and all(
-        [c.get("id") for c in v] == ids for v in versions[1:]) and all(
-        first.meaningful(_Ids(v)) for v in versions[1:])
+    if not (bool(ids) and None not in ids and len(first.id_set()) == len(ids)
+            and all([c.get("id") for c in v] == ids for v in versions[1:])):
+        return False
+    if stories is not None:
+        return all(story is not None for story in stories)
+    return all(first.meaningful(_Ids(v)) for v in versions[1:])
